@@ -1,0 +1,60 @@
+// The one configuration module: every setting, its default and meaning, parsed once at boot.
+import os from 'node:os';
+import path from 'node:path';
+import { z } from 'zod';
+
+const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+/** name -> [schema with default, one-line description]; the README's configuration table mirrors this. */
+export const settings = {
+  PORT: [int(0, 65535).default(3000), 'TCP port for HTTP and websockets.'],
+  HOST: [z.string().min(1).default('127.0.0.1'), 'Interface to listen on (0.0.0.0 for all).'],
+  DATA_DIR: [z.string().min(1).default('./data'), 'Directory for the embedded default: SQLite database, blobs, temp files.'],
+  PUBLIC_URL: [z.url().optional(), 'Absolute base URL used in every link handed out (default http://localhost:$PORT).'],
+  LOG_LEVEL: [z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'), 'Log level.'],
+  TRUST_PROXY: [bool.default(false), 'Believe X-Forwarded-For / X-Forwarded-Proto (set when behind a reverse proxy).'],
+  MAX_UPLOAD_BYTES: [int(1, 2 ** 40).default(100 * 1024 * 1024), 'Largest accepted upload.'],
+  ZIP_MAX_ENTRIES: [int(1, 1_000_000).default(5000), 'Most entries allowed in an Office zip container.'],
+  ZIP_MAX_UNCOMPRESSED_BYTES: [int(1, 2 ** 40).default(512 * 1024 * 1024), 'Largest declared uncompressed size of an Office zip container.'],
+  ZIP_MAX_RATIO: [int(1, 100_000).default(200), 'Largest declared compression ratio of a zip container (uncompressed / file size).'],
+  CONVERTER: [z.enum(['auto', 'uno', 'libreoffice-convert']).default('auto'), 'Office-to-PDF engine: warm UNO pool, per-call libreoffice-convert, or auto (pool when python3-uno is present).'],
+  CONVERT_TIMEOUT_MS: [int(1000, 3_600_000).default(60_000), 'Deadline for one conversion; the soffice process is killed after it.'],
+  CONVERT_RESTART_AFTER: [int(1, 100_000).default(30), 'Restart a pooled soffice after this many jobs.'],
+  CONVERT_QUEUE_MAX: [int(0, 100_000).default(32), 'Conversions waiting beyond the running ones before uploads get 429.'],
+  CONVERT_POOL_SIZE: [int(1, 64).default(Math.max(1, Math.min(4, os.availableParallelism()))), 'Number of warm soffice processes.'],
+  SOFFICE_PATH: [z.string().default('soffice'), 'LibreOffice executable.'],
+  QPDF_PATH: [z.string().default('qpdf'), 'qpdf executable (PDF linearisation); skipped when absent.'],
+  SESSION_TTL_HOURS: [int(1, 24 * 365).default(24 * 14), 'Dashboard session lifetime.'],
+  SHUTDOWN_GRACE_MS: [int(0, 600_000).default(15_000), 'Time allowed on SIGTERM to finish conversions and close connections.'],
+  VIEWER_EVENTS_PER_10S: [int(1, 10_000).default(60), 'Per-socket limit on viewer events in any 10 s window.'],
+  IDLE_AFTER_MS: [int(1000, 3_600_000).default(120_000), 'Reader counted idle (time stops) after this long without input.'],
+} as const;
+
+type Settings = typeof settings;
+export type Config = { [K in keyof Settings]: z.output<Settings[K][0]> } & { publicUrl: string; dataDir: string };
+
+export class ConfigError extends Error {
+  readonly problems: string[];
+  constructor(problems: string[]) {
+    super(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+    this.problems = problems;
+  }
+}
+
+/** Parse the environment once; every problem is reported together. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const problems: string[] = [];
+  const out: Record<string, unknown> = {};
+  for (const [name, [schema]] of Object.entries(settings)) {
+    const raw = env[name] === '' ? undefined : env[name];
+    const r = (schema as z.ZodType).safeParse(raw);
+    if (r.success) out[name] = r.data;
+    else problems.push(`${name}=${JSON.stringify(raw)}: ${r.error.issues.map((i) => i.message).join('; ')}`);
+  }
+  if (problems.length) throw new ConfigError(problems);
+  const cfg = out as Config;
+  cfg.publicUrl = (cfg.PUBLIC_URL ?? `http://localhost:${cfg.PORT}`).replace(/\/+$/, '');
+  cfg.dataDir = path.resolve(cfg.DATA_DIR);
+  return cfg;
+}

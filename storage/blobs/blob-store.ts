@@ -1,0 +1,31 @@
+// Blob storage seam: server-generated keys, streams in and out, byte ranges.
+import type { Readable } from 'node:stream';
+
+export interface BlobInfo {
+  size: number;
+  etag: string;
+}
+
+export interface ByteRange {
+  start: number;
+  /** Inclusive. */
+  end: number;
+}
+
+export interface BlobStore {
+  /** Store the file at localPath under key (atomically: readers never see a partial blob). */
+  putFile(key: string, localPath: string, contentType: string): Promise<BlobInfo>;
+  stat(key: string): Promise<BlobInfo | null>;
+  /** A stream of the blob or of one inclusive byte range of it. Rejects with notFound when missing. */
+  read(key: string, range?: ByteRange): Promise<Readable>;
+  delete(key: string): Promise<void>;
+  /** Cheap readiness check for /readyz. */
+  check(): Promise<void>;
+}
+
+/** Keys are made by the server only: letters, digits, '/', '-', '_', '.' and no '..'. */
+export function assertSafeKey(key: string): void {
+  if (!/^[A-Za-z0-9][A-Za-z0-9/_.-]{0,255}$/.test(key) || key.includes('..') || key.includes('//')) {
+    throw new Error(`unsafe blob key: ${key}`);
+  }
+}

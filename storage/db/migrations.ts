@@ -1,0 +1,106 @@
+// Schema migrations, applied in order at start; written with the schema builder so they run on SQLite and PostgreSQL.
+import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+
+const migrations: Record<string, Migration> = {
+  '0001_core': {
+    async up(db: Kysely<any>) {
+      await db.schema.createTable('senders')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('email', 'text', (c) => c.notNull().unique())
+        .addColumn('password_hash', 'text', (c) => c.notNull())
+        .addColumn('event_seq', 'bigint', (c) => c.notNull().defaultTo(0))
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createTable('api_tokens')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('sender_id', 'text', (c) => c.notNull().references('senders.id').onDelete('cascade'))
+        .addColumn('token_hash', 'text', (c) => c.notNull().unique())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createTable('sessions')
+        .addColumn('id_hash', 'text', (c) => c.primaryKey())
+        .addColumn('sender_id', 'text', (c) => c.notNull().references('senders.id').onDelete('cascade'))
+        .addColumn('expires_at', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createTable('documents')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('sender_id', 'text', (c) => c.notNull().references('senders.id').onDelete('cascade'))
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('format', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('page_count', 'integer')
+        .addColumn('size_bytes', 'bigint', (c) => c.notNull())
+        .addColumn('original_key', 'text')
+        .addColumn('pdf_key', 'text')
+        .addColumn('pdf_size', 'bigint')
+        .addColumn('thumbnail_key', 'text')
+        .addColumn('error_code', 'text')
+        .addColumn('error_message', 'text')
+        .addColumn('convert_ms', 'integer')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('documents_sender').on('documents').columns(['sender_id', 'created_at']).execute();
+      await db.schema.createTable('links')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('document_id', 'text', (c) => c.notNull().references('documents.id').onDelete('cascade'))
+        .addColumn('sender_id', 'text', (c) => c.notNull().references('senders.id').onDelete('cascade'))
+        .addColumn('token', 'text', (c) => c.notNull())
+        .addColumn('token_hash', 'text', (c) => c.notNull().unique())
+        .addColumn('recipient', 'text')
+        .addColumn('allow_download', 'integer', (c) => c.notNull().defaultTo(1))
+        .addColumn('expires_at', 'text')
+        .addColumn('revoked_at', 'text')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('links_document').on('links').column('document_id').execute();
+      await db.schema.createTable('visits')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('link_id', 'text', (c) => c.notNull().references('links.id').onDelete('cascade'))
+        .addColumn('document_id', 'text', (c) => c.notNull().references('documents.id').onDelete('cascade'))
+        .addColumn('sender_id', 'text', (c) => c.notNull())
+        .addColumn('started_at', 'text', (c) => c.notNull())
+        .addColumn('last_seen_at', 'text', (c) => c.notNull())
+        .addColumn('device', 'text')
+        .addColumn('location', 'text')
+        .addColumn('automated', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('self', 'integer', (c) => c.notNull().defaultTo(0))
+        .execute();
+      await db.schema.createIndex('visits_link').on('visits').column('link_id').execute();
+      await db.schema.createTable('events')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('sender_id', 'text', (c) => c.notNull())
+        .addColumn('seq', 'bigint', (c) => c.notNull())
+        .addColumn('type', 'text', (c) => c.notNull())
+        .addColumn('at', 'text', (c) => c.notNull())
+        .addColumn('document_id', 'text', (c) => c.references('documents.id').onDelete('cascade'))
+        .addColumn('link_id', 'text')
+        .addColumn('visit_id', 'text')
+        .addColumn('client_id', 'text')
+        .addColumn('recipient', 'text')
+        .addColumn('page', 'integer')
+        .addColumn('duration_ms', 'integer')
+        .addColumn('device', 'text')
+        .addColumn('location', 'text')
+        .addColumn('automated', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('self', 'integer', (c) => c.notNull().defaultTo(0))
+        .execute();
+      await db.schema.createIndex('events_sender_seq').on('events').columns(['sender_id', 'seq']).unique().execute();
+      await db.schema.createIndex('events_document').on('events').columns(['document_id', 'seq']).execute();
+      await db.schema.createIndex('events_visit_client').on('events').columns(['visit_id', 'client_id']).unique().execute();
+    },
+  },
+};
+
+class StaticProvider implements MigrationProvider {
+  async getMigrations(): Promise<Record<string, Migration>> {
+    return migrations;
+  }
+}
+
+export async function migrate(db: Kysely<any>): Promise<void> {
+  const { error, results } = await new Migrator({ db, provider: new StaticProvider() }).migrateToLatest();
+  const failed = results?.find((r) => r.status === 'Error');
+  if (error || failed) throw new Error(`database migration failed${failed ? ` at ${failed.migrationName}` : ''}`, { cause: error });
+}
