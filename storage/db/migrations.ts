@@ -1,5 +1,6 @@
 // Schema migrations, applied in order at start; written with the schema builder so they run on SQLite and PostgreSQL.
-import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import type { Kysely } from 'kysely';
+import { Migrator, type Migration, type MigrationProvider } from 'kysely/migration';
 
 const migrations: Record<string, Migration> = {
   '0001_core': {
