@@ -66,7 +66,7 @@ export function createApp(deps: AppDeps): App {
 
   const accounts = new Accounts(db, { sessionTtlHours: config.SESSION_TTL_HOURS });
   const documents = new Documents(db, blobs);
-  const links = new Links(db, config.publicUrl);
+  const links = new Links(db, () => config.publicUrl);
   // The store publishes to the feed, and the feed replays from the store.
   const events: EventStore = new EventStore(db, (senderId, e) => feed.publish(senderId, e));
   const presence = new PresenceBoard((senderId, kind, p) => feed.presenceChanged(senderId, kind, p));

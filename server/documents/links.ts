@@ -21,15 +21,16 @@ export interface ResolvedLink {
 
 export class Links {
   private readonly db: Db;
-  private readonly publicUrl: string;
+  /** Read per call: the base can be settled after construction (a test's random port). */
+  private readonly publicUrl: () => string;
 
-  constructor(db: Db, publicUrl: string) {
+  constructor(db: Db, publicUrl: () => string) {
     this.db = db;
     this.publicUrl = publicUrl;
   }
 
   url(token: string): string {
-    return `${this.publicUrl}/v/${token}`;
+    return `${this.publicUrl()}/v/${token}`;
   }
 
   json(l: LinkRow): LinkJson {

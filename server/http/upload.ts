@@ -26,7 +26,7 @@ export function uploadOne(tmpDir: string, maxBytes: number): RequestHandler {
     // unless ingest has taken it over (it moves `req.file` out by setting `claimed`).
     res.on('close', () => {
       const f = req.file as (Express.Multer.File & { claimed?: boolean }) | undefined;
-      if (f && !f.claimed) fs.rm(f.path, { force: true }, () => {});
+      if (typeof f?.path === 'string' && !f.claimed) fs.rm(f.path, { force: true }, () => {});
     });
     mw(req, res, (err?: unknown) => {
       if (!err && !req.file) return next(badRequest('file_missing', 'Send the file in the multipart field "file".'));
