@@ -51,7 +51,7 @@ describe('session', () => {
 
   it('serves the dashboard shell at / under the CSP', async () => {
     const res = await request(t.url).get('/').expect(200);
-    assert.match(res.headers['content-security-policy'], /default-src 'none'/);
+    assert.match(String(res.headers['content-security-policy']), /default-src 'none'/);
     assert.match(res.text, /dashboard\.js/);
   });
 });

@@ -1,0 +1,56 @@
+// Real socket.io clients for tests: a viewer on a link, a sender's feed; helpers to await events.
+import { io, type Socket } from 'socket.io-client';
+import type { ActivityEvent, FeedServerEvents, Reply, ViewerServerEvents, VisitInfo } from '../../server/realtime/protocol.ts';
+
+export const BROWSER_UA = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0.0.0 Safari/537.36';
+
+export type ViewerClient = Socket<ViewerServerEvents, Record<string, (...a: never[]) => void>>;
+export type FeedClient = Socket<FeedServerEvents, Record<string, never>>;
+
+export function viewer(base: string, auth: { token: string; visitId?: string }, headers: Record<string, string> = {}): ViewerClient {
+  return io(`${base}/viewer`, {
+    auth, transports: ['websocket'], reconnection: false, forceNew: true,
+    extraHeaders: { 'user-agent': BROWSER_UA, ...headers },
+  }) as unknown as ViewerClient;
+}
+
+export function feed(base: string, auth: { token?: string; after?: number }, headers: Record<string, string> = {}): FeedClient {
+  return io(`${base}/feed`, { auth, transports: ['websocket'], reconnection: false, forceNew: true, extraHeaders: headers }) as unknown as FeedClient;
+}
+
+export function once<T>(socket: Socket, event: string, timeoutMs = 5000): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no ${event} within ${timeoutMs} ms`)), timeoutMs);
+    socket.once(event, (v: T) => {
+      clearTimeout(timer);
+      resolve(v);
+    });
+  });
+}
+
+export async function started(v: ViewerClient): Promise<VisitInfo> {
+  return once<VisitInfo>(v as unknown as Socket, 'visit:started');
+}
+
+export function connectError(s: Socket, timeoutMs = 5000): Promise<{ message: string; data?: { code: string } }> {
+  return once(s, 'connect_error', timeoutMs);
+}
+
+export function pageView(v: ViewerClient, input: unknown): Promise<Reply<{ seq: number; duplicate: boolean }>> {
+  return (v as unknown as Socket).timeout(5000).emitWithAck('page:view', input);
+}
+
+/** Collects feed:activity events into an array as they come. */
+export function collect(f: FeedClient): ActivityEvent[] {
+  const got: ActivityEvent[] = [];
+  (f as unknown as Socket).on('feed:activity', (e: ActivityEvent) => got.push(e));
+  return got;
+}
+
+export async function until(cond: () => boolean, timeoutMs = 5000, what = 'condition'): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
