@@ -85,7 +85,8 @@ export class FeedHub {
 
   presenceChanged(senderId: string, kind: 'update' | 'leave', p: Presence): void {
     for (const s of this.bySender.get(senderId) ?? []) {
-      if (kind === 'update') s.volatile.emit('presence:update', p);
+      // Not volatile: updates come only on arrival and page changes, and a dropped one would leave a stale page shown.
+      if (kind === 'update') s.emit('presence:update', p);
       else s.emit('presence:leave', p.visitId);
     }
   }
