@@ -28,7 +28,7 @@ import { category, type Logger } from './logger.ts';
 import { FeedHub } from './realtime/feed.ts';
 import { PresenceBoard } from './realtime/presence.ts';
 import { attachViewer, dropViewers } from './realtime/viewer.ts';
-import { type GeoLookup, noGeo } from './tracking/enrich.ts';
+import { fastGeoIp, type GeoLookup } from './tracking/enrich.ts';
 import { EventStore } from './tracking/event-store.ts';
 import { Tracker } from './tracking/tracker.ts';
 
@@ -71,7 +71,7 @@ export function createApp(deps: AppDeps): App {
   const events: EventStore = new EventStore(db, (senderId, e) => feed.publish(senderId, e));
   const presence = new PresenceBoard((senderId, kind, p) => feed.presenceChanged(senderId, kind, p));
   const feed = new FeedHub({ accounts, events, presence, logger: rt });
-  const tracker = new Tracker({ db, store: events, geo: deps.geo ?? noGeo, eventsPer10s: config.VIEWER_EVENTS_PER_10S });
+  const tracker = new Tracker({ db, store: events, geo: deps.geo ?? fastGeoIp(), eventsPer10s: config.VIEWER_EVENTS_PER_10S });
   const ingest = new Ingest({
     db, blobs, converter, logger: category(logger, 'convert'), tmpDir, qpdfPath: config.QPDF_PATH, queueMax: config.CONVERT_QUEUE_MAX,
     onUpdate: (doc) => feed.documentUpdated(doc.sender_id, { id: doc.id, status: doc.status, pageCount: documentJson(doc).pageCount }),

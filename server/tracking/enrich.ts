@@ -14,12 +14,12 @@ export function deviceFrom(ua: string | undefined): DeviceInfo {
   const type: DeviceInfo['type'] = isAutomatedAgent(ua) ? 'bot'
     : t === 'mobile' ? 'mobile' : t === 'tablet' ? 'tablet' : t === undefined ? 'desktop' : 'other';
   const name = (n?: string, v?: string) => (n ? `${n}${v ? ` ${v.split('.')[0]}` : ''}` : null);
-  const model = r.device.model && r.device.vendor === 'Apple' ? r.device.model : null;
+  const model = r.device.model && r.device.vendor === 'Apple' && (t === 'mobile' || t === 'tablet') ? r.device.model : null;
   return { type, os: model ?? name(r.os.name, r.os.version), browser: name(r.browser.name, r.browser.version) };
 }
 
 export interface GeoLookup {
-  lookup(ip: string): LocationInfo | null;
+  lookup(ip: string): Promise<LocationInfo | null>;
 }
 
 /** Loopback, private, link-local and unique-local addresses have no place. */
@@ -33,4 +33,21 @@ export function isPrivateAddress(ip: string): boolean {
   return l === '::1' || l === '::' || l.startsWith('fe80:') || l.startsWith('fc') || l.startsWith('fd');
 }
 
-export const noGeo: GeoLookup = { lookup: () => null };
+export const noGeo: GeoLookup = { lookup: async () => null };
+
+/** Offline lookup (GeoLite2 data shipped in the fast-geoip package); loaded on first use, never fails a visit. */
+export function fastGeoIp(): GeoLookup {
+  let mod: Promise<typeof import('fast-geoip')> | undefined;
+  return {
+    async lookup(ip) {
+      if (isPrivateAddress(ip)) return null;
+      try {
+        mod ??= import('fast-geoip').then((m) => (m as unknown as { default: typeof import('fast-geoip') }).default);
+        const r = await (await mod).lookup(ip.startsWith('::ffff:') ? ip.slice(7) : ip);
+        return r ? { country: r.country || null, region: r.region || null, city: r.city || null } : null;
+      } catch {
+        return null;
+      }
+    },
+  };
+}

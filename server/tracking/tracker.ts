@@ -5,7 +5,7 @@ import { newId } from '../accounts/secrets.ts';
 import type { ResolvedLink } from '../documents/links.ts';
 import { AppError, badRequest, notFound, tooManyRequests } from '../errors.ts';
 import type { DeviceInfo, LocationInfo, PageViewInput } from '../realtime/protocol.ts';
-import { deviceFrom, type GeoLookup, isAutomatedAgent, isPrivateAddress } from './enrich.ts';
+import { deviceFrom, type GeoLookup, isAutomatedAgent } from './enrich.ts';
 import type { EventStore, Stored } from './event-store.ts';
 import { beaconBody, pageViewInput } from './page-view.schema.ts';
 import { RateLimiter } from './rate-limit.ts';
@@ -74,7 +74,7 @@ export class Tracker {
   async openVisit(resolved: ResolvedLink, client: ClientInfo): Promise<VisitState> {
     const now = new Date().toISOString();
     const device = deviceFrom(client.userAgent);
-    const location = isPrivateAddress(client.ip) ? null : this.geo.lookup(client.ip);
+    const location = await this.geo.lookup(client.ip);
     const row: VisitRow = {
       id: newId('vis'), link_id: resolved.link.id, document_id: resolved.document.id, sender_id: resolved.link.sender_id,
       started_at: now, last_seen_at: now,

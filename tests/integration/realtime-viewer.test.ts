@@ -208,3 +208,28 @@ describe('beacon and download', () => {
     assert.equal(rows.length, 1);
   });
 });
+
+describe('forwarded addresses', () => {
+  it('believes X-Forwarded-For only with TRUST_PROXY', async () => {
+    const link = await newLink();
+    const v = track(viewer(t.url, { token: link.token }, { 'x-forwarded-for': '81.2.69.142' }));
+    const visit = await started(v);
+    const row = await t.db.selectFrom('visits').select('location').where('id', '=', visit.visitId).executeTakeFirstOrThrow();
+    assert.equal(row.location, null, 'header ignored without TRUST_PROXY');
+
+    const proxied = await startApp({ TRUST_PROXY: 'true' });
+    try {
+      const s = await proxied.sender();
+      const up = await request(proxied.url).post('/api/documents').set('authorization', `Bearer ${s.token}`).attach('file', makePdf(1), 'a.pdf').expect(202);
+      await waitReady(proxied, s.token, up.body.id);
+      const l = await request(proxied.url).post(`/api/documents/${up.body.id}/links`).set('authorization', `Bearer ${s.token}`).send({}).expect(201);
+      const w = track(viewer(proxied.url, { token: l.body.url.split('/v/')[1] }, { 'x-forwarded-for': '81.2.69.142, 10.0.0.1' }));
+      const vis = await started(w);
+      w.close();
+      const r = await proxied.db.selectFrom('visits').select('location').where('id', '=', vis.visitId).executeTakeFirstOrThrow();
+      assert.equal(JSON.parse(String(r.location)).country, 'GB');
+    } finally {
+      await proxied.close();
+    }
+  });
+});
