@@ -51,6 +51,7 @@ export async function build(options: { minify?: boolean } = {}): Promise<void> {
     logLevel: 'warning',
   });
   await Promise.all([
+    copyIfChanged(join(here, 'reader', 'favicon.svg'), join(outdir, 'favicon.svg')),
     copyIfChanged(join(pdfjsRoot, 'build', 'pdf.worker.min.mjs'), join(outdir, 'pdf.worker.min.mjs')),
     // Annotation icons are fetched at run time from PDFViewer's imageResourcesPath.
     copyIfChanged(join(pdfjsRoot, 'web', 'images'), join(outdir, 'pdfjs', 'images')),

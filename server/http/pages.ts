@@ -17,6 +17,7 @@ export interface ReaderPageInput {
   documentId: string;
 }
 
+// PDFViewer insists on DIVs for its container and viewer (hence role="main" rather than <main>).
 // Icons are inline SVG markup (not script, not style), so the toolbar paints before any JS runs.
 const ICONS = {
   prev: '<path d="M15 18l-6-6 6-6"/>',
@@ -44,6 +45,7 @@ function layout(opts: { title: string; styles: string[]; script?: string; bodyCl
     <meta name="robots" content="noindex, nofollow">
     <meta name="color-scheme" content="light">
     <title>${escapeHtml(opts.title)}</title>
+    <link rel="icon" href="/assets/favicon.svg" type="image/svg+xml">
     ${links}${script}
   </head>
   <body class="${escapeHtml(opts.bodyClass)}">
@@ -77,9 +79,9 @@ export function readerPage(input: ReaderPageInput): string {
         <div class="toolbar-group toolbar-actions">${download}</div>
         <div class="progress" id="progress" role="progressbar" aria-label="Loading document" aria-valuemin="0" aria-valuemax="100"><div class="progress-bar" id="progress-bar"></div></div>
       </header>
-      <main id="viewer-container" class="viewer-container" tabindex="0" aria-label="${escapeHtml(input.title)}">
+      <div id="viewer-container" class="viewer-container" role="main" tabindex="0" aria-label="${escapeHtml(input.title)}">
         <div id="viewer" class="pdfViewer"></div>
-      </main>
+      </div>
       <div id="notice" class="notice" role="alert" hidden>
         <div class="notice-card">
           <h2 id="notice-title">Something went wrong</h2>

@@ -34,6 +34,7 @@ const tracking = startTracking({
   onUnavailable() {
     viewer.close();
     download?.remove();
+    root.classList.add('is-closed');
     showNotice('This link is no longer available', 'The sender has revoked this link or it has expired. Ask them for a new one if you still need the document.');
   },
 });
