@@ -15,4 +15,4 @@ export async function checkDatabase(db: Db): Promise<void> {
   await sql`select 1`.execute(db);
 }
 
-export type { Db } from './schema.ts';
+export type * from './schema.ts';

@@ -63,6 +63,7 @@ const migrations: Record<string, Migration> = {
         .addColumn('sender_id', 'text', (c) => c.notNull())
         .addColumn('started_at', 'text', (c) => c.notNull())
         .addColumn('last_seen_at', 'text', (c) => c.notNull())
+        .addColumn('viewer_key', 'text', (c) => c.notNull())
         .addColumn('device', 'text')
         .addColumn('location', 'text')
         .addColumn('automated', 'integer', (c) => c.notNull().defaultTo(0))

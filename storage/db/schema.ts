@@ -62,6 +62,8 @@ export interface VisitsTable {
   sender_id: string;
   started_at: string;
   last_seen_at: string;
+  /** Hash of address and user agent: tells viewers apart on a link without a named recipient. */
+  viewer_key: string;
   device: string | null;
   location: string | null;
   automated: number;

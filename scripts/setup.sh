@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Installs what is missing, idempotently and quickly when nothing is: Debian packages (as root, else says what to
+# install), npm dependencies (Node 24 comes with them), and the viewer bundle.
+#   scripts/setup.sh run    what the service needs
+#   scripts/setup.sh test   plus what the tests need (Chromium)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mode="${1:-run}"
+
+missing=()
+has_cmd() { command -v "$1" >/dev/null 2>&1; }
+has_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
+want_pkg() { has_pkg "$1" || missing+=("$1"); }
+
+if ! has_cmd npm; then missing+=(nodejs npm); fi
+want_pkg libreoffice-writer-nogui
+want_pkg libreoffice-impress-nogui
+want_pkg fonts-liberation2
+want_pkg fonts-crosextra-carlito
+want_pkg fonts-crosextra-caladea
+want_pkg python3-uno
+want_pkg qpdf
+want_pkg poppler-utils
+if [ "$mode" = test ]; then want_pkg chromium; fi
+
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && has_cmd apt-get; then
+    echo "setup: installing ${missing[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  else
+    echo "setup: Pagetrail needs these Debian packages: ${missing[*]}" >&2
+    echo "setup: install them with: sudo apt-get install --no-install-recommends ${missing[*]}" >&2
+    exit 1
+  fi
+fi
+
+# npm dependencies, only when package files changed since the last install.
+stamp=node_modules/.pagetrail-install
+if [ ! -f "$stamp" ] || [ package.json -nt "$stamp" ] || [ package-lock.json -nt "$stamp" ]; then
+  echo "setup: installing npm dependencies"
+  npm ci --no-audit --no-fund --loglevel=error
+  touch "$stamp"
+fi
+
+npm run --silent build

@@ -1,0 +1,80 @@
+// Senders, their API tokens and dashboard sessions.
+import type { Db, SenderRow } from '../../storage/db/index.ts';
+import { conflict } from '../errors.ts';
+import { hashPassword, hashSecret, newId, randomSecret, verifyPassword } from './secrets.ts';
+
+export interface Sender {
+  id: string;
+  email: string;
+}
+
+const toSender = (r: Pick<SenderRow, 'id' | 'email'>): Sender => ({ id: r.id, email: r.email });
+const normEmail = (email: string) => email.trim().toLowerCase();
+
+export class Accounts {
+  private readonly db: Db;
+  private readonly sessionTtlMs: number;
+
+  constructor(db: Db, opts: { sessionTtlHours: number }) {
+    this.db = db;
+    this.sessionTtlMs = opts.sessionTtlHours * 3600_000;
+  }
+
+  async createSender(email: string, password: string): Promise<{ sender: Sender; token: string }> {
+    const e = normEmail(email);
+    const existing = await this.db.selectFrom('senders').select('id').where('email', '=', e).executeTakeFirst();
+    if (existing) throw conflict('sender_exists', 'A sender with this email already exists.');
+    const sender = { id: newId('snd'), email: e };
+    await this.db.insertInto('senders').values({ ...sender, password_hash: await hashPassword(password), created_at: new Date().toISOString() }).execute();
+    return { sender, token: await this.createToken(sender.id) };
+  }
+
+  async createToken(senderId: string): Promise<string> {
+    const token = `pt_${randomSecret(32)}`;
+    await this.db.insertInto('api_tokens').values({
+      id: newId('tok'), sender_id: senderId, token_hash: hashSecret(token), created_at: new Date().toISOString(),
+    }).execute();
+    return token;
+  }
+
+  async senderByEmail(email: string): Promise<Sender | null> {
+    const row = await this.db.selectFrom('senders').select(['id', 'email']).where('email', '=', normEmail(email)).executeTakeFirst();
+    return row ? toSender(row) : null;
+  }
+
+  async senderByToken(token: string): Promise<Sender | null> {
+    if (!token.startsWith('pt_') || token.length > 200) return null;
+    const row = await this.db.selectFrom('api_tokens').innerJoin('senders', 'senders.id', 'api_tokens.sender_id')
+      .select(['senders.id', 'senders.email']).where('api_tokens.token_hash', '=', hashSecret(token)).executeTakeFirst();
+    return row ? toSender(row) : null;
+  }
+
+  /** Checks the password; the same work is done for unknown emails so timing does not reveal accounts. */
+  async signIn(email: string, password: string): Promise<{ sender: Sender; sessionId: string } | null> {
+    const row = await this.db.selectFrom('senders').select(['id', 'email', 'password_hash']).where('email', '=', normEmail(email)).executeTakeFirst();
+    const ok = await verifyPassword(password, row?.password_hash ?? DUMMY_HASH);
+    if (!row || !ok) return null;
+    const sessionId = randomSecret(32);
+    const now = Date.now();
+    await this.db.insertInto('sessions').values({
+      id_hash: hashSecret(sessionId), sender_id: row.id,
+      expires_at: new Date(now + this.sessionTtlMs).toISOString(), created_at: new Date(now).toISOString(),
+    }).execute();
+    return { sender: toSender(row), sessionId };
+  }
+
+  async senderBySession(sessionId: string): Promise<Sender | null> {
+    if (sessionId.length > 200) return null;
+    const row = await this.db.selectFrom('sessions').innerJoin('senders', 'senders.id', 'sessions.sender_id')
+      .select(['senders.id', 'senders.email', 'sessions.expires_at'])
+      .where('sessions.id_hash', '=', hashSecret(sessionId)).executeTakeFirst();
+    if (!row || row.expires_at <= new Date().toISOString()) return null;
+    return toSender(row);
+  }
+
+  async signOut(sessionId: string): Promise<void> {
+    await this.db.deleteFrom('sessions').where('id_hash', '=', hashSecret(sessionId)).execute();
+  }
+}
+
+const DUMMY_HASH = 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';

@@ -1,0 +1,37 @@
+// Builds the concrete parts from configuration: shared by the server (main.ts), the CLI and the worker.
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { LocalBlobStore } from '../storage/blobs/local.ts';
+import { openDatabase, type Db } from '../storage/db/index.ts';
+import { ConfigError, loadConfig, type Config } from './config.ts';
+import { createLogger, type Logger } from './logger.ts';
+
+export function configOrExit(): Config {
+  try {
+    return loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+}
+
+export async function openStorage(config: Config): Promise<{ db: Db; blobs: LocalBlobStore }> {
+  await fs.mkdir(config.dataDir, { recursive: true });
+  const db = await openDatabase({ dataDir: config.dataDir });
+  const blobs = new LocalBlobStore(path.join(config.dataDir, 'blobs'));
+  return { db, blobs };
+}
+
+/** Temp files left by a process that died mid-upload are removed at the next start. */
+export async function clearTemp(config: Config): Promise<void> {
+  const dir = path.join(config.dataDir, 'tmp');
+  await fs.rm(dir, { recursive: true, force: true });
+  await fs.mkdir(dir, { recursive: true });
+}
+
+export function logger(config: Config): Logger {
+  return createLogger(config.LOG_LEVEL);
+}

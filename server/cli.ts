@@ -1,0 +1,45 @@
+// Operator commands. `sender create --email E --password P` prints the new sender as JSON on the last line.
+import { parseArgs } from 'node:util';
+import { Accounts } from './accounts/senders.ts';
+import { configOrExit, openStorage } from './boot.ts';
+import { isAppError } from './errors.ts';
+
+const USAGE = `Usage:
+  npm run cli -- sender create --email EMAIL --password PASSWORD
+  npm run cli -- sender token --email EMAIL      (prints a new API token)`;
+
+async function main(argv: string[]): Promise<number> {
+  const [noun, verb, ...rest] = argv;
+  const { values } = parseArgs({ args: rest, options: { email: { type: 'string' }, password: { type: 'string' } }, strict: true });
+  const config = configOrExit();
+  const { db } = await openStorage(config);
+  const accounts = new Accounts(db, { sessionTtlHours: config.SESSION_TTL_HOURS });
+  try {
+    if (noun === 'sender' && verb === 'create') {
+      if (!values.email || !/^[^@\s]+@[^@\s]+$/.test(values.email)) return fail('--email must be an email address.');
+      if (!values.password || values.password.length < 8) return fail('--password must be at least 8 characters.');
+      const { sender, token } = await accounts.createSender(values.email, values.password);
+      process.stdout.write(`${JSON.stringify({ ...sender, token })}\n`);
+      return 0;
+    }
+    if (noun === 'sender' && verb === 'token') {
+      const sender = values.email ? await accounts.senderByEmail(values.email) : null;
+      if (!sender) return fail('No sender with that email.');
+      process.stdout.write(`${JSON.stringify({ ...sender, token: await accounts.createToken(sender.id) })}\n`);
+      return 0;
+    }
+    return fail(USAGE);
+  } catch (err) {
+    if (isAppError(err)) return fail(err.publicMessage);
+    throw err;
+  } finally {
+    await db.destroy();
+  }
+}
+
+function fail(message: string): number {
+  process.stderr.write(`${message}\n`);
+  return 1;
+}
+
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,129 @@
+// From an accepted upload to a stored, ready PDF: convert (Office) -> inspect -> linearise/thumbnail -> store.
+// Runs in the background after the upload has been answered; in-flight jobs are drained on shutdown.
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { BlobStore } from '../../storage/blobs/blob-store.ts';
+import type { Db, DocumentRow } from '../../storage/db/index.ts';
+import { newId } from '../accounts/secrets.ts';
+import { AppError, tooManyRequests } from '../errors.ts';
+import type { Logger } from '../logger.ts';
+import type { Converter } from './converter.ts';
+import { inspectPdf } from './pdf-inspect.ts';
+import { postprocessPdf } from './postprocess.ts';
+import type { DetectedFormat } from './sniff.ts';
+
+export interface IngestDeps {
+  db: Db;
+  blobs: BlobStore;
+  converter: Converter;
+  logger: Logger;
+  tmpDir: string;
+  qpdfPath: string;
+  queueMax: number;
+  /** Told when a document changes status (the feed shows it). */
+  onUpdate?: (doc: DocumentRow) => void;
+}
+
+export interface Upload {
+  senderId: string;
+  name: string;
+  tempPath: string;
+  size: number;
+  format: DetectedFormat;
+}
+
+const keys = (id: string) => ({ original: `docs/${id}/original`, pdf: `docs/${id}/document.pdf`, thumb: `docs/${id}/thumbnail.png` });
+
+export class Ingest {
+  private readonly deps: IngestDeps;
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly abort = new AbortController();
+
+  constructor(deps: IngestDeps) {
+    this.deps = deps;
+  }
+
+  /** Validates what can be validated at once, records the document, and processes the rest in the background. */
+  async accept(upload: Upload): Promise<DocumentRow> {
+    const { db, converter, queueMax } = this.deps;
+    let pageCount: number | null = null;
+    if (upload.format === 'pdf') {
+      pageCount = (await inspectPdf(upload.tempPath)).pageCount;
+    } else if (converter.status().queued >= queueMax) {
+      throw tooManyRequests('conversion_queue_full', 'Too many documents are being converted right now. Try again in a moment.');
+    }
+    const now = new Date().toISOString();
+    const doc: DocumentRow = {
+      id: newId('doc'), sender_id: upload.senderId, name: upload.name, format: upload.format, status: 'processing',
+      page_count: null, size_bytes: upload.size, original_key: null, pdf_key: null, pdf_size: null, thumbnail_key: null,
+      error_code: null, error_message: null, convert_ms: null, created_at: now, updated_at: now,
+    };
+    await db.insertInto('documents').values(doc).execute();
+    const job = this.process(doc, upload, pageCount).finally(() => this.inFlight.delete(job));
+    this.inFlight.add(job);
+    return doc;
+  }
+
+  private async process(doc: DocumentRow, upload: Upload, knownPages: number | null): Promise<void> {
+    const { db, blobs, converter, logger } = this.deps;
+    const started = Date.now();
+    const k = keys(doc.id);
+    const work = await fs.mkdtemp(path.join(this.deps.tmpDir, 'job-'));
+    try {
+      await blobs.putFile(k.original, upload.tempPath, 'application/octet-stream');
+      let pdfPath = upload.tempPath;
+      if (upload.format !== 'pdf') {
+        const out = path.join(work, 'out');
+        await fs.mkdir(out);
+        pdfPath = await converter.convert({ inputPath: upload.tempPath, format: upload.format, outputDir: out, signal: this.abort.signal });
+      }
+      const pageCount = knownPages ?? (await inspectPdf(pdfPath)).pageCount;
+      const post = await postprocessPdf(pdfPath, work, { qpdfPath: this.deps.qpdfPath, signal: this.abort.signal });
+      const info = await blobs.putFile(k.pdf, post.pdfPath, 'application/pdf');
+      if (post.thumbnailPath) await blobs.putFile(k.thumb, post.thumbnailPath, 'image/png');
+      const convertMs = Date.now() - started;
+      await this.finish(doc, {
+        status: 'ready', page_count: pageCount, original_key: k.original, pdf_key: k.pdf, pdf_size: info.size,
+        thumbnail_key: post.thumbnailPath ? k.thumb : null, convert_ms: convertMs,
+      });
+      logger.info({ documentId: doc.id, format: doc.format, pageCount, convertMs }, 'document ready');
+    } catch (err) {
+      const e = err instanceof AppError ? err : null;
+      logger.warn({ documentId: doc.id, format: doc.format, err }, 'document failed');
+      await this.finish(doc, {
+        status: 'failed', original_key: k.original,
+        error_code: e?.code ?? 'conversion_failed',
+        error_message: e?.publicMessage ?? 'The document could not be converted to PDF.',
+      }).catch((e2: unknown) => logger.error({ err: e2 }, 'could not record failure'));
+    } finally {
+      await fs.rm(work, { recursive: true, force: true });
+      await fs.rm(upload.tempPath, { force: true });
+    }
+  }
+
+  private async finish(doc: DocumentRow, patch: Partial<DocumentRow>): Promise<void> {
+    const updated_at = new Date().toISOString();
+    const res = await this.deps.db.updateTable('documents').set({ ...patch, updated_at }).where('id', '=', doc.id).executeTakeFirst();
+    if (Number(res.numUpdatedRows) === 0) {
+      // Deleted while processing: drop what was stored for it.
+      const k = keys(doc.id);
+      for (const key of [k.original, k.pdf, k.thumb]) await this.deps.blobs.delete(key);
+      return;
+    }
+    this.deps.onUpdate?.({ ...doc, ...patch, updated_at });
+  }
+
+  get pending(): number {
+    return this.inFlight.size;
+  }
+
+  /** Waits for in-flight documents up to the deadline, then aborts the rest (they end as failed). */
+  async drain(deadlineMs: number): Promise<void> {
+    const all = Promise.allSettled([...this.inFlight]);
+    const timer = new Promise<'timeout'>((r) => setTimeout(r, deadlineMs, 'timeout').unref());
+    if ((await Promise.race([all, timer])) === 'timeout') {
+      this.abort.abort();
+      await all;
+    }
+  }
+}

@@ -1,0 +1,68 @@
+// Decides what an upload is from its bytes alone (never the name or the client's Content-Type).
+import fs from 'node:fs/promises';
+import { unprocessable, unsupportedFile } from '../errors.ts';
+import type { OfficeFormat } from './converter.ts';
+import { inspectZip, readStoredEntry, type ZipLimits } from './zip-inspect.ts';
+
+export type DetectedFormat = 'pdf' | OfficeFormat;
+
+const OLE2 = Buffer.from('d0cf11e0a1b11ae1', 'hex');
+const utf16 = (s: string) => Buffer.from(s, 'utf16le');
+const OLE_STREAMS: [Buffer, DetectedFormat | 'encrypted'][] = [
+  [utf16('EncryptedPackage'), 'encrypted'],
+  [utf16('PowerPoint Document'), 'ppt'],
+  [utf16('WordDocument'), 'doc'],
+];
+
+export async function detectFormat(file: string, limits: ZipLimits): Promise<DetectedFormat> {
+  const fh = await fs.open(file, 'r');
+  try {
+    const { size } = await fh.stat();
+    if (size === 0) throw unprocessable('file_empty', 'The file is empty.');
+    const head = Buffer.alloc(Math.min(size, 1024));
+    await fh.read(head, 0, head.length, 0);
+    if (head.indexOf('%PDF-') !== -1) return 'pdf';
+    if (head.subarray(0, 5).toString('latin1') === '{\\rtf') return 'rtf';
+    if (head.subarray(0, 8).equals(OLE2)) return await sniffOle(fh, size);
+    if (head.readUInt32LE(0) === 0x04034b50) return await sniffZip(fh, size, limits);
+    throw unsupportedFile();
+  } finally {
+    await fh.close();
+  }
+}
+
+async function sniffZip(fh: fs.FileHandle, size: number, limits: ZipLimits): Promise<DetectedFormat> {
+  const entries = await inspectZip(fh, size, limits);
+  const names = new Set(entries.map((e) => e.name));
+  if (names.has('[Content_Types].xml')) {
+    if (names.has('word/document.xml')) return 'docx';
+    if (names.has('ppt/presentation.xml')) return 'pptx';
+    throw unsupportedFile();
+  }
+  const mime = entries.find((e) => e.name === 'mimetype');
+  if (mime) {
+    const value = (await readStoredEntry(fh, mime))?.toString('ascii').trim();
+    if (value === 'application/vnd.oasis.opendocument.text') return 'odt';
+    if (value === 'application/vnd.oasis.opendocument.presentation') return 'odp';
+  }
+  throw unsupportedFile();
+}
+
+/** OLE2 (compound file): .doc, .ppt, or an encrypted OOXML package; stream names are UTF-16 in the directory. */
+async function sniffOle(fh: fs.FileHandle, size: number): Promise<DetectedFormat> {
+  const chunk = 4 * 1024 * 1024;
+  const found = new Set<string>();
+  for (let pos = 0; pos < size; pos += chunk - 64) {
+    const buf = Buffer.alloc(Math.min(chunk, size - pos));
+    await fh.read(buf, 0, buf.length, pos);
+    for (const [needle, kind] of OLE_STREAMS) if (buf.indexOf(needle) !== -1) found.add(kind);
+  }
+  for (const [, kind] of OLE_STREAMS) {
+    if (!found.has(kind)) continue;
+    if (kind === 'encrypted') {
+      throw unprocessable('file_encrypted', 'The file is password-protected. Upload a copy without a password.');
+    }
+    return kind;
+  }
+  throw unsupportedFile();
+}

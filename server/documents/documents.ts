@@ -1,0 +1,69 @@
+// Documents: rows, their blobs, and the public JSON shape. Every query is scoped to the owning sender.
+import type { BlobStore } from '../../storage/blobs/blob-store.ts';
+import type { Db, DocumentRow } from '../../storage/db/index.ts';
+import { notFound } from '../errors.ts';
+
+export interface DocumentJson {
+  id: string;
+  name: string;
+  status: DocumentRow['status'];
+  pageCount: number | null;
+  format: string;
+  sizeBytes: number;
+  createdAt: string;
+  updatedAt: string;
+  thumbnailUrl: string | null;
+  error?: { code: string; message: string };
+}
+
+export function documentJson(d: DocumentRow): DocumentJson {
+  return {
+    id: d.id,
+    name: d.name,
+    status: d.status,
+    pageCount: d.page_count === null ? null : Number(d.page_count),
+    format: d.format,
+    sizeBytes: Number(d.size_bytes),
+    createdAt: d.created_at,
+    updatedAt: d.updated_at,
+    thumbnailUrl: d.thumbnail_key ? `/api/documents/${d.id}/thumbnail` : null,
+    ...(d.status === 'failed' ? { error: { code: d.error_code ?? 'conversion_failed', message: d.error_message ?? 'The document could not be processed.' } } : {}),
+  };
+}
+
+export class Documents {
+  private readonly db: Db;
+  private readonly blobs: BlobStore;
+
+  constructor(db: Db, blobs: BlobStore) {
+    this.db = db;
+    this.blobs = blobs;
+  }
+
+  async list(senderId: string): Promise<DocumentRow[]> {
+    return this.db.selectFrom('documents').selectAll().where('sender_id', '=', senderId).orderBy('created_at', 'desc').execute();
+  }
+
+  /** A foreign id answers exactly like a missing one. */
+  async get(senderId: string, id: string): Promise<DocumentRow> {
+    const row = await this.db.selectFrom('documents').selectAll().where('id', '=', id).where('sender_id', '=', senderId).executeTakeFirst();
+    if (!row) throw notFound('Document');
+    return row;
+  }
+
+  async remove(senderId: string, id: string): Promise<DocumentRow> {
+    const doc = await this.get(senderId, id);
+    await this.db.transaction().execute(async (trx) => {
+      await trx.deleteFrom('events').where('document_id', '=', id).execute();
+      await trx.deleteFrom('visits').where('document_id', '=', id).execute();
+      await trx.deleteFrom('links').where('document_id', '=', id).execute();
+      await trx.deleteFrom('documents').where('id', '=', id).execute();
+    });
+    await this.removeBlobs(doc);
+    return doc;
+  }
+
+  async removeBlobs(doc: Pick<DocumentRow, 'original_key' | 'pdf_key' | 'thumbnail_key'>): Promise<void> {
+    for (const key of [doc.original_key, doc.pdf_key, doc.thumbnail_key]) if (key) await this.blobs.delete(key);
+  }
+}

@@ -1,0 +1,81 @@
+// Per-recipient links: unguessable tokens (192 bits), looked up by hash, revocable and expirable.
+import type { Db, DocumentRow, LinkRow } from '../../storage/db/index.ts';
+import { hashSecret, newId, randomSecret } from '../accounts/secrets.ts';
+import { conflict, gone, notFound } from '../errors.ts';
+
+export interface LinkJson {
+  id: string;
+  documentId: string;
+  url: string;
+  recipient: string | null;
+  allowDownload: boolean;
+  expiresAt: string | null;
+  revokedAt: string | null;
+  createdAt: string;
+}
+
+export interface ResolvedLink {
+  link: LinkRow;
+  document: DocumentRow;
+}
+
+export class Links {
+  private readonly db: Db;
+  /** Read per call: the base can be settled after construction (a test's random port). */
+  private readonly publicUrl: () => string;
+
+  constructor(db: Db, publicUrl: () => string) {
+    this.db = db;
+    this.publicUrl = publicUrl;
+  }
+
+  url(token: string): string {
+    return `${this.publicUrl()}/v/${token}`;
+  }
+
+  json(l: LinkRow): LinkJson {
+    return {
+      id: l.id, documentId: l.document_id, url: this.url(l.token), recipient: l.recipient,
+      allowDownload: Boolean(l.allow_download), expiresAt: l.expires_at, revokedAt: l.revoked_at, createdAt: l.created_at,
+    };
+  }
+
+  async create(doc: DocumentRow, input: { recipient?: string | null; allowDownload?: boolean; expiresAt?: string | null }): Promise<LinkRow> {
+    if (doc.status === 'failed') throw conflict('document_failed', 'This document failed to process; links cannot be made for it.');
+    const token = randomSecret(24);
+    const row: LinkRow = {
+      id: newId('lnk'), document_id: doc.id, sender_id: doc.sender_id, token, token_hash: hashSecret(token),
+      recipient: input.recipient ?? null, allow_download: input.allowDownload === false ? 0 : 1,
+      expires_at: input.expiresAt ?? null, revoked_at: null, created_at: new Date().toISOString(),
+    };
+    await this.db.insertInto('links').values(row).execute();
+    return row;
+  }
+
+  async list(senderId: string, documentId: string): Promise<LinkRow[]> {
+    return this.db.selectFrom('links').selectAll().where('sender_id', '=', senderId).where('document_id', '=', documentId)
+      .orderBy('created_at', 'desc').execute();
+  }
+
+  async revoke(senderId: string, id: string): Promise<LinkRow> {
+    const row = await this.db.selectFrom('links').selectAll().where('id', '=', id).where('sender_id', '=', senderId).executeTakeFirst();
+    if (!row) throw notFound('Link');
+    if (!row.revoked_at) {
+      row.revoked_at = new Date().toISOString();
+      await this.db.updateTable('links').set({ revoked_at: row.revoked_at }).where('id', '=', id).execute();
+    }
+    return row;
+  }
+
+  /** A recipient's token -> its link and document; unknown 404, revoked or expired 410. */
+  async resolve(token: string): Promise<ResolvedLink> {
+    if (!/^[A-Za-z0-9_-]{16,64}$/.test(token)) throw notFound('Link');
+    const link = await this.db.selectFrom('links').selectAll().where('token_hash', '=', hashSecret(token)).executeTakeFirst();
+    if (!link) throw notFound('Link');
+    if (link.revoked_at) throw gone('link_revoked', 'This link is no longer available.');
+    if (link.expires_at && link.expires_at <= new Date().toISOString()) throw gone('link_expired', 'This link is no longer available.');
+    const document = await this.db.selectFrom('documents').selectAll().where('id', '=', link.document_id).executeTakeFirst();
+    if (!document) throw notFound('Link');
+    return { link, document };
+  }
+}

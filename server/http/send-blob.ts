@@ -1,0 +1,72 @@
+// Sends a stored blob with HTTP caching validators and single byte-range support (RFC 9110).
+import { pipeline } from 'node:stream/promises';
+import type { Request, Response } from 'express';
+import type { BlobStore, ByteRange } from '../../storage/blobs/blob-store.ts';
+import { AppError, notFound } from '../errors.ts';
+
+export interface SendOptions {
+  contentType: string;
+  disposition?: string;
+  cacheControl?: string;
+}
+
+/** Parses `bytes=a-b`, `bytes=a-`, `bytes=-n`; multiple ranges are served whole (null). */
+export function parseRange(header: string | undefined, size: number): ByteRange | null | 'unsatisfiable' {
+  if (!header) return null;
+  const m = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
+  if (!m) return null;
+  const [, a = '', b = ''] = m;
+  if (a === '' && b === '') return null;
+  let start: number;
+  let end: number;
+  if (a === '') {
+    const n = Number(b);
+    if (n === 0) return 'unsatisfiable';
+    start = Math.max(0, size - n);
+    end = size - 1;
+  } else {
+    start = Number(a);
+    end = b === '' ? size - 1 : Math.min(Number(b), size - 1);
+  }
+  if (start >= size || start > end) return 'unsatisfiable';
+  return { start, end };
+}
+
+export async function sendBlob(req: Request, res: Response, blobs: BlobStore, key: string, opts: SendOptions): Promise<void> {
+  const info = await blobs.stat(key);
+  if (!info) throw notFound('File');
+  const etag = `"${info.etag}"`;
+  res.set({
+    'Content-Type': opts.contentType,
+    'X-Content-Type-Options': 'nosniff',
+    'Accept-Ranges': 'bytes',
+    ETag: etag,
+    'Cache-Control': opts.cacheControl ?? 'private, no-cache',
+    'Cross-Origin-Resource-Policy': 'same-origin',
+  });
+  if (opts.disposition) res.set('Content-Disposition', opts.disposition);
+  if (req.get('if-none-match') === etag) {
+    res.status(304).end();
+    return;
+  }
+  const ifRange = req.get('if-range');
+  const range = ifRange && ifRange !== etag ? null : parseRange(req.get('range'), info.size);
+  if (range === 'unsatisfiable') {
+    res.set('Content-Range', `bytes */${info.size}`);
+    throw new AppError(416, 'range_not_satisfiable', 'The requested byte range is outside the file.');
+  }
+  if (range) {
+    res.status(206).set({ 'Content-Range': `bytes ${range.start}-${range.end}/${info.size}`, 'Content-Length': String(range.end - range.start + 1) });
+  } else {
+    res.status(200).set('Content-Length', String(info.size));
+  }
+  if (req.method === 'HEAD') {
+    res.end();
+    return;
+  }
+  const stream = await blobs.read(key, range ?? undefined);
+  await pipeline(stream, res).catch((err: NodeJS.ErrnoException) => {
+    // A reader that goes away mid-file is normal (pdf.js cancels range requests); anything else is an error.
+    if (err.code !== 'ERR_STREAM_PREMATURE_CLOSE') throw err;
+  });
+}

@@ -1,0 +1,33 @@
+// Dashboard sign-in and sign-out (session cookie), and who am I.
+import { Router } from 'express';
+import type { Accounts } from '../accounts/senders.ts';
+import { AppError } from '../errors.ts';
+import { readCookie, requireSender, SESSION_COOKIE } from './auth.ts';
+import { senderOf } from './context.ts';
+import { signInBody } from './session.schema.ts';
+import { parse } from './validate.ts';
+
+export function sessionRoutes(accounts: Accounts, opts: { secureCookies: boolean; ttlHours: number }): Router {
+  const r = Router();
+  const cookie = { httpOnly: true, sameSite: 'strict' as const, secure: opts.secureCookies, path: '/' };
+
+  r.post('/api/session', async (req, res) => {
+    const body = parse(signInBody, req.body);
+    const result = await accounts.signIn(body.email, body.password);
+    if (!result) throw new AppError(401, 'invalid_credentials', 'The email or password is not correct.');
+    res.cookie(SESSION_COOKIE, result.sessionId, { ...cookie, maxAge: opts.ttlHours * 3600_000 });
+    res.json({ sender: result.sender });
+  });
+
+  r.delete('/api/session', async (req, res) => {
+    const sid = readCookie(req, SESSION_COOKIE);
+    if (sid) await accounts.signOut(sid);
+    res.clearCookie(SESSION_COOKIE, cookie);
+    res.status(204).end();
+  });
+
+  r.get('/api/me', requireSender(accounts), (req, res) => {
+    res.json(senderOf(req));
+  });
+  return r;
+}

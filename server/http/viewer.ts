@@ -1,0 +1,66 @@
+// What a link holder reaches: the reader page, the PDF (ranges), the download, the dwell-time beacon.
+import express, { Router, type Request } from 'express';
+import type { Accounts } from '../accounts/senders.ts';
+import type { BlobStore } from '../../storage/blobs/blob-store.ts';
+import type { Links, ResolvedLink } from '../documents/links.ts';
+import { contentDisposition, pdfName } from '../documents/names.ts';
+import { forbidden, isAppError, unavailable } from '../errors.ts';
+import type { Tracker } from '../tracking/tracker.ts';
+import { clientInfo } from './client.ts';
+import { readerPage, unavailablePage } from './pages.ts';
+import { sendPage } from './security.ts';
+import { sendBlob } from './send-blob.ts';
+
+async function readyLink(links: Links, token: string): Promise<ResolvedLink & { pdfKey: string }> {
+  const resolved = await links.resolve(token);
+  const key = resolved.document.pdf_key;
+  if (resolved.document.status !== 'ready' || !key) {
+    throw unavailable('document_not_ready', 'This document is still being prepared. Try again in a moment.');
+  }
+  return { ...resolved, pdfKey: key };
+}
+
+const tokenOf = (req: Request) => String(req.params.token ?? '');
+
+export function viewerRoutes(d: { links: Links; blobs: BlobStore; tracker: Tracker; accounts: Accounts; trustProxy: boolean }): Router {
+  const r = Router();
+
+  r.get('/v/:token', async (req, res) => {
+    try {
+      const { link, document } = await readyLink(d.links, tokenOf(req));
+      sendPage(res, 200, readerPage({
+        title: document.name, token: tokenOf(req), pageCount: Number(document.page_count),
+        allowDownload: Boolean(link.allow_download), documentId: document.id,
+      }));
+    } catch (err) {
+      if (!isAppError(err) || err.status >= 500 && err.code !== 'document_not_ready') throw err;
+      if (err.code === 'document_not_ready') res.set('Retry-After', '5');
+      sendPage(res, err.status, unavailablePage(err.code === 'document_not_ready' ? err.publicMessage : undefined));
+    }
+  });
+
+  r.get('/v/:token/file', async (req, res) => {
+    const { document, pdfKey } = await readyLink(d.links, tokenOf(req));
+    await sendBlob(req, res, d.blobs, pdfKey, {
+      contentType: 'application/pdf', disposition: contentDisposition('inline', pdfName(document.name)), cacheControl: 'private, no-cache',
+    });
+  });
+
+  r.get('/v/:token/download', async (req, res) => {
+    const resolved = await readyLink(d.links, tokenOf(req));
+    if (!resolved.link.allow_download) throw forbidden('download_disabled', 'The sender has not allowed downloads for this link.');
+    // Ranged re-requests of the same download (resume) are not new downloads.
+    if (!req.get('range')) await d.tracker.download(resolved, typeof req.query.visit === 'string' ? req.query.visit : undefined, await clientInfo(d.accounts, req, d.trustProxy));
+    await sendBlob(req, res, d.blobs, resolved.pdfKey, {
+      contentType: 'application/pdf', disposition: contentDisposition('attachment', pdfName(resolved.document.name)),
+    });
+  });
+
+  r.post('/v/:token/beacon', express.json({ limit: '16kb', type: ['application/json', 'text/plain'] }), async (req, res) => {
+    const resolved = await d.links.resolve(tokenOf(req));
+    await d.tracker.beacon(resolved, req.body);
+    res.status(204).end();
+  });
+  return r;
+}
+

@@ -1,0 +1,45 @@
+// The composition root: read config, build adapters, createApp, listen, shut down on SIGTERM.
+import { createApp } from './app.ts';
+import { clearTemp, configOrExit, logger as makeLogger, openStorage } from './boot.ts';
+import { createConverter } from './conversion/index.ts';
+import { category } from './logger.ts';
+
+const config = configOrExit();
+const logger = makeLogger(config);
+const log = category(logger, 'app');
+
+await clearTemp(config);
+const { db, blobs } = await openStorage(config);
+const converter = createConverter(config, category(logger, 'convert'));
+const app = createApp({ config, logger, db, blobs, converter });
+
+app.httpServer.listen(config.PORT, config.HOST, () => {
+  const addr = app.httpServer.address();
+  const port = typeof addr === 'object' && addr ? addr.port : config.PORT;
+  log.info({ host: config.HOST, port, publicUrl: config.publicUrl, dataDir: config.dataDir, converter: converter.status().engine }, `Pagetrail listening on ${config.HOST}:${port}`);
+});
+
+let stopping = false;
+async function shutdown(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  log.info({ signal, graceMs: config.SHUTDOWN_GRACE_MS }, 'shutting down');
+  const hard = setTimeout(() => {
+    log.error('shutdown deadline passed; exiting');
+    process.exit(1);
+  }, config.SHUTDOWN_GRACE_MS + 5000);
+  hard.unref();
+  try {
+    await app.close(config.SHUTDOWN_GRACE_MS);
+    await converter.close(5000);
+    await db.destroy();
+    log.info('stopped');
+    process.exit(0);
+  } catch (err) {
+    log.error({ err }, 'shutdown failed');
+    process.exit(1);
+  }
+}
+
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGINT', () => void shutdown('SIGINT'));

@@ -1,0 +1,47 @@
+// Who is reading right now: one entry per live visit, shown on its sender's feed.
+import type { Presence } from './protocol.ts';
+
+interface Entry extends Presence {
+  senderId: string;
+  sockets: number;
+}
+
+export class PresenceBoard {
+  private readonly live = new Map<string, Entry>();
+  private readonly emit: (senderId: string, kind: 'update' | 'leave', p: Presence) => void;
+
+  constructor(emit: (senderId: string, kind: 'update' | 'leave', p: Presence) => void) {
+    this.emit = emit;
+  }
+
+  join(senderId: string, p: Presence): void {
+    const e = this.live.get(p.visitId);
+    if (e) e.sockets++;
+    else this.live.set(p.visitId, { ...p, senderId, sockets: 1 });
+    this.emit(senderId, 'update', this.public(this.live.get(p.visitId)!));
+  }
+
+  page(visitId: string, page: number): void {
+    const e = this.live.get(visitId);
+    if (!e || e.page === page) return;
+    e.page = page;
+    e.pageSince = new Date().toISOString();
+    this.emit(e.senderId, 'update', this.public(e));
+  }
+
+  leave(visitId: string): void {
+    const e = this.live.get(visitId);
+    if (!e || --e.sockets > 0) return;
+    this.live.delete(visitId);
+    this.emit(e.senderId, 'leave', this.public(e));
+  }
+
+  of(senderId: string): Presence[] {
+    return [...this.live.values()].filter((e) => e.senderId === senderId).map((e) => this.public(e));
+  }
+
+  private public(e: Entry): Presence {
+    const { senderId: _s, sockets: _n, ...p } = e;
+    return p;
+  }
+}

@@ -1,0 +1,95 @@
+// The /viewer namespace: a recipient's browser, admitted by its link token. Page events are validated and
+// stored before they are acknowledged ("ack" means "stored"); a revoked link drops its sockets.
+import type { Namespace, Server, Socket } from 'socket.io';
+import type { Accounts } from '../accounts/senders.ts';
+import type { Links } from '../documents/links.ts';
+import { isAppError } from '../errors.ts';
+import { clientAddress, clientInfo } from '../http/client.ts';
+import type { Logger } from '../logger.ts';
+import { RateLimiter } from '../tracking/rate-limit.ts';
+import type { Tracker, VisitState } from '../tracking/tracker.ts';
+import type { PresenceBoard } from './presence.ts';
+import type { Reply, ViewerClientEvents, ViewerServerEvents } from './protocol.ts';
+
+interface ViewerData {
+  visit: VisitState;
+}
+type ViewerNsp = Namespace<ViewerClientEvents, ViewerServerEvents, Record<string, never>, ViewerData>;
+type ViewerSocket = Socket<ViewerClientEvents, ViewerServerEvents, Record<string, never>, ViewerData>;
+
+const refuse = (code: string, message: string) => Object.assign(new Error(code), { data: { code, message } });
+
+export interface ViewerDeps {
+  accounts: Accounts;
+  links: Links;
+  tracker: Tracker;
+  presence: PresenceBoard;
+  logger: Logger;
+  trustProxy: boolean;
+  /** New visits one address may open per minute. */
+  visitsPerMinute: number;
+}
+
+export function attachViewer(io: Server, d: ViewerDeps): ViewerNsp {
+  const nsp = io.of('/viewer') as unknown as ViewerNsp;
+  const perAddress = new Map<string, RateLimiter>();
+  const sweep = setInterval(() => perAddress.clear(), 10 * 60_000);
+  sweep.unref();
+
+  nsp.use(async (socket, next) => {
+    const token = socket.handshake.auth?.token;
+    if (typeof token !== 'string') return next(refuse('link_unavailable', 'This link is no longer available.'));
+    const ip = clientAddress(socket.request, d.trustProxy);
+    let limiter = perAddress.get(ip);
+    if (!limiter) perAddress.set(ip, (limiter = new RateLimiter(d.visitsPerMinute, 60_000)));
+    if (!limiter.take()) return next(refuse('rate_limited', 'Too many connections; try again later.'));
+    try {
+      const resolved = await d.links.resolve(token);
+      if (resolved.document.status !== 'ready') return next(refuse('document_not_ready', 'This document is still being prepared.'));
+      // The visit is settled in the handshake, so event handlers exist the moment the client is connected.
+      const wanted = socket.handshake.auth?.visitId;
+      socket.data.visit = (typeof wanted === 'string' ? await d.tracker.resumeVisit(resolved, wanted) : null)
+        ?? await d.tracker.openVisit(resolved, await clientInfo(d.accounts, socket.request, d.trustProxy));
+      next();
+    } catch (err) {
+      next(isAppError(err) ? refuse('link_unavailable', 'This link is no longer available.') : refuse('internal_error', 'Something went wrong.'));
+    }
+  });
+
+  nsp.on('connection', (socket) => connected(socket, d));
+  return nsp;
+}
+
+function connected(socket: ViewerSocket, d: ViewerDeps): void {
+  const visit = socket.data.visit;
+  socket.join([`link:${visit.linkId}`, `doc:${visit.documentId}`]);
+
+  socket.on('page:view', async (input, ack) => {
+    if (typeof ack !== 'function') return;
+    const reply = (r: Reply<{ seq: number; duplicate: boolean }>) => ack(r);
+    try {
+      const stored = await d.tracker.pageView(visit, input);
+      reply({ data: { seq: stored.duplicate ? stored.seq : stored.event.seq, duplicate: stored.duplicate } });
+      if (!stored.duplicate) d.presence.page(visit.id, stored.event.page ?? 0);
+    } catch (err) {
+      if (isAppError(err) && err.status < 500) reply({ error: err.toJSON() });
+      else {
+        d.logger.error({ err }, 'page event failed');
+        reply({ error: { code: 'internal_error', message: 'The event could not be stored.' } });
+      }
+    }
+  });
+  socket.on('disconnect', () => d.presence.leave(visit.id));
+
+  d.presence.join(visit.senderId, {
+    visitId: visit.id, documentId: visit.documentId, linkId: visit.linkId, recipient: visit.recipient,
+    page: null, pageSince: new Date().toISOString(), device: visit.device, location: visit.location,
+  });
+  socket.emit('visit:started', { visitId: visit.id, documentId: visit.documentId, pageCount: visit.pageCount });
+}
+
+/** Revocation and deletion end live reading at once. */
+export function dropViewers(nsp: ViewerNsp, room: string): void {
+  nsp.to(room).emit('link:revoked');
+  nsp.in(room).disconnectSockets(true);
+}

@@ -1,0 +1,36 @@
+// Who is on the other end: device from the user agent, place from the address, machine or human.
+import { UAParser } from 'ua-parser-js';
+import type { DeviceInfo, LocationInfo } from '../realtime/protocol.ts';
+
+const BOT = /bot\b|crawler|spider|crawling|headless|preview|fetch|monitor|scanner|curl\/|wget\/|python-requests|go-http-client|node-fetch|axios\/|googleimageproxy|ggpht\.com|yahoomailproxy|proofpoint|mimecast|barracuda|safelinks/i;
+
+export function isAutomatedAgent(ua: string | undefined): boolean {
+  return !ua || BOT.test(ua);
+}
+
+export function deviceFrom(ua: string | undefined): DeviceInfo {
+  const r = new UAParser(ua ?? '').getResult();
+  const t = r.device.type;
+  const type: DeviceInfo['type'] = isAutomatedAgent(ua) ? 'bot'
+    : t === 'mobile' ? 'mobile' : t === 'tablet' ? 'tablet' : t === undefined ? 'desktop' : 'other';
+  const name = (n?: string, v?: string) => (n ? `${n}${v ? ` ${v.split('.')[0]}` : ''}` : null);
+  const model = r.device.model && r.device.vendor === 'Apple' ? r.device.model : null;
+  return { type, os: model ?? name(r.os.name, r.os.version), browser: name(r.browser.name, r.browser.version) };
+}
+
+export interface GeoLookup {
+  lookup(ip: string): LocationInfo | null;
+}
+
+/** Loopback, private, link-local and unique-local addresses have no place. */
+export function isPrivateAddress(ip: string): boolean {
+  const v4 = ip.startsWith('::ffff:') ? ip.slice(7) : ip;
+  if (/^\d+\.\d+\.\d+\.\d+$/.test(v4)) {
+    const [a = 0, b = 0] = v4.split('.').map(Number);
+    return a === 10 || a === 127 || a === 0 || (a === 169 && b === 254) || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 100 && b >= 64 && b <= 127);
+  }
+  const l = ip.toLowerCase();
+  return l === '::1' || l === '::' || l.startsWith('fe80:') || l.startsWith('fc') || l.startsWith('fd');
+}
+
+export const noGeo: GeoLookup = { lookup: () => null };

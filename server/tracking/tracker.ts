@@ -1,0 +1,141 @@
+// Records what link holders do: validate -> enrich (device, place, machine/human, self) -> store -> publish.
+import { createHash } from 'node:crypto';
+import type { Db, VisitRow } from '../../storage/db/index.ts';
+import { newId } from '../accounts/secrets.ts';
+import type { ResolvedLink } from '../documents/links.ts';
+import { AppError, badRequest, notFound, tooManyRequests } from '../errors.ts';
+import type { DeviceInfo, LocationInfo, PageViewInput } from '../realtime/protocol.ts';
+import { deviceFrom, type GeoLookup, isAutomatedAgent, isPrivateAddress } from './enrich.ts';
+import type { EventStore, Stored } from './event-store.ts';
+import { beaconBody, pageViewInput } from './page-view.schema.ts';
+import { RateLimiter } from './rate-limit.ts';
+
+/** What the edge (HTTP or socket) knows of the caller. */
+export interface ClientInfo {
+  ip: string;
+  userAgent: string | undefined;
+  /** The sender signed in on this browser, if any: their own views are marked `self`. */
+  signedInSenderId?: string;
+}
+
+export interface VisitState {
+  id: string;
+  linkId: string;
+  documentId: string;
+  senderId: string;
+  recipient: string | null;
+  pageCount: number;
+  startedAtMs: number;
+  accountedMs: number;
+  device: DeviceInfo | null;
+  location: LocationInfo | null;
+  automated: boolean;
+  self: boolean;
+  limiter: RateLimiter;
+}
+
+/** Slack on the wall-time bound: clocks and network delays are not exact. */
+const WALL_SLACK_MS = 5000;
+
+export class Tracker {
+  private readonly db: Db;
+  private readonly store: EventStore;
+  private readonly geo: GeoLookup;
+  private readonly visits = new Map<string, VisitState>();
+  private readonly eventsPer10s: number;
+
+  constructor(d: { db: Db; store: EventStore; geo: GeoLookup; eventsPer10s: number }) {
+    this.db = d.db;
+    this.store = d.store;
+    this.geo = d.geo;
+    this.eventsPer10s = d.eventsPer10s;
+  }
+
+  private state(v: VisitRow, resolved: ResolvedLink, accountedMs: number): VisitState {
+    const s: VisitState = {
+      id: v.id, linkId: v.link_id, documentId: v.document_id, senderId: v.sender_id, recipient: resolved.link.recipient,
+      pageCount: Number(resolved.document.page_count ?? 0), startedAtMs: Date.parse(v.started_at), accountedMs,
+      device: v.device ? JSON.parse(v.device) : null, location: v.location ? JSON.parse(v.location) : null,
+      automated: Boolean(v.automated), self: Boolean(v.self), limiter: new RateLimiter(this.eventsPer10s, 10_000),
+    };
+    this.visits.set(v.id, s);
+    return s;
+  }
+
+  private base(s: VisitState) {
+    return {
+      sender_id: s.senderId, document_id: s.documentId, link_id: s.linkId, visit_id: s.id, recipient: s.recipient,
+      device: s.device ? JSON.stringify(s.device) : null, location: s.location ? JSON.stringify(s.location) : null,
+      automated: s.automated ? 1 : 0, self: s.self ? 1 : 0, at: new Date().toISOString(),
+    };
+  }
+
+  /** A new visit begins: stored with its `open` event. */
+  async openVisit(resolved: ResolvedLink, client: ClientInfo): Promise<VisitState> {
+    const now = new Date().toISOString();
+    const device = deviceFrom(client.userAgent);
+    const location = isPrivateAddress(client.ip) ? null : this.geo.lookup(client.ip);
+    const row: VisitRow = {
+      id: newId('vis'), link_id: resolved.link.id, document_id: resolved.document.id, sender_id: resolved.link.sender_id,
+      started_at: now, last_seen_at: now,
+      viewer_key: createHash('sha256').update(`${client.ip}|${client.userAgent ?? ''}`).digest('base64url').slice(0, 22),
+      device: JSON.stringify(device), location: location ? JSON.stringify(location) : null,
+      automated: isAutomatedAgent(client.userAgent) ? 1 : 0, self: client.signedInSenderId === resolved.link.sender_id ? 1 : 0,
+    };
+    await this.db.insertInto('visits').values(row).execute();
+    const s = this.state(row, resolved, 0);
+    await this.store.append({ ...this.base(s), type: 'open' });
+    return s;
+  }
+
+  /** Continues a visit after a reconnect; null when the id is not a visit of this link. */
+  async resumeVisit(resolved: ResolvedLink, visitId: string): Promise<VisitState | null> {
+    const cached = this.visits.get(visitId);
+    if (cached) return cached.linkId === resolved.link.id ? cached : null;
+    const row = await this.db.selectFrom('visits').selectAll().where('id', '=', visitId).where('link_id', '=', resolved.link.id).executeTakeFirst();
+    if (!row) return null;
+    const sum = await this.db.selectFrom('events').select((eb) => eb.fn.sum<number>('duration_ms').as('ms'))
+      .where('visit_id', '=', visitId).executeTakeFirst();
+    return this.state(row, resolved, Number(sum?.ms ?? 0));
+  }
+
+  /** Validates a page event against the visit (page range, wall time, rate) and stores it. */
+  async pageView(s: VisitState, raw: unknown): Promise<Stored> {
+    if (!s.limiter.take()) throw tooManyRequests('rate_limited', 'Too many events; slow down.');
+    const r = pageViewInput.safeParse(raw);
+    if (!r.success) throw badRequest('invalid_event', 'The event is malformed.');
+    const input: PageViewInput = r.data;
+    if (input.page > s.pageCount) throw badRequest('invalid_page', `Page ${input.page} is outside 1..${s.pageCount}.`);
+    const elapsed = Date.now() - s.startedAtMs;
+    if (s.accountedMs + input.durationMs > elapsed + WALL_SLACK_MS) {
+      throw badRequest('invalid_duration', 'The duration is longer than the visit.');
+    }
+    const stored = await this.store.append({ ...this.base(s), type: 'page_view', client_id: input.id, page: input.page, duration_ms: input.durationMs });
+    if (!stored.duplicate) s.accountedMs += input.durationMs;
+    return stored;
+  }
+
+  /** The last dwell time, sent by sendBeacon when the page is hidden or closed. */
+  async beacon(resolved: ResolvedLink, body: unknown): Promise<void> {
+    const parsed = beaconBody.safeParse(body);
+    if (!parsed.success) throw badRequest('invalid_event', 'The beacon is malformed.');
+    const s = await this.resumeVisit(resolved, parsed.data.visitId);
+    if (!s) throw notFound('Visit');
+    for (const e of parsed.data.events) await this.pageView(s, e);
+  }
+
+  async download(resolved: ResolvedLink, visitId: string | undefined, client: ClientInfo): Promise<void> {
+    const s = (visitId && /^vis_[A-Za-z0-9_-]{22}$/.test(visitId) ? await this.resumeVisit(resolved, visitId) : null)
+      ?? await this.openVisit(resolved, client);
+    await this.store.append({ ...this.base(s), type: 'download' });
+  }
+
+  /** Drops in-memory state of visits with no live connection. */
+  forget(visitId: string): void {
+    this.visits.delete(visitId);
+  }
+}
+
+export function isTrackingRefusal(err: unknown): err is AppError {
+  return err instanceof AppError && err.status < 500;
+}

@@ -1,0 +1,72 @@
+// Starts the real app (real SQLite, local blobs, a real converter) on 127.0.0.1 and a random port.
+import fs from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { createApp, type App } from '../../server/app.ts';
+import { loadConfig, type Config } from '../../server/config.ts';
+import type { Converter } from '../../server/conversion/converter.ts';
+import { createConverter } from '../../server/conversion/index.ts';
+import { createLogger } from '../../server/logger.ts';
+import { LocalBlobStore } from '../../storage/blobs/local.ts';
+import { openDatabase, type Db } from '../../storage/db/index.ts';
+
+export interface TestApp {
+  url: string;
+  config: Config;
+  app: App;
+  db: Db;
+  dataDir: string;
+  converter: Converter;
+  /** A new sender with an API token. */
+  sender(email?: string): Promise<{ id: string; email: string; token: string; password: string }>;
+  /** Files left in the upload/conversion temp directory. */
+  tempFiles(): Promise<string[]>;
+  close(): Promise<void>;
+}
+
+let counter = 0;
+
+export async function startApp(env: Record<string, string> = {}, opts: { converter?: Converter } = {}): Promise<TestApp> {
+  const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'pagetrail-test-'));
+  const config = loadConfig({ DATA_DIR: dataDir, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', ...env });
+  const logger = createLogger(config.LOG_LEVEL);
+  const db = await openDatabase({ dataDir });
+  const blobs = new LocalBlobStore(path.join(dataDir, 'blobs'));
+  const converter = opts.converter ?? createConverter(config, logger);
+  const app = createApp({ config, logger, db, blobs, converter });
+  await new Promise<void>((resolve) => app.httpServer.listen(0, '127.0.0.1', resolve));
+  const { port } = app.httpServer.address() as AddressInfo;
+  const url = `http://127.0.0.1:${port}`;
+  // Links handed out must point at this server.
+  (config as { publicUrl: string }).publicUrl = url;
+  return {
+    url, config, app, db, dataDir, converter,
+    async sender(email = `sender${++counter}-${Date.now()}@example.org`) {
+      const password = 'correct horse battery';
+      const { sender, token } = await app.accounts.createSender(email, password);
+      return { ...sender, token, password };
+    },
+    async tempFiles() {
+      return fs.readdir(path.join(dataDir, 'tmp'));
+    },
+    async close() {
+      await app.close(2000);
+      await converter.close(2000);
+      await db.destroy();
+      await fs.rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Polls a document until it leaves `processing`. */
+export async function waitReady(t: TestApp, token: string, id: string, timeoutMs = 60_000): Promise<Record<string, unknown>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const res = await fetch(`${t.url}/api/documents/${id}`, { headers: { authorization: `Bearer ${token}` } });
+    const doc = (await res.json()) as Record<string, unknown>;
+    if (doc.status !== 'processing') return doc;
+    if (Date.now() > deadline) throw new Error(`document ${id} still processing after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
