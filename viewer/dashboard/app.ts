@@ -91,6 +91,7 @@ export function renderApp(root: HTMLElement, me: { email: string }, onSignedOut:
         presenceUpdate: (reader) => presence.update(reader),
         presenceLeave: (visitId) => presence.leave(visitId),
         documentUpdated: () => void store.refresh(),
+        unauthorized: onSignedOut,
         connection: (state) => {
           status.className = `conn conn-${state}`;
           status.textContent = state === 'live' ? 'Live' : state === 'reconnecting' ? 'Reconnecting' : 'Offline';

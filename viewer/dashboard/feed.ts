@@ -11,6 +11,8 @@ export interface FeedHandlers {
   presenceLeave(visitId: string): void;
   documentUpdated(doc: { id: string; status: string; pageCount: number | null }): void;
   connection(state: 'live' | 'reconnecting' | 'offline'): void;
+  /** The session ended (expired or signed out elsewhere). */
+  unauthorized(): void;
 }
 
 /** Remembering every seq would grow forever; a window this wide covers any replay overlap. */
@@ -35,7 +37,10 @@ export class FeedClient {
     });
     this.#socket.on('connect', () => handlers.connection('live'));
     this.#socket.on('disconnect', () => handlers.connection('reconnecting'));
-    this.#socket.on('connect_error', () => handlers.connection(this.#socket.active ? 'reconnecting' : 'offline'));
+    this.#socket.on('connect_error', (err: Error & { data?: { code?: string } }) => {
+      if (!this.#socket.active && err.data?.code === 'unauthorized') handlers.unauthorized();
+      else handlers.connection(this.#socket.active ? 'reconnecting' : 'offline');
+    });
     this.#socket.on('feed:activity', (event) => {
       if (!this.accept(event.seq)) return;
       handlers.activity(event);

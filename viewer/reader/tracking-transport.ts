@@ -7,6 +7,10 @@ import { Outbox } from './tracking-outbox.ts';
 
 /** How long to wait for a page:view ack before leaving the event for the next (re)send. */
 const ACK_TIMEOUT_MS = 10_000;
+/** After a refused handshake that is not final (rate limit, server error), wait this long before retrying. */
+const REFUSED_RETRY_MS = 15_000;
+/** Refusals worth re-sending later: the event itself was fine. */
+const RETRYABLE = new Set(['rate_limited', 'internal_error']);
 
 export interface TransportHandlers {
   onVisit?: (visitId: string) => void;
@@ -47,10 +51,13 @@ export class TrackingTransport {
       this.#ready = false;
       handlers.onUnavailable?.();
     });
-    this.#socket.on('connect_error', () => {
-      // `active` is false when the server refused the handshake (bad, revoked or expired link);
-      // otherwise it is a network failure and socket.io keeps retrying by itself.
-      if (!this.#socket.active) handlers.onUnavailable?.();
+    this.#socket.on('connect_error', (err: Error & { data?: { code?: string } }) => {
+      // `active` is false when the server refused the handshake; otherwise it is a network
+      // failure and socket.io keeps retrying by itself.
+      if (this.#socket.active) return;
+      if (err.data?.code === 'link_unavailable') handlers.onUnavailable?.();
+      // Rate limits and server hiccups pass: try again later, by hand, since socket.io will not.
+      else setTimeout(() => this.#socket.connect(), REFUSED_RETRY_MS);
     });
   }
 
@@ -93,9 +100,12 @@ export class TrackingTransport {
         this.#inFlight.delete(event.id);
         // A timeout leaves the event queued: it goes again on the next reconnect or send.
         if (err) return;
+        if ('error' in reply) {
+          if (RETRYABLE.has(reply.error.code)) return;
+          console.warn('page:view refused', reply.error.code);
+        }
         // Stored, a duplicate, or refused as invalid: re-sending would not change the answer.
         this.outbox.settle(event.id);
-        if ('error' in reply) console.warn('page:view refused', reply.error.code);
       });
     }
   }
