@@ -1,6 +1,6 @@
 // "Reading now": who has one of the sender's documents open at this moment, and on which page.
 
-import type { Presence } from '../../server/realtime/protocol.ts';
+import type { ActivityEvent, Presence } from '../../server/realtime/protocol.ts';
 import { h, render } from './dom.ts';
 import { formatDevice, formatDuration, formatLocation } from './format.ts';
 import type { DocumentStore } from './store.ts';
@@ -35,6 +35,23 @@ export class PresenceView {
   leave(visitId: string): void {
     this.#readers.delete(visitId);
     this.#paint();
+  }
+
+  /**
+   * Presence updates are sent volatile (a socket mid-poll can miss one), but activity events are
+   * not: let an arrival or an open correct the list, so a reader never sits at a stale page.
+   */
+  fromActivity(event: ActivityEvent): void {
+    if (!event.visitId) return;
+    const known = this.#readers.get(event.visitId);
+    if (event.type === 'open' && !known && event.documentId && event.linkId) {
+      this.update({
+        visitId: event.visitId, documentId: event.documentId, linkId: event.linkId, recipient: event.recipient ?? null,
+        page: null, pageSince: event.at, device: event.device ?? null, location: event.location ?? null,
+      });
+    } else if (event.type === 'page_view' && known && event.page !== undefined && event.page !== known.page && event.durationMs === 0) {
+      this.update({ ...known, page: event.page, pageSince: event.at });
+    }
   }
 
   /** Readers of one document (the document page shows them too). */
