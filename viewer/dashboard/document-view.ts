@@ -111,7 +111,8 @@ export function renderDocument(root: HTMLElement, store: DocumentStore, id: stri
     }
     const rows = [];
     for (let page = 1; page <= count; page++) {
-      const p = byPage.get(page);
+      // The server may list unread pages with zeros; show them as unread.
+      const p = byPage.get(page)?.totalMs ? byPage.get(page) : undefined;
       const fill = h('span', { class: 'bar-fill' });
       fill.style.setProperty('--value', `${((p?.totalMs ?? 0) / max) * 100}%`);
       rows.push(

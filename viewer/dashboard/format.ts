@@ -97,6 +97,8 @@ export function describeEvent(event: ActivityEvent, documentName: string | null,
     case 'page_view':
       if (event.page === undefined) return [{ text: 'is reading ' }, doc];
       if (totalMs <= 0) return [{ text: `is on page ${event.page} of ` }, doc];
+      // Scrolling past a page is not reading it; "spent 0 s" would read as a bug.
+      if (totalMs < 1000) return [{ text: `glanced at page ${event.page} of ` }, doc];
       return [{ text: `spent ${formatDuration(totalMs)} on page ${event.page} of ` }, doc];
     case 'download':
       return [{ text: 'downloaded ' }, doc];
