@@ -45,17 +45,44 @@ async function openReader(url: string, viewport = { width: 1280, height: 800 }):
   return { context, page, problems };
 }
 
+/** A one-page PDF with a URI link annotation and a bare URL in its text (which pdf.js auto-links). */
+function linkPdf(): Buffer {
+  const content = 'BT /F1 24 Tf 72 700 Td (Pricing page) Tj ET BT /F1 14 Tf 72 640 Td (See https://example.com/terms for terms) Tj ET';
+  const objs = [
+    '<< /Type /Catalog /Pages 2 0 R >>',
+    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R /Annots [6 0 R] >>',
+    '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
+    `<< /Length ${content.length} >>\nstream\n${content}\nendstream`,
+    '<< /Type /Annot /Subtype /Link /Rect [72 690 300 730] /Border [0 0 0] /A << /S /URI /URI (https://example.org/pricing) >> >>',
+  ];
+  let out = '%PDF-1.7\n';
+  const offsets = objs.map((body, i) => {
+    const at = out.length;
+    out += `${i + 1} 0 obj\n${body}\nendobj\n`;
+    return at;
+  });
+  const xref = out.length;
+  out += `xref\n0 ${objs.length + 1}\n0000000000 65535 f \n${offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('')}`;
+  out += `trailer\n<< /Size ${objs.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
+  return Buffer.from(out, 'latin1');
+}
+
+async function upload(pdf: Buffer, name: string): Promise<string> {
+  const form = new FormData();
+  form.append('file', new Blob([new Uint8Array(pdf)], { type: 'application/pdf' }), name);
+  const res = await fetch(`${t.url}/api/documents`, { method: 'POST', headers: { authorization: `Bearer ${sender.token}` }, body: form });
+  assert.equal(res.status, 202);
+  const id = ((await res.json()) as { id: string }).id;
+  await waitReady(t, sender.token, id);
+  return id;
+}
+
 before(async () => {
   await build({ minify: true });
   t = await startApp();
   sender = await t.sender('owner@example.org');
-  const form = new FormData();
-  const pdf = makePdf(PAGES, { text: (p) => `Quarterly plan - page ${p}` });
-  form.append('file', new Blob([new Uint8Array(pdf)], { type: 'application/pdf' }), 'Q3 Proposal.pdf');
-  const res = await fetch(`${t.url}/api/documents`, { method: 'POST', headers: { authorization: `Bearer ${sender.token}` }, body: form });
-  assert.equal(res.status, 202);
-  docId = ((await res.json()) as { id: string }).id;
-  await waitReady(t, sender.token, docId);
+  docId = await upload(makePdf(PAGES, { text: (p) => `Quarterly plan - page ${p}` }), 'Q3 Proposal.pdf');
   browser = await launchBrowser();
 });
 
@@ -143,6 +170,20 @@ describe('reader', () => {
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download')]);
     assert.match(download.suggestedFilename(), /\.pdf$/);
     await eventually(async () => (await events()).some((e) => e.type === 'download' && e.recipient === 'dl@example.org' && e.visitId), 5000, 'download event');
+    await context.close();
+  });
+
+  it('opens outbound links in a new tab without opener, referrer or SEO credit', async () => {
+    const id = await upload(linkPdf(), 'Links.pdf');
+    const res = await api<{ url: string }>('POST', `/api/documents/${id}/links`, {});
+    const { context, page } = await openReader(res.body.url);
+    const annotation = page.locator('.annotationLayer a[href="https://example.org/pricing"]');
+    await annotation.waitFor({ state: 'attached', timeout: 5000 });
+    assert.equal(await annotation.getAttribute('target'), '_blank');
+    assert.equal(await annotation.getAttribute('rel'), 'noopener noreferrer nofollow');
+    const auto = page.locator('.annotationLayer a[href="https://example.com/terms"], .textLayer a[href="https://example.com/terms"]');
+    await auto.first().waitFor({ state: 'attached', timeout: 5000 });
+    assert.equal(await auto.first().getAttribute('rel'), 'noopener noreferrer nofollow');
     await context.close();
   });
 
