@@ -28,8 +28,8 @@ export interface TestApp {
 let counter = 0;
 
 export async function startApp(env: Record<string, string> = {}, opts: { converter?: Converter } = {}): Promise<TestApp> {
-  const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'pagetrail-test-'));
-  const config = loadConfig({ DATA_DIR: dataDir, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', ...env });
+  const config = loadConfig({ DATA_DIR: await fs.mkdtemp(path.join(os.tmpdir(), 'pagetrail-test-')), HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', ...env });
+  const dataDir = config.dataDir;
   const logger = createLogger(config.LOG_LEVEL);
   const db = await openDatabase({ dataDir });
   const blobs = new LocalBlobStore(path.join(dataDir, 'blobs'));
