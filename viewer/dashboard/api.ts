@@ -1,0 +1,108 @@
+// The dashboard's view of the HTTP API: response shapes and one request helper. Every call sends
+// X-Requested-With, which the server requires on cookie-authenticated writes (CSRF guard).
+
+import type { ActivityEvent, DeviceInfo, LocationInfo } from '../../server/realtime/protocol.ts';
+
+export interface ApiErrorBody {
+  error: { code: string; message: string };
+}
+
+export class ApiError extends Error {
+  readonly status: number;
+  readonly code: string;
+  constructor(status: number, code: string, message: string) {
+    super(message);
+    this.status = status;
+    this.code = code;
+  }
+}
+
+export type DocumentStatus = 'processing' | 'ready' | 'failed';
+
+export interface DocumentSummary {
+  id: string;
+  name: string;
+  status: DocumentStatus;
+  pageCount: number | null;
+  sizeBytes: number;
+  createdAt: string;
+  error?: { code: string; message: string };
+  thumbnailUrl: string | null;
+}
+
+export interface ShareLink {
+  id: string;
+  url: string;
+  recipient: string | null;
+  allowDownload: boolean;
+  expiresAt: string | null;
+  revokedAt: string | null;
+  createdAt: string;
+}
+
+export interface Analytics {
+  visits: number;
+  uniqueViewers: number;
+  totalMs: number;
+  pages: { page: number; totalMs: number; visits: number }[];
+}
+
+export interface Visit {
+  id: string;
+  linkId: string;
+  recipient: string | null;
+  startedAt: string;
+  lastSeenAt: string;
+  device: DeviceInfo | null;
+  location: LocationInfo | null;
+  totalMs: number;
+  pagesViewed: number;
+  currentPage: number | null;
+}
+
+export const CSRF_HEADER = { 'X-Requested-With': 'pagetrail' } as const;
+
+async function errorFrom(res: Response): Promise<ApiError> {
+  try {
+    const body = (await res.json()) as Partial<ApiErrorBody>;
+    if (body.error?.message) return new ApiError(res.status, body.error.code ?? 'error', body.error.message);
+  } catch {
+    // Not JSON (a proxy error page, say): fall through to a generic message.
+  }
+  return new ApiError(res.status, 'http_error', `The server answered ${res.status} ${res.statusText}.`.trim());
+}
+
+export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = { ...CSRF_HEADER, Accept: 'application/json' };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  let res: Response;
+  try {
+    res = await fetch(path, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      credentials: 'same-origin',
+    });
+  } catch {
+    throw new ApiError(0, 'network', 'Cannot reach Pagetrail. Check your connection and try again.');
+  }
+  if (!res.ok) throw await errorFrom(res);
+  if (res.status === 204) return undefined as T;
+  return (await res.json()) as T;
+}
+
+export const endpoints = {
+  me: () => api<{ id: string; email: string }>('GET', '/api/me'),
+  signIn: (email: string, password: string) => api<unknown>('POST', '/api/session', { email, password }),
+  signOut: () => api<void>('DELETE', '/api/session'),
+  documents: () => api<{ documents: DocumentSummary[] }>('GET', '/api/documents'),
+  deleteDocument: (id: string) => api<void>('DELETE', `/api/documents/${encodeURIComponent(id)}`),
+  links: (id: string) => api<{ links: ShareLink[] }>('GET', `/api/documents/${encodeURIComponent(id)}/links`),
+  createLink: (id: string, input: { recipient?: string; allowDownload?: boolean; expiresAt?: string }) =>
+    api<ShareLink>('POST', `/api/documents/${encodeURIComponent(id)}/links`, input),
+  revokeLink: (id: string) => api<void>('DELETE', `/api/links/${encodeURIComponent(id)}`),
+  analytics: (id: string) => api<Analytics>('GET', `/api/documents/${encodeURIComponent(id)}/analytics`),
+  visits: (id: string) => api<{ visits: Visit[] }>('GET', `/api/documents/${encodeURIComponent(id)}/visits`),
+  events: (id: string) =>
+    api<{ events: ActivityEvent[] }>('GET', `/api/documents/${encodeURIComponent(id)}/events`),
+};

@@ -1,0 +1,114 @@
+// Turns stored facts into the words the sender reads. Pure (no DOM), so it is unit tested
+// (tests/unit/dashboard-format.test.ts).
+
+import type { ActivityEvent, DeviceInfo, LocationInfo } from '../../server/realtime/protocol.ts';
+
+/** "3 s", "42 s", "4 min 5 s", "1 h 12 min". */
+export function formatDuration(ms: number): string {
+  const s = Math.round(Math.max(0, ms) / 1000);
+  if (s < 60) return `${s} s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return s % 60 ? `${m} min ${s % 60} s` : `${m} min`;
+  const hours = Math.floor(m / 60);
+  return m % 60 ? `${hours} h ${m % 60} min` : `${hours} h`;
+}
+
+/** "just now", "12 s ago", "5 min ago", "3 h ago", "yesterday", then a date. */
+export function formatRelative(iso: string, now = Date.now()): string {
+  const then = Date.parse(iso);
+  if (Number.isNaN(then)) return '';
+  const s = Math.round((now - then) / 1000);
+  if (s < 10) return 'just now';
+  if (s < 60) return `${s} s ago`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m} min ago`;
+  const h = Math.floor(m / 60);
+  if (h < 24) return `${h} h ago`;
+  const d = Math.floor(h / 24);
+  if (d === 1) return 'yesterday';
+  if (d < 7) return `${d} days ago`;
+  return new Date(then).toLocaleDateString(undefined, { day: 'numeric', month: 'short', year: d > 300 ? 'numeric' : undefined });
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  const units = ['KB', 'MB', 'GB'];
+  let value = bytes / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return `${value < 10 ? value.toFixed(1) : Math.round(value)} ${units[unit]}`;
+}
+
+/** "iPhone (Mobile Safari)", "Mac (Chrome)", "Android phone (Chrome)", or null when nothing is known. */
+export function formatDevice(device: DeviceInfo | null | undefined): string | null {
+  if (!device) return null;
+  const os = device.os ?? '';
+  let what: string;
+  if (/^ios$/i.test(os)) what = device.type === 'tablet' ? 'iPad' : 'iPhone';
+  else if (/^android$/i.test(os)) what = device.type === 'tablet' ? 'Android tablet' : 'Android phone';
+  else if (/mac ?os/i.test(os)) what = 'Mac';
+  else if (/^windows/i.test(os)) what = 'Windows PC';
+  else if (os) what = os;
+  else if (device.type === 'bot') what = 'an automated client';
+  else if (device.type === 'mobile') what = 'a phone';
+  else if (device.type === 'tablet') what = 'a tablet';
+  else what = device.browser ? '' : 'an unknown device';
+  if (!what) return device.browser;
+  return device.browser ? `${what} (${device.browser})` : what;
+}
+
+/** "Lisbon, PT"; falls back to region, then country alone. */
+export function formatLocation(location: LocationInfo | null | undefined): string | null {
+  if (!location) return null;
+  const place = location.city ?? location.region;
+  if (place && location.country) return `${place}, ${location.country}`;
+  return place ?? location.country ?? null;
+}
+
+export function actorOf(event: Pick<ActivityEvent, 'recipient' | 'self'>): string {
+  if (event.self) return 'You';
+  return event.recipient || 'Someone with the link';
+}
+
+/** One run of text in a feed line; `strong` runs are emphasised (names of people and documents). */
+export interface Segment {
+  text: string;
+  strong?: boolean;
+}
+
+/**
+ * The feed sentence for an event, without the actor. `totalMs` lets the feed merge a reader's
+ * heartbeats on one page into a single growing "spent N s on page P".
+ */
+export function describeEvent(event: ActivityEvent, documentName: string | null, totalMs = event.durationMs ?? 0): Segment[] {
+  const doc: Segment = { text: documentName ?? 'a document', strong: true };
+  switch (event.type) {
+    case 'open': {
+      const out: Segment[] = [{ text: 'opened ' }, doc];
+      const device = formatDevice(event.device);
+      const place = formatLocation(event.location);
+      if (device) out.push({ text: ` on ${device}` });
+      if (place) out.push({ text: ` near ${place}` });
+      return out;
+    }
+    case 'page_view':
+      if (event.page === undefined) return [{ text: 'is reading ' }, doc];
+      if (totalMs <= 0) return [{ text: `is on page ${event.page} of ` }, doc];
+      // Scrolling past a page is not reading it; "spent 0 s" would read as a bug.
+      if (totalMs < 1000) return [{ text: `glanced at page ${event.page} of ` }, doc];
+      return [{ text: `spent ${formatDuration(totalMs)} on page ${event.page} of ` }, doc];
+    case 'download':
+      return [{ text: 'downloaded ' }, doc];
+    case 'email_open':
+      return [{ text: 'opened your email' }];
+    case 'click':
+      return documentName ? [{ text: 'clicked the link to ' }, doc] : [{ text: 'clicked a link in your email' }];
+    case 'reply':
+      return [{ text: 'replied to your email' }];
+    default:
+      return [{ text: 'did something' }];
+  }
+}

@@ -1,0 +1,75 @@
+// Wires the pure PageTracker to the browser: page visibility from an IntersectionObserver, tab
+// visibility, idle input, a one-second tick, the socket transport and the beacon on the way out.
+
+import { PageTracker } from './tracking.ts';
+import { MostVisiblePage, watchInput } from './tracking-signals.ts';
+import { TrackingTransport } from './tracking-transport.ts';
+
+const TICK_MS = 1000;
+
+export interface TrackingSession {
+  /** Start observing the page elements (once PDFViewer has created them). */
+  observePages(pages: Iterable<Element>): void;
+  visitId(): string | null;
+  stop(): void;
+}
+
+export function startTracking(options: {
+  token: string;
+  container: HTMLElement;
+  onVisit?: (visitId: string) => void;
+  onUnavailable?: () => void;
+}): TrackingSession {
+  // performance.now() is monotonic: a clock change cannot make a dwell negative or huge.
+  const now = () => performance.now();
+  const tracker = new PageTracker({ newId: () => crypto.randomUUID(), now: now(), visible: document.visibilityState === 'visible' });
+  let stopped = false;
+  const transport = new TrackingTransport(options.token, {
+    onVisit: options.onVisit,
+    onUnavailable: () => {
+      stop();
+      options.onUnavailable?.();
+    },
+  });
+
+  const pages = new MostVisiblePage(options.container, (page) => transport.send(tracker.setPage(page, now())));
+  const stopInput = watchInput(() => tracker.input(now()));
+  const timer = setInterval(() => transport.send(tracker.tick(now())), TICK_MS);
+
+  /** The page may be about to disappear: hand the dwell so far to the beacon (socket as fallback). */
+  const flushForExit = () => {
+    transport.outbox.add(tracker.flush(now()));
+    if (!transport.beacon()) transport.send([]);
+  };
+  const onVisibility = () => {
+    const visible = document.visibilityState === 'visible';
+    const t = now();
+    if (!visible) {
+      // Count up to this instant, then stop counting while hidden.
+      transport.outbox.add(tracker.flush(t));
+      tracker.setVisible(false, t);
+      if (!transport.beacon()) transport.send([]);
+    } else {
+      tracker.setVisible(true, t);
+    }
+  };
+  document.addEventListener('visibilitychange', onVisibility);
+  window.addEventListener('pagehide', flushForExit);
+
+  function stop(): void {
+    if (stopped) return;
+    stopped = true;
+    clearInterval(timer);
+    stopInput();
+    pages.disconnect();
+    document.removeEventListener('visibilitychange', onVisibility);
+    window.removeEventListener('pagehide', flushForExit);
+    transport.close();
+  }
+
+  return {
+    observePages: (elements) => pages.observe(elements),
+    visitId: () => transport.visitId,
+    stop,
+  };
+}

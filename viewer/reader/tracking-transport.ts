@@ -1,0 +1,112 @@
+// Carries page events to the server: the /viewer socket while the page is alive, sendBeacon when it
+// is being hidden or unloaded (a socket write may never leave the browser at that point).
+
+import { io, type Socket } from 'socket.io-client';
+import type { BeaconBody, PageViewInput, ViewerAuth, ViewerClientEvents, ViewerServerEvents } from '../../server/realtime/protocol.ts';
+import { Outbox } from './tracking-outbox.ts';
+
+/** How long to wait for a page:view ack before leaving the event for the next (re)send. */
+const ACK_TIMEOUT_MS = 10_000;
+/** After a refused handshake that is not final (rate limit, server error), wait this long before retrying. */
+const REFUSED_RETRY_MS = 15_000;
+/** Refusals worth re-sending later: the event itself was fine. */
+const RETRYABLE = new Set(['rate_limited', 'internal_error']);
+
+export interface TransportHandlers {
+  onVisit?: (visitId: string) => void;
+  /** The link was revoked or expired while reading, or the server refused the connection. */
+  onUnavailable?: () => void;
+}
+
+export class TrackingTransport {
+  readonly outbox = new Outbox();
+  readonly #token: string;
+  readonly #socket: Socket<ViewerServerEvents, ViewerClientEvents>;
+  readonly #inFlight = new Set<string>();
+  #visitId: string | null = null;
+  /** True between visit:started and disconnect: events may be emitted. */
+  #ready = false;
+
+  constructor(token: string, handlers: TransportHandlers = {}) {
+    this.#token = token;
+    this.#socket = io('/viewer', {
+      // A function, so a reconnect continues the same visit instead of starting a new one.
+      auth: (cb) => {
+        const auth: ViewerAuth = { token: this.#token };
+        if (this.#visitId) auth.visitId = this.#visitId;
+        cb(auth);
+      },
+    });
+    this.#socket.on('visit:started', ({ visitId }) => {
+      this.#visitId = visitId;
+      this.#ready = true;
+      this.#inFlight.clear();
+      handlers.onVisit?.(visitId);
+      this.#sendPending();
+    });
+    this.#socket.on('disconnect', () => {
+      this.#ready = false;
+    });
+    this.#socket.on('link:revoked', () => {
+      this.#ready = false;
+      handlers.onUnavailable?.();
+    });
+    this.#socket.on('connect_error', (err: Error & { data?: { code?: string } }) => {
+      // `active` is false when the server refused the handshake; otherwise it is a network
+      // failure and socket.io keeps retrying by itself.
+      if (this.#socket.active) return;
+      if (err.data?.code === 'link_unavailable') handlers.onUnavailable?.();
+      // Rate limits and server hiccups pass: try again later, by hand, since socket.io will not.
+      else setTimeout(() => this.#socket.connect(), REFUSED_RETRY_MS);
+    });
+  }
+
+  get visitId(): string | null {
+    return this.#visitId;
+  }
+
+  /** Queues events and sends everything unacknowledged at once when connected; events stay queued until acknowledged. */
+  send(events: PageViewInput[]): void {
+    this.outbox.add(events);
+    this.#sendPending();
+  }
+
+  /**
+   * Hands every unacknowledged event to sendBeacon, which survives the page going away. Returns
+   * false when nothing could be handed over (no visit yet, or the browser refused); the events
+   * then stay in the outbox for the socket.
+   */
+  beacon(): boolean {
+    if (!this.#visitId || this.outbox.size === 0 || typeof navigator.sendBeacon !== 'function') return false;
+    const events = this.outbox.drain();
+    const body: BeaconBody = { visitId: this.#visitId, events };
+    const blob = new Blob([JSON.stringify(body)], { type: 'application/json' });
+    const queued = navigator.sendBeacon(`/v/${encodeURIComponent(this.#token)}/beacon`, blob);
+    if (!queued) this.outbox.add(events);
+    return queued;
+  }
+
+  close(): void {
+    this.#ready = false;
+    this.#socket.close();
+  }
+
+  #sendPending(): void {
+    if (!this.#ready) return;
+    for (const event of this.outbox.pending()) {
+      if (this.#inFlight.has(event.id)) continue;
+      this.#inFlight.add(event.id);
+      this.#socket.timeout(ACK_TIMEOUT_MS).emit('page:view', event, (err, reply) => {
+        this.#inFlight.delete(event.id);
+        // A timeout leaves the event queued: it goes again on the next reconnect or send.
+        if (err) return;
+        if ('error' in reply) {
+          if (RETRYABLE.has(reply.error.code)) return;
+          console.warn('page:view refused', reply.error.code);
+        }
+        // Stored, a duplicate, or refused as invalid: re-sending would not change the answer.
+        this.outbox.settle(event.id);
+      });
+    }
+  }
+}
