@@ -13,6 +13,9 @@ const { db, blobs } = await openStorage(config);
 const converter = createConverter(config, category(logger, 'convert'));
 const app = createApp({ config, logger, db, blobs, converter });
 
+const recovered = await app.ingest.recover();
+if (recovered) log.info({ documents: recovered }, 'resuming documents interrupted by the last stop');
+
 app.httpServer.listen(config.PORT, config.HOST, () => {
   const addr = app.httpServer.address();
   const port = typeof addr === 'object' && addr ? addr.port : config.PORT;

@@ -1,7 +1,9 @@
 // From an accepted upload to a stored, ready PDF: convert (Office) -> inspect -> linearise/thumbnail -> store.
 // Runs in the background after the upload has been answered; in-flight jobs are drained on shutdown.
+import { createWriteStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import type { BlobStore } from '../../storage/blobs/blob-store.ts';
 import type { Db, DocumentRow } from '../../storage/db/index.ts';
 import { newId } from '../accounts/secrets.ts';
@@ -37,6 +39,7 @@ const keys = (id: string) => ({ original: `docs/${id}/original`, pdf: `docs/${id
 export class Ingest {
   private readonly deps: IngestDeps;
   private readonly inFlight = new Set<Promise<void>>();
+  private readonly pendingIds = new Set<string>();
   private readonly abort = new AbortController();
 
   constructor(deps: IngestDeps) {
@@ -59,9 +62,17 @@ export class Ingest {
       error_code: null, error_message: null, convert_ms: null, created_at: now, updated_at: now,
     };
     await db.insertInto('documents').values(doc).execute();
-    const job = this.process(doc, upload, pageCount).finally(() => this.inFlight.delete(job));
-    this.inFlight.add(job);
+    this.track(doc, upload, pageCount);
     return doc;
+  }
+
+  private track(doc: DocumentRow, upload: Upload, pageCount: number | null): void {
+    this.pendingIds.add(doc.id);
+    const job = this.process(doc, upload, pageCount).finally(() => {
+      this.inFlight.delete(job);
+      this.pendingIds.delete(doc.id);
+    });
+    this.inFlight.add(job);
   }
 
   private async process(doc: DocumentRow, upload: Upload, knownPages: number | null): Promise<void> {
@@ -111,6 +122,24 @@ export class Ingest {
       return;
     }
     this.deps.onUpdate?.({ ...doc, ...patch, updated_at });
+  }
+
+  /** After a restart: documents left `processing` are converted again from their stored original, or marked failed. */
+  async recover(): Promise<number> {
+    const { db, blobs } = this.deps;
+    const stuck = await db.selectFrom('documents').selectAll().where('status', '=', 'processing').execute();
+    for (const doc of stuck) {
+      const k = keys(doc.id);
+      if (this.pendingIds.has(doc.id)) continue;
+      if (!(await blobs.stat(k.original))) {
+        await this.finish(doc, { status: 'failed', error_code: 'processing_interrupted', error_message: 'Processing was interrupted. Upload the file again.' });
+        continue;
+      }
+      const tempPath = path.join(this.deps.tmpDir, `recover-${doc.id}`);
+      await pipeline(await blobs.read(k.original), createWriteStream(tempPath));
+      this.track(doc, { senderId: doc.sender_id, name: doc.name, tempPath, size: Number(doc.size_bytes), format: doc.format as DetectedFormat }, null);
+    }
+    return stuck.length;
   }
 
   get pending(): number {
