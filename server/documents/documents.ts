@@ -1,20 +1,8 @@
 // Documents: rows, their blobs, and the public JSON shape. Every query is scoped to the owning sender.
+import type { DocumentJson } from '../api-types.ts';
 import type { BlobStore } from '../../storage/blobs/blob-store.ts';
 import type { Db, DocumentRow } from '../../storage/db/index.ts';
 import { notFound } from '../errors.ts';
-
-export interface DocumentJson {
-  id: string;
-  name: string;
-  status: DocumentRow['status'];
-  pageCount: number | null;
-  format: string;
-  sizeBytes: number;
-  createdAt: string;
-  updatedAt: string;
-  thumbnailUrl: string | null;
-  error?: { code: string; message: string };
-}
 
 export function documentJson(d: DocumentRow): DocumentJson {
   return {

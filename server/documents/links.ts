@@ -1,18 +1,8 @@
 // Per-recipient links: unguessable tokens (192 bits), looked up by hash, revocable and expirable.
+import type { LinkJson } from '../api-types.ts';
 import type { Db, DocumentRow, LinkRow } from '../../storage/db/index.ts';
 import { hashSecret, newId, randomSecret } from '../accounts/secrets.ts';
 import { conflict, gone, notFound } from '../errors.ts';
-
-export interface LinkJson {
-  id: string;
-  documentId: string;
-  url: string;
-  recipient: string | null;
-  allowDownload: boolean;
-  expiresAt: string | null;
-  revokedAt: string | null;
-  createdAt: string;
-}
 
 export interface ResolvedLink {
   link: LinkRow;

@@ -1,30 +1,7 @@
 // Per-document reading figures; the sender's own views and automated ones are left out.
+import type { Analytics, VisitSummary } from '../api-types.ts';
 import { sql } from 'kysely';
 import type { Db } from '../../storage/db/index.ts';
-import type { DeviceInfo, LocationInfo } from '../realtime/protocol.ts';
-
-export interface Analytics {
-  visits: number;
-  uniqueViewers: number;
-  totalMs: number;
-  downloads: number;
-  pages: { page: number; totalMs: number; visits: number }[];
-}
-
-export interface VisitSummary {
-  id: string;
-  linkId: string;
-  recipient: string | null;
-  startedAt: string;
-  lastSeenAt: string;
-  device: DeviceInfo | null;
-  location: LocationInfo | null;
-  totalMs: number;
-  pagesViewed: number;
-  lastPage: number | null;
-  self: boolean;
-  automated: boolean;
-}
 
 export async function documentAnalytics(db: Db, documentId: string, pageCount: number): Promise<Analytics> {
   const human = db.selectFrom('events').where('document_id', '=', documentId).where('self', '=', 0).where('automated', '=', 0);

@@ -1,7 +1,8 @@
 // The dashboard's view of the HTTP API: response shapes and one request helper. Every call sends
 // X-Requested-With, which the server requires on cookie-authenticated writes (CSRF guard).
 
-import type { ActivityEvent, DeviceInfo, LocationInfo } from '../../server/realtime/protocol.ts';
+import type { Analytics, DocumentJson as DocumentSummary, LinkJson as ShareLink, VisitSummary as Visit } from '../../server/api-types.ts';
+import type { ActivityEvent } from '../../server/realtime/protocol.ts';
 
 export interface ApiErrorBody {
   error: { code: string; message: string };
@@ -17,48 +18,8 @@ export class ApiError extends Error {
   }
 }
 
-export type DocumentStatus = 'processing' | 'ready' | 'failed';
-
-export interface DocumentSummary {
-  id: string;
-  name: string;
-  status: DocumentStatus;
-  pageCount: number | null;
-  sizeBytes: number;
-  createdAt: string;
-  error?: { code: string; message: string };
-  thumbnailUrl: string | null;
-}
-
-export interface ShareLink {
-  id: string;
-  url: string;
-  recipient: string | null;
-  allowDownload: boolean;
-  expiresAt: string | null;
-  revokedAt: string | null;
-  createdAt: string;
-}
-
-export interface Analytics {
-  visits: number;
-  uniqueViewers: number;
-  totalMs: number;
-  pages: { page: number; totalMs: number; visits: number }[];
-}
-
-export interface Visit {
-  id: string;
-  linkId: string;
-  recipient: string | null;
-  startedAt: string;
-  lastSeenAt: string;
-  device: DeviceInfo | null;
-  location: LocationInfo | null;
-  totalMs: number;
-  pagesViewed: number;
-  currentPage: number | null;
-}
+export type { Analytics, DocumentJson as DocumentSummary, LinkJson as ShareLink, VisitSummary as Visit } from '../../server/api-types.ts';
+export type DocumentStatus = DocumentSummary['status'];
 
 export const CSRF_HEADER = { 'X-Requested-With': 'pagetrail' } as const;
 

@@ -146,7 +146,7 @@ export function renderDocument(root: HTMLElement, store: DocumentStore, id: stri
         h('td', null, h('time', { datetime: v.startedAt, title: new Date(v.startedAt).toLocaleString() }, formatRelative(v.startedAt))),
         h('td', { class: 'cell-num' }, formatDuration(v.totalMs)),
         h('td', { class: 'cell-num' }, String(v.pagesViewed)),
-        h('td', { class: 'cell-num' }, v.currentPage === null ? '–' : String(v.currentPage)),
+        h('td', { class: 'cell-num' }, v.lastPage === null ? '–' : String(v.lastPage)),
       ),
     );
     render(visits, h('table', { class: 'table' }, h('thead', null, head), h('tbody', null, ...body)));

@@ -62,7 +62,7 @@ export function renderDocuments(root: HTMLElement, store: DocumentStore): () => 
         bar.style.setProperty('--value', `${Math.round(fraction * 100)}%`);
         percent.textContent = fraction >= 1 ? 'Processing…' : `${Math.round(fraction * 100)}%`;
       });
-      store.upsert({ sizeBytes: file.size, createdAt: new Date().toISOString(), thumbnailUrl: null, ...doc });
+      store.upsert(doc);
       row.remove();
       void store.refresh();
     } catch (err) {

@@ -38,8 +38,8 @@ export class PresenceView {
   }
 
   /**
-   * Presence updates are sent volatile (a socket mid-poll can miss one), but activity events are
-   * not: let an arrival or an open correct the list, so a reader never sits at a stale page.
+   * Activity events also tell of arrivals and opens: let them correct the list too, so a reader
+   * never sits at a stale page if a presence update was missed across a reconnect.
    */
   fromActivity(event: ActivityEvent): void {
     if (!event.visitId) return;

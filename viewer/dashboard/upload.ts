@@ -3,7 +3,7 @@
 
 import { ApiError, CSRF_HEADER, type DocumentSummary } from './api.ts';
 
-export type UploadResult = Pick<DocumentSummary, 'id' | 'name' | 'status' | 'pageCount'>;
+export type UploadResult = DocumentSummary;
 
 export function uploadDocument(file: File, onProgress: (fraction: number) => void): Promise<UploadResult> {
   return new Promise((resolve, reject) => {
