@@ -88,7 +88,7 @@ export function createApp(deps: AppDeps): App {
   app.get('/', (_req, res) => sendPage(res, 200, dashboardPage()));
   app.use(viewerRoutes({ links, blobs, tracker, accounts, trustProxy: config.TRUST_PROXY }));
   app.use('/api', express.json({ limit: '64kb' }));
-  app.use(sessionRoutes(accounts, { secureCookies: config.publicUrl.startsWith('https:'), ttlHours: config.SESSION_TTL_HOURS }));
+  app.use(sessionRoutes(accounts, { secureCookies: config.publicUrl.startsWith('https:'), ttlHours: config.SESSION_TTL_HOURS, attemptsPerMinute: config.SIGNIN_ATTEMPTS_PER_MINUTE }));
   app.use(documentRoutes({ config, accounts, documents, ingest, blobs, tmpDir, onDeleted: (id) => dropViewers(viewerNsp, `doc:${id}`) }));
   app.use(linkRoutes({ accounts, documents, links, onRevoked: (id) => dropViewers(viewerNsp, `link:${id}`) }));
   app.use(activityRoutes({ db, accounts, documents, events }));

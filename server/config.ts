@@ -26,6 +26,7 @@ export const settings = {
   SOFFICE_PATH: [z.string().default('soffice'), 'LibreOffice executable.'],
   QPDF_PATH: [z.string().default('qpdf'), 'qpdf executable (PDF linearisation); skipped when absent.'],
   SESSION_TTL_HOURS: [int(1, 24 * 365).default(24 * 14), 'Dashboard session lifetime.'],
+  SIGNIN_ATTEMPTS_PER_MINUTE: [int(1, 10_000).default(10), 'Dashboard sign-in attempts allowed per address per minute.'],
   SHUTDOWN_GRACE_MS: [int(0, 600_000).default(15_000), 'Time allowed on SIGTERM to finish conversions and close connections.'],
   VIEWER_EVENTS_PER_10S: [int(1, 10_000).default(60), 'Per-socket limit on viewer events in any 10 s window.'],
 } as const;

@@ -29,11 +29,14 @@ export class PresenceBoard {
     this.emit(e.senderId, 'update', this.public(e));
   }
 
-  leave(visitId: string): void {
+  /** True when the visit's last socket has gone. */
+  leave(visitId: string): boolean {
     const e = this.live.get(visitId);
-    if (!e || --e.sockets > 0) return;
+    if (!e) return true;
+    if (--e.sockets > 0) return false;
     this.live.delete(visitId);
     this.emit(e.senderId, 'leave', this.public(e));
+    return true;
   }
 
   of(senderId: string): Presence[] {

@@ -79,7 +79,9 @@ function connected(socket: ViewerSocket, d: ViewerDeps): void {
       }
     }
   });
-  socket.on('disconnect', () => d.presence.leave(visit.id));
+  socket.on('disconnect', () => {
+    if (d.presence.leave(visit.id)) d.tracker.forget(visit.id);
+  });
 
   d.presence.join(visit.senderId, {
     visitId: visit.id, documentId: visit.documentId, linkId: visit.linkId, recipient: visit.recipient,

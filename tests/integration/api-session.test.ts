@@ -78,3 +78,17 @@ describe('cli', () => {
     }
   });
 });
+
+describe('password guessing', () => {
+  it('limits sign-in attempts per address (429), even for the right password', async () => {
+    const limited = await startApp({ SIGNIN_ATTEMPTS_PER_MINUTE: '3' });
+    try {
+      const s = await limited.sender('guess@example.org');
+      for (let i = 0; i < 3; i++) await request(limited.url).post('/api/session').send({ email: s.email, password: `wrong ${i}` }).expect(401);
+      const res = await request(limited.url).post('/api/session').send({ email: s.email, password: s.password }).expect(429);
+      assert.equal(res.body.error.code, 'rate_limited');
+    } finally {
+      await limited.close();
+    }
+  });
+});
