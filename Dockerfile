@@ -4,7 +4,7 @@
 FROM node:24-bookworm-slim AS assets
 WORKDIR /src
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund
+RUN npm install --no-audit --no-fund
 COPY viewer ./viewer
 COPY server/realtime/protocol.ts ./server/realtime/protocol.ts
 RUN node viewer/build.ts
@@ -20,7 +20,7 @@ RUN apt-get update \
 
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+RUN npm install --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY server ./server
 COPY storage ./storage
 COPY viewer ./viewer

@@ -39,7 +39,9 @@ fi
 stamp=node_modules/.pagetrail-install
 if [ ! -f "$stamp" ] || [ package.json -nt "$stamp" ] || [ package-lock.json -nt "$stamp" ]; then
   echo "setup: installing npm dependencies"
-  npm ci --no-audit --no-fund --loglevel=error
+  # `npm install` rather than `npm ci`: it honours the lock file and tolerates optional platform packages the
+  # registry does not carry (npm ci refuses a lock file without them).
+  npm install --no-audit --no-fund --loglevel=error
   touch "$stamp"
 fi
 
