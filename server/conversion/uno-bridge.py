@@ -3,8 +3,10 @@
 # Request:  {"id": 1, "input": "/abs/in.docx", "output": "/abs/out.pdf"}   or   {"id": 2, "ping": true}
 # Reply:    {"id": 1, "ok": true, "filter": "writer_pdf_Export"}           or   {"id": 1, "ok": false, "error": "..."}
 import json
+import os
 import subprocess
 import sys
+import threading
 import time
 
 import uno
@@ -96,6 +98,13 @@ def main():
         send({'ready': False, 'error': str(err)})
         return 1
     send({'ready': True})
+
+    # soffice dying while idle must end this bridge too, so the supervisor sees the crash before the next job.
+    def watch():
+        proc.wait()
+        os._exit(3)
+    threading.Thread(target=watch, daemon=True).start()
+
     try:
         for line in sys.stdin:
             req = json.loads(line)

@@ -39,6 +39,8 @@ export class UnoPoolConverter implements Converter {
       timeoutMs: o.timeoutMs,
       restartAfter: o.restartAfter,
       logger: o.logger,
+      // A ping costs a millisecond; after a second of idleness it is cheaper than failing a job on a dead soffice.
+      idleProbeMs: 1000,
       start: (slot) => SofficeWorker.start({
         pythonPath: o.pythonPath,
         sofficePath: o.sofficePath,
@@ -67,6 +69,11 @@ export class UnoPoolConverter implements Converter {
   status(): ConverterStatus {
     const s = this.supervisor.status();
     return { ready: s.ready && !this.closed, engine: 'uno-pool', queued: s.queued, running: s.running, detail: `${s.workers} soffice running` };
+  }
+
+  /** soffice processes currently up (started and not known to have exited). */
+  liveProcesses(): number {
+    return this.supervisor.status().workers;
   }
 
   async close(deadlineMs?: number): Promise<void> {
