@@ -153,6 +153,7 @@ export class Supervisor<J, R> {
       });
       const crashed = worker.exited.then(() => {
         outcome = 'crashed';
+        if (this.closed) throw closedError(); // killed by close(), not by the document
         throw unprocessable('conversion_failed', 'The document could not be converted to PDF. It may be corrupt or encrypted.', { cause: new Error('converter process exited during the job') });
       });
       const result = await Promise.race([worker.run(p.job), deadline, crashed]);
