@@ -28,10 +28,10 @@ export function libreOfficeConvert(root: string, timeoutMs = 60_000): LibreOffic
 
 export interface AdapterUnderTest {
   name: string;
-  make(root: string): Converter;
+  make(root: string, timeoutMs?: number): Converter;
 }
 
 export const ADAPTERS: AdapterUnderTest[] = [
-  { name: 'uno-pool', make: (root) => unoPool(root) },
-  { name: 'libreoffice-convert', make: (root) => libreOfficeConvert(root) },
+  { name: 'uno-pool', make: (root, timeoutMs) => unoPool(root, timeoutMs ? { timeoutMs } : {}) },
+  { name: 'libreoffice-convert', make: (root, timeoutMs) => libreOfficeConvert(root, timeoutMs) },
 ];

@@ -11,7 +11,8 @@ import { ADAPTERS, workRoot } from '../helpers/converters.ts';
 import { AFTER, BEFORE, imageDocx, imageFodt, imageOdt, type ImageSource, macroOdt } from '../helpers/documents.ts';
 import { fixture } from '../helpers/fixtures.ts';
 import { pdfImageCount, pdfText } from '../helpers/pdf.ts';
-import { officeProcesses } from '../helpers/processes.ts';
+import { isAlive, officeProcesses, waitFor } from '../helpers/processes.ts';
+import { AppError } from '../../server/errors.ts';
 
 const PAGE_COUNTS: Array<[OfficeFormat, number]> = [
   ['docx', 3], ['doc', 4], ['odt', 2], ['rtf', 3], ['fodt', 2],
@@ -95,6 +96,35 @@ for (const adapter of ADAPTERS) {
     test('a file that is not a document fails with 422 conversion_failed', async () => {
       await assert.rejects(convert(Buffer.from('PK\x03\x04 this is not a zip at all'), 'docx'),
         (err: { status?: number; code?: string }) => err.status === 422 && err.code === 'conversion_failed');
+    });
+
+    test('a frozen soffice ends in 503 conversion_timeout within the deadline, leaving no soffice.bin', async () => {
+      const hungRoot = path.join(root, 'hung');
+      const hung = adapter.make(hungRoot, 3000);
+      try {
+        const warm = path.join(root, `case-${++n}`);
+        await fs.mkdir(warm);
+        await hung.convert({ inputPath: await fixture('docx', 1), format: 'docx', outputDir: warm }); // the pool's soffice is up
+        const dir = path.join(root, `case-${++n}`);
+        await fs.mkdir(dir);
+        const started = Date.now();
+        const input = await fixture('docx', 50);
+        // A warm pool's soffice is frozen as the job is handed over; a per-call soffice as soon as it appears.
+        let frozen = await officeProcesses(hungRoot);
+        const pending = hung.convert({ inputPath: input, format: 'docx', outputDir: dir });
+        pending.catch(() => undefined);
+        if (frozen.length === 0) {
+          assert.ok(await waitFor(async () => (frozen = await officeProcesses(hungRoot)).length > 0, 20_000, 5), 'soffice.bin started');
+        }
+        for (const pid of frozen) process.kill(pid, 'SIGSTOP');
+        await assert.rejects(pending, (err: AppError) => err instanceof AppError && err.status === 503 && err.code === 'conversion_timeout');
+        const took = Date.now() - started;
+        assert.ok(took < 3000 + 3000, `rejected after ${took} ms`);
+        assert.ok(await waitFor(() => frozen.every((pid) => !isAlive(pid)), 5000), 'the frozen soffice.bin is gone');
+      } finally {
+        await hung.close(5000);
+      }
+      assert.deepEqual(await officeProcesses(hungRoot), []);
     });
 
     test('status reports the engine and nothing running when idle', () => {
