@@ -1,6 +1,7 @@
 // One pooled soffice behind its Python UNO bridge: a fresh hardened profile per start, a process group of its
 // own so a deadline can kill soffice.bin and everything it spawned, JSON lines over stdin/stdout.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import readline from 'node:readline';
@@ -65,7 +66,9 @@ export class SofficeWorker implements Worker<UnoJob, string> {
     const tmpDir = path.join(o.dir, 'tmp');
     await fs.mkdir(tmpDir, { recursive: true, mode: 0o700 });
     const profileUrl = await seedProfile(profileDir);
-    const pipe = `pagetrail-${path.basename(o.dir)}`;
+    // Pipe names are global to the host (a socket in the system temp dir): random, so that two pools, or two
+    // services, can never talk to each other's soffice.
+    const pipe = `pagetrail-${randomBytes(12).toString('hex')}`;
     const child = spawn(o.pythonPath, [BRIDGE, o.sofficePath, profileUrl, pipe, String(o.startTimeoutMs / 1000)], {
       cwd: tmpDir,
       env: officeEnv(profileDir, tmpDir),

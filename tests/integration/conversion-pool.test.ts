@@ -114,3 +114,20 @@ describe('lifecycle', () => {
     assert.equal(pool.status().ready, false);
   });
 });
+
+describe('isolation', () => {
+  test('two pools never share a soffice: freezing one leaves the other working', async () => {
+    const a = unoPool(path.join(root, 'iso-a'), { size: 1 });
+    const b = unoPool(path.join(root, 'iso-b'), { size: 1, timeoutMs: 5000 });
+    try {
+      await a.convert(await job('odt', 1));
+      const frozen = await officeProcesses(a.workRoot);
+      for (const pid of frozen) process.kill(pid, 'SIGSTOP');
+      const pdf = await b.convert(await job('odt', 2));
+      assert.equal((await inspectPdf(pdf)).pageCount, 2);
+      assert.equal((await officeProcesses(b.workRoot)).length, 1);
+    } finally {
+      await Promise.all([a.close(2000), b.close(2000)]);
+    }
+  });
+});
