@@ -53,6 +53,8 @@ export class Supervisor<J, R> {
   private readonly slots: Slot<J, R>[];
   private readonly queue: Pending<J, R>[] = [];
   private closed = false;
+  /** Workers winding down after their job quota; close() waits for them too. */
+  private readonly stopping = new Set<Promise<void>>();
   private readonly opts: SupervisorOptions<J, R>;
   private readonly log: Logger;
 
@@ -108,6 +110,7 @@ export class Supervisor<J, R> {
       if (s.busy) w.kill();
       await w.stop(Math.max(0, Math.min(2000, until - Date.now())));
     }));
+    await Promise.all(this.stopping);
   }
 
   private running(): number {
@@ -182,7 +185,10 @@ export class Supervisor<J, R> {
     } else if (slot.jobs >= this.opts.restartAfter) {
       slot.worker = undefined;
       this.log.info({ slot: slot.index, jobs: slot.jobs }, 'restarting converter process after its job quota');
-      await worker.stop(2000);
+      // The old process winds down while its replacement starts; the slot is free for the next job meanwhile.
+      const stopping = worker.stop(2000);
+      this.stopping.add(stopping);
+      void stopping.finally(() => this.stopping.delete(stopping));
       this.warmUp(slot);
     }
   }
