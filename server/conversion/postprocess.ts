@@ -1,5 +1,7 @@
-// After a PDF is accepted: linearise it for fast first-page web view (qpdf), when qpdf is present.
+// After a PDF is accepted: linearise it for fast first-page web view (qpdf) and render a small first-page
+// thumbnail (pdftoppm). Each step is skipped, not fatal, when its tool is absent or fails.
 import { execFile } from 'node:child_process';
+import fs from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 
@@ -10,14 +12,42 @@ export interface Postprocessed {
   thumbnailPath: string | null;
 }
 
-export async function postprocessPdf(pdfPath: string, workDir: string, opts: { qpdfPath: string; signal?: AbortSignal }): Promise<Postprocessed> {
+export interface PostprocessOptions {
+  qpdfPath: string;
+  pdftoppmPath?: string;
+  /** Longest side of the thumbnail in pixels. */
+  thumbnailSize?: number;
+  signal?: AbortSignal;
+}
+
+export async function postprocessPdf(pdfPath: string, workDir: string, opts: PostprocessOptions): Promise<Postprocessed> {
+  const linear = await linearize(pdfPath, workDir, opts);
+  const thumbnailPath = await thumbnail(linear, workDir, opts);
+  return { pdfPath: linear, thumbnailPath };
+}
+
+async function linearize(pdfPath: string, workDir: string, opts: PostprocessOptions): Promise<string> {
   const linear = path.join(workDir, 'linear.pdf');
   try {
     await run(opts.qpdfPath, ['--linearize', '--', pdfPath, linear], { signal: opts.signal, timeout: 60_000 });
-    return { pdfPath: linear, thumbnailPath: null };
+    return linear;
   } catch (err) {
     // qpdf exits 3 for warnings but still writes a usable file; anything else keeps the original.
-    if ((err as { code?: unknown }).code === 3) return { pdfPath: linear, thumbnailPath: null };
-    return { pdfPath, thumbnailPath: null };
+    if ((err as { code?: unknown }).code === 3) return linear;
+    return pdfPath;
+  }
+}
+
+async function thumbnail(pdfPath: string, workDir: string, opts: PostprocessOptions): Promise<string | null> {
+  const base = path.join(workDir, 'thumbnail'); // -singlefile: pdftoppm writes exactly base + '.png'
+  const size = String(opts.thumbnailSize ?? 320);
+  try {
+    await run(opts.pdftoppmPath ?? 'pdftoppm', ['-png', '-f', '1', '-l', '1', '-scale-to', size, '-singlefile', '--', pdfPath, base],
+      { signal: opts.signal, timeout: 30_000 });
+    const png = `${base}.png`;
+    await fs.access(png);
+    return png;
+  } catch {
+    return null;
   }
 }

@@ -1,0 +1,39 @@
+// Per-job scratch directories and output validation, shared by both adapters.
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { AppError, unprocessable } from '../errors.ts';
+import type { ConvertJob } from './converter.ts';
+import { inspectPdf } from './pdf-inspect.ts';
+
+export const conversionFailed = (cause?: unknown) =>
+  unprocessable('conversion_failed', 'The document could not be converted to PDF. It may be corrupt or encrypted.', { cause });
+
+/** Runs fn with a private, empty directory holding a copy of the input; the directory is gone afterwards. */
+export async function withJobDir<T>(root: string, job: ConvertJob, fn: (dir: string, input: string) => Promise<T>): Promise<T> {
+  await fs.mkdir(root, { recursive: true, mode: 0o700 });
+  const dir = await fs.mkdtemp(path.join(root, 'job-'));
+  try {
+    // A fixed name with the declared extension: the uploaded name is never passed to LibreOffice.
+    const input = path.join(dir, `input.${job.format}`);
+    await fs.copyFile(job.inputPath, input);
+    return await fn(dir, input);
+  } finally {
+    await fs.rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Accepts a produced PDF only if pdf.js parses it and finds pages, then moves it into the caller's outputDir. */
+export async function acceptPdf(producedPath: string, outputDir: string): Promise<string> {
+  try {
+    await inspectPdf(producedPath);
+  } catch (err) {
+    throw conversionFailed(err);
+  }
+  const dest = path.join(outputDir, 'out.pdf');
+  await fs.copyFile(producedPath, dest);
+  return dest;
+}
+
+export function asAppError(err: unknown): AppError {
+  return err instanceof AppError ? err : conversionFailed(err);
+}

@@ -1,0 +1,84 @@
+// Converter adapter over a warm pool of soffice processes driven over UNO; the fast path.
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { Logger } from '../logger.ts';
+import { unavailable } from '../errors.ts';
+import type { ConvertJob, Converter, ConverterStatus } from './converter.ts';
+import { acceptPdf, asAppError, withJobDir } from './job-files.ts';
+import { SofficeWorker, type UnoJob } from './soffice-worker.ts';
+import { Supervisor } from './supervisor.ts';
+
+export interface UnoPoolOptions {
+  size: number;
+  queueMax: number;
+  timeoutMs: number;
+  restartAfter: number;
+  startTimeoutMs: number;
+  sofficePath: string;
+  pythonPath: string;
+  logger: Logger;
+  /** Parent of every profile and job directory of this pool; a fresh one under os.tmpdir() by default. */
+  workRoot?: string;
+}
+
+export class UnoPoolConverter implements Converter {
+  readonly workRoot: string;
+  private readonly supervisor: Supervisor<UnoJob, string>;
+  private readonly log: Logger;
+  private generation = 0;
+  private closed = false;
+
+  constructor(o: UnoPoolOptions) {
+    this.log = o.logger;
+    this.workRoot = o.workRoot ?? path.join(os.tmpdir(), `pagetrail-pool-${process.pid}-${randomBytes(4).toString('hex')}`);
+    this.supervisor = new Supervisor<UnoJob, string>({
+      size: o.size,
+      queueMax: o.queueMax,
+      timeoutMs: o.timeoutMs,
+      restartAfter: o.restartAfter,
+      logger: o.logger,
+      // A ping costs a millisecond; after a second of idleness it is cheaper than failing a job on a dead soffice.
+      idleProbeMs: 1000,
+      start: (slot) => SofficeWorker.start({
+        pythonPath: o.pythonPath,
+        sofficePath: o.sofficePath,
+        dir: path.join(this.workRoot, `office-${slot}-${++this.generation}`),
+        startTimeoutMs: o.startTimeoutMs,
+        logger: o.logger,
+      }),
+    });
+  }
+
+  async convert(job: ConvertJob): Promise<string> {
+    if (this.closed) throw unavailable('converter_closed', 'The converter is shutting down.');
+    const started = Date.now();
+    try {
+      return await withJobDir(path.join(this.workRoot, 'jobs'), job, async (dir, input) => {
+        const produced = await this.supervisor.run({ input, output: path.join(dir, 'out.pdf') }, job.signal);
+        return acceptPdf(produced, job.outputDir);
+      });
+    } catch (err) {
+      const e = asAppError(err);
+      this.log.warn({ code: e.code, format: job.format, ms: Date.now() - started, err: e.cause ?? e }, 'conversion failed');
+      throw e;
+    }
+  }
+
+  status(): ConverterStatus {
+    const s = this.supervisor.status();
+    return { ready: s.ready && !this.closed, engine: 'uno-pool', queued: s.queued, running: s.running, detail: `${s.workers} soffice running` };
+  }
+
+  /** soffice processes currently up (started and not known to have exited). */
+  liveProcesses(): number {
+    return this.supervisor.status().workers;
+  }
+
+  async close(deadlineMs?: number): Promise<void> {
+    this.closed = true;
+    await this.supervisor.close(deadlineMs);
+    await fs.rm(this.workRoot, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,37 @@
+// Builds each Converter adapter for tests with small, test-friendly settings and a private work directory.
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { createLogger } from '../../server/logger.ts';
+import type { Converter } from '../../server/conversion/converter.ts';
+import { LibreOfficeConvertConverter } from '../../server/conversion/libreoffice-convert.ts';
+import { UnoPoolConverter, type UnoPoolOptions } from '../../server/conversion/uno-pool.ts';
+
+export const testLogger = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
+
+export async function workRoot(name: string): Promise<string> {
+  return fs.mkdtemp(path.join(os.tmpdir(), `pagetrail-${name}-`));
+}
+
+export function unoPool(root: string, o: Partial<UnoPoolOptions> = {}): UnoPoolConverter {
+  return new UnoPoolConverter({
+    size: 2, queueMax: 8, timeoutMs: 60_000, restartAfter: 50, startTimeoutMs: 60_000,
+    sofficePath: process.env.SOFFICE_PATH ?? 'soffice',
+    pythonPath: process.env.CONVERT_PYTHON_PATH ?? '/usr/bin/python3',
+    logger: testLogger, workRoot: root, ...o,
+  });
+}
+
+export function libreOfficeConvert(root: string, timeoutMs = 60_000): LibreOfficeConvertConverter {
+  return new LibreOfficeConvertConverter({ timeoutMs, logger: testLogger, workRoot: root });
+}
+
+export interface AdapterUnderTest {
+  name: string;
+  make(root: string, timeoutMs?: number): Converter;
+}
+
+export const ADAPTERS: AdapterUnderTest[] = [
+  { name: 'uno-pool', make: (root, timeoutMs) => unoPool(root, timeoutMs ? { timeoutMs } : {}) },
+  { name: 'libreoffice-convert', make: (root, timeoutMs) => libreOfficeConvert(root, timeoutMs) },
+];

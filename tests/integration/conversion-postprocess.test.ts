@@ -1,0 +1,65 @@
+// Post-processing of a converted PDF: linearised by qpdf, first-page thumbnail by pdftoppm; either step is skipped
+// when its tool is missing.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { after, before, test } from 'node:test';
+import { inspectPdf } from '../../server/conversion/pdf-inspect.ts';
+import { postprocessPdf } from '../../server/conversion/postprocess.ts';
+import { libreOfficeConvert, unoPool, workRoot } from '../helpers/converters.ts';
+import { fixture } from '../helpers/fixtures.ts';
+
+const run = promisify(execFile);
+let root: string;
+let pdf: string;
+
+before(async () => {
+  root = await workRoot('postprocess');
+  const pool = unoPool(path.join(root, 'pool'), { size: 1 });
+  try {
+    await fs.mkdir(path.join(root, 'out'));
+    pdf = await pool.convert({ inputPath: await fixture('pptx', 5), format: 'pptx', outputDir: path.join(root, 'out') });
+  } finally {
+    await pool.close();
+  }
+});
+after(() => fs.rm(root, { recursive: true, force: true }));
+
+test('the PDF is linearised and a PNG thumbnail of page 1 is made', async () => {
+  const work = path.join(root, 'pp1');
+  await fs.mkdir(work);
+  const out = await postprocessPdf(pdf, work, { qpdfPath: 'qpdf', pdftoppmPath: 'pdftoppm' });
+  assert.equal(path.dirname(out.pdfPath), work);
+  assert.match((await run('qpdf', ['--check-linearization', out.pdfPath])).stdout, /no linearization errors/);
+  assert.equal((await inspectPdf(out.pdfPath)).pageCount, 5);
+  assert.ok(out.thumbnailPath);
+  const png = await fs.readFile(out.thumbnailPath);
+  assert.equal(png.subarray(1, 4).toString('ascii'), 'PNG');
+  const width = png.readUInt32BE(16);
+  const height = png.readUInt32BE(20);
+  assert.equal(Math.max(width, height), 320);
+});
+
+test('missing tools leave the original PDF and no thumbnail', async () => {
+  const work = path.join(root, 'pp2');
+  await fs.mkdir(work);
+  const out = await postprocessPdf(pdf, work, { qpdfPath: 'pagetrail-no-qpdf', pdftoppmPath: 'pagetrail-no-pdftoppm' });
+  assert.deepEqual(out, { pdfPath: pdf, thumbnailPath: null });
+});
+
+test('the fallback adapter output post-processes the same way', async () => {
+  const lo = libreOfficeConvert(path.join(root, 'lo'));
+  try {
+    await fs.mkdir(path.join(root, 'out2'));
+    const other = await lo.convert({ inputPath: await fixture('docx', 3), format: 'docx', outputDir: path.join(root, 'out2') });
+    const work = path.join(root, 'pp3');
+    await fs.mkdir(work);
+    const out = await postprocessPdf(other, work, { qpdfPath: 'qpdf' });
+    assert.equal((await inspectPdf(out.pdfPath)).pageCount, 3);
+    assert.ok(out.thumbnailPath);
+  } finally {
+    await lo.close();
+  }
+});
