@@ -73,7 +73,7 @@ export function createApp(deps: AppDeps): App {
   const feed = new FeedHub({ accounts, events, presence, logger: rt });
   const tracker = new Tracker({ db, store: events, geo: deps.geo ?? fastGeoIp(), eventsPer10s: config.VIEWER_EVENTS_PER_10S });
   const ingest = new Ingest({
-    db, blobs, converter, logger: category(logger, 'convert'), tmpDir, qpdfPath: config.QPDF_PATH, queueMax: config.CONVERT_QUEUE_MAX,
+    db, blobs, converter, logger: category(logger, 'convert'), tmpDir, qpdfPath: config.QPDF_PATH, pdftoppmPath: config.PDFTOPPM_PATH, queueMax: config.CONVERT_QUEUE_MAX,
     onUpdate: (doc) => feed.documentUpdated(doc.sender_id, { id: doc.id, status: doc.status, pageCount: documentJson(doc).pageCount }),
   });
 

@@ -21,6 +21,7 @@ export interface IngestDeps {
   logger: Logger;
   tmpDir: string;
   qpdfPath: string;
+  pdftoppmPath: string;
   queueMax: number;
   /** Told when a document changes status (the feed shows it). */
   onUpdate?: (doc: DocumentRow) => void;
@@ -89,7 +90,7 @@ export class Ingest {
         pdfPath = await converter.convert({ inputPath: upload.tempPath, format: upload.format, outputDir: out, signal: this.abort.signal });
       }
       const pageCount = knownPages ?? (await inspectPdf(pdfPath)).pageCount;
-      const post = await postprocessPdf(pdfPath, work, { qpdfPath: this.deps.qpdfPath, signal: this.abort.signal });
+      const post = await postprocessPdf(pdfPath, work, { qpdfPath: this.deps.qpdfPath, pdftoppmPath: this.deps.pdftoppmPath, signal: this.abort.signal });
       const info = await blobs.putFile(k.pdf, post.pdfPath, 'application/pdf');
       if (post.thumbnailPath) await blobs.putFile(k.thumb, post.thumbnailPath, 'image/png');
       const convertMs = Date.now() - started;
