@@ -67,6 +67,6 @@ export async function waitReady(t: TestApp, token: string, id: string, timeoutMs
     const doc = (await res.json()) as Record<string, unknown>;
     if (doc.status !== 'processing') return doc;
     if (Date.now() > deadline) throw new Error(`document ${id} still processing after ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 10));
   }
 }
