@@ -72,7 +72,11 @@ function connected(socket: ViewerSocket, d: ViewerDeps): void {
       reply({ data: { seq: stored.duplicate ? stored.seq : stored.event.seq, duplicate: stored.duplicate } });
       if (!stored.duplicate) d.presence.page(visit.id, stored.event.page ?? 0);
     } catch (err) {
-      if (isAppError(err) && err.status < 500) reply({ error: err.toJSON() });
+      if (isAppError(err) && err.code === 'link_expired') {
+        reply({ error: err.toJSON() });
+        socket.emit('link:revoked');
+        socket.disconnect(true);
+      } else if (isAppError(err) && err.status < 500) reply({ error: err.toJSON() });
       else {
         d.logger.error({ err }, 'page event failed');
         reply({ error: { code: 'internal_error', message: 'The event could not be stored.' } });

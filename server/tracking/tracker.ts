@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import type { Db, VisitRow } from '../../storage/db/index.ts';
 import { newId } from '../accounts/secrets.ts';
 import type { ResolvedLink } from '../documents/links.ts';
-import { AppError, badRequest, notFound, tooManyRequests } from '../errors.ts';
+import { AppError, badRequest, gone, notFound, tooManyRequests } from '../errors.ts';
 import type { DeviceInfo, LocationInfo, PageViewInput } from '../realtime/protocol.ts';
 import { deviceFrom, type GeoLookup, isAutomatedAgent } from './enrich.ts';
 import type { EventStore, Stored } from './event-store.ts';
@@ -24,6 +24,8 @@ export interface VisitState {
   documentId: string;
   senderId: string;
   recipient: string | null;
+  /** The link's expiry (ms since epoch), if it has one: events stop being taken after it. */
+  expiresAtMs: number | null;
   pageCount: number;
   startedAtMs: number;
   accountedMs: number;
@@ -54,6 +56,7 @@ export class Tracker {
   private state(v: VisitRow, resolved: ResolvedLink, accountedMs: number): VisitState {
     const s: VisitState = {
       id: v.id, linkId: v.link_id, documentId: v.document_id, senderId: v.sender_id, recipient: resolved.link.recipient,
+      expiresAtMs: resolved.link.expires_at ? Date.parse(resolved.link.expires_at) : null,
       pageCount: Number(resolved.document.page_count ?? 0), startedAtMs: Date.parse(v.started_at), accountedMs,
       device: v.device ? JSON.parse(v.device) : null, location: v.location ? JSON.parse(v.location) : null,
       automated: Boolean(v.automated), self: Boolean(v.self), limiter: new RateLimiter(this.eventsPer10s, 10_000),
@@ -101,6 +104,7 @@ export class Tracker {
 
   /** Validates a page event against the visit (page range, wall time, rate) and stores it. */
   async pageView(s: VisitState, raw: unknown): Promise<Stored> {
+    if (s.expiresAtMs !== null && Date.now() >= s.expiresAtMs) throw gone('link_expired', 'This link is no longer available.');
     if (!s.limiter.take()) throw tooManyRequests('rate_limited', 'Too many events; slow down.');
     const r = pageViewInput.safeParse(raw);
     if (!r.success) throw badRequest('invalid_event', 'The event is malformed.');

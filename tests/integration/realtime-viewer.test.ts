@@ -233,3 +233,18 @@ describe('forwarded addresses', () => {
     }
   });
 });
+
+describe('expiry while reading', () => {
+  it('stops taking events once the link expires and drops the socket', async () => {
+    const link = await newLink({ expiresAt: new Date(Date.now() + 1500).toISOString() });
+    const v = track(viewer(t.url, { token: link.token }));
+    await started(v);
+    const ok = await pageView(v, { id: crypto.randomUUID(), page: 1, durationMs: 0 });
+    assert.ok('data' in ok);
+    await new Promise((r) => setTimeout(r, 1600));
+    const revoked = once(v as never, 'link:revoked');
+    const late = await pageView(v, { id: crypto.randomUUID(), page: 1, durationMs: 100 });
+    assert.ok('error' in late && late.error.code === 'link_expired');
+    await revoked;
+  });
+});
