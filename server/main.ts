@@ -13,6 +13,8 @@ const { db, blobs } = await openStorage(config);
 const converter = createConverter(config, category(logger, 'convert'));
 const app = createApp({ config, logger, db, blobs, converter });
 
+const senders = await db.selectFrom('senders').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst();
+if (!Number(senders?.n)) log.warn("No senders yet: create one with npm run cli -- sender create --email you@example.org --password '…'");
 const recovered = await app.ingest.recover();
 if (recovered) log.info({ documents: recovered }, 'resuming documents interrupted by the last stop');
 
