@@ -28,6 +28,7 @@ export const settings = {
   SESSION_TTL_HOURS: [int(1, 24 * 365).default(24 * 14), 'Dashboard session lifetime.'],
   SHUTDOWN_GRACE_MS: [int(0, 600_000).default(15_000), 'Time allowed on SIGTERM to finish conversions and close connections.'],
   VIEWER_EVENTS_PER_10S: [int(1, 10_000).default(60), 'Per-socket limit on viewer events in any 10 s window.'],
+  VIEWER_VISITS_PER_MINUTE: [int(1, 1_000_000).default(60), 'New reader visits one address may open per minute.'],
   IDLE_AFTER_MS: [int(1000, 3_600_000).default(120_000), 'Reader counted idle (time stops) after this long without input.'],
 } as const;
 
