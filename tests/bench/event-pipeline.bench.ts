@@ -2,7 +2,8 @@
 // feed delivery) to a sender's feed socket, against a bare socket.io relay under the same client load.
 // Three processes: this one only orchestrates and prints; the server under test and the client load are forked
 // apart, so on a small machine the client's CPU does not come out of the server's event loop.
-// Knobs (environment): BENCH_VIEWERS (1000), BENCH_RATE (5000 events/s), BENCH_SECONDS (10), BENCH_INFLIGHT (1).
+// Knobs (environment): BENCH_VIEWERS (1000), BENCH_RATE (5000 events/s), BENCH_SECONDS (10), BENCH_INFLIGHT (1);
+// BENCH_PROFILE_DIR=dir writes a V8 CPU profile of each server process there (open it in Chrome DevTools).
 import { fork, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
@@ -21,8 +22,8 @@ const GOAL_RATIO = 0.7;
 const GOAL_P99_MS = 50;
 
 /** A forked process with a typed request/reply channel; fails fast if the child dies. */
-function child<Cmd, Msg extends { type: string }>(script: string, args: string[] = []) {
-  const proc: ChildProcess = fork(path.join(LIB, script), args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+function child<Cmd, Msg extends { type: string }>(script: string, args: string[] = [], execArgv = process.execArgv) {
+  const proc: ChildProcess = fork(path.join(LIB, script), args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv });
   const waiting: { type: string; resolve: (m: Msg) => void; reject: (e: Error) => void }[] = [];
   proc.on('message', (m: Msg) => {
     if (m.type === 'error') {
@@ -52,7 +53,8 @@ interface Measured {
 }
 
 async function measure(target: Target): Promise<Measured[]> {
-  const server = child<ServerCmd, ServerMsg>('event-server.ts', [target]);
+  const prof = process.env.BENCH_PROFILE_DIR;
+  const server = child<ServerCmd, ServerMsg>('event-server.ts', [target], prof ? [...process.execArgv, '--cpu-prof', `--cpu-prof-dir=${prof}`, `--cpu-prof-name=${target}.cpuprofile`] : undefined);
   const client = child<ClientCmd, ClientMsg>('event-load.ts');
   try {
     const ready = await server.next('ready');
