@@ -77,7 +77,7 @@ export function createApp(deps: AppDeps): App {
     onUpdate: (doc) => feed.documentUpdated(doc.sender_id, { id: doc.id, status: doc.status, pageCount: documentJson(doc).pageCount }),
   });
 
-  const viewerNsp = attachViewer(io, { accounts, links, tracker, presence, logger: rt, trustProxy: config.TRUST_PROXY, visitsPerMinute: 60 });
+  const viewerNsp = attachViewer(io, { accounts, links, tracker, presence, logger: rt, trustProxy: config.TRUST_PROXY, visitsPerMinute: config.VIEWER_VISITS_PER_MINUTE });
   feed.attach(io);
 
   app.disable('x-powered-by');

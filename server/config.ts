@@ -32,6 +32,7 @@ export const settings = {
   SIGNIN_ATTEMPTS_PER_MINUTE: [int(1, 10_000).default(10), 'Dashboard sign-in attempts allowed per address per minute.'],
   SHUTDOWN_GRACE_MS: [int(0, 600_000).default(15_000), 'Time allowed on SIGTERM to finish conversions and close connections.'],
   VIEWER_EVENTS_PER_10S: [int(1, 10_000).default(60), 'Per-socket limit on viewer events in any 10 s window.'],
+  VIEWER_VISITS_PER_MINUTE: [int(1, 1_000_000).default(60), 'New reader visits one address may open per minute.'],
 } as const;
 
 type Settings = typeof settings;

@@ -32,8 +32,16 @@ export function makePdf(pages: number, opts: PdfOptions = {}): Buffer {
     add(`<< /Type /Page /Parent 2 0 R /MediaBox [0 0 ${w} ${h}] /Resources << /Font << /F1 3 0 R >>${xobj} >> /Contents ${id + 1} 0 R >>`);
     add(`<< /Length ${Buffer.byteLength(stream)} >>\nstream\n${stream}\nendstream`);
     if (opts.padBytes) {
+      // xorshift32 per page: deterministic, and really incompressible (a multiplicative hash of j was not, so
+      // qpdf's stream compression at ingest shrank "big" files about 35 times).
       const pad = Buffer.alloc(opts.padBytes);
-      for (let j = 0; j < pad.length; j++) pad[j] = (Math.imul(j + i * 7919, 2654435761) >>> 24) & 0xff;
+      let x = (Math.imul(i, 2654435761) >>> 0) || 1;
+      for (let j = 0; j < pad.length; j++) {
+        x ^= x << 13;
+        x ^= x >>> 17;
+        x ^= x << 5;
+        pad[j] = x & 0xff;
+      }
       add(Buffer.concat([
         Buffer.from(`<< /Type /XObject /Subtype /Image /Width 1 /Height 1 /ColorSpace /DeviceGray /BitsPerComponent 8 /Length ${pad.length} >>\nstream\n`),
         pad, Buffer.from('\nendstream'),

@@ -1,0 +1,125 @@
+// Benchmark: page:view events from many viewer sockets through the real app (validation, rate limit, SQLite,
+// feed delivery) to a sender's feed socket, against a bare socket.io relay under the same client load.
+// Three processes: this one only orchestrates and prints; the server under test and the client load are forked
+// apart, so on a small machine the client's CPU does not come out of the server's event loop.
+// Knobs (environment): BENCH_VIEWERS (1000), BENCH_RATE (5000 events/s), BENCH_SECONDS (10), BENCH_INFLIGHT (1);
+// BENCH_PROFILE_DIR=dir writes a V8 CPU profile of each server process there (open it in Chrome DevTools).
+import { fork, type ChildProcess } from 'node:child_process';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ClientCmd, ClientMsg, Phase, PhaseResult, ServerCmd, ServerMsg, Target } from './lib/event-ipc.ts';
+import { int, ms } from './lib/stats.ts';
+
+const LIB = path.join(path.dirname(fileURLToPath(import.meta.url)), 'lib');
+const num = (name: string, dflt: number) => (process.env[name] ? Number(process.env[name]) : dflt);
+const VIEWERS = num('BENCH_VIEWERS', 1000);
+const RATE = num('BENCH_RATE', 5000);
+const SECONDS = num('BENCH_SECONDS', 10);
+const INFLIGHT = num('BENCH_INFLIGHT', 1);
+const WARMUP_MS = 2000;
+const GOAL_RATIO = 0.7;
+const GOAL_P99_MS = 50;
+
+/** A forked process with a typed request/reply channel; fails fast if the child dies. */
+function child<Cmd, Msg extends { type: string }>(script: string, args: string[] = [], execArgv = process.execArgv) {
+  const proc: ChildProcess = fork(path.join(LIB, script), args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv });
+  const waiting: { type: string; resolve: (m: Msg) => void; reject: (e: Error) => void }[] = [];
+  proc.on('message', (m: Msg) => {
+    if (m.type === 'error') {
+      for (const w of waiting.splice(0)) w.reject(new Error(`${script}: ${(m as unknown as { message: string }).message}`));
+      return;
+    }
+    const i = waiting.findIndex((w) => w.type === m.type);
+    if (i >= 0) waiting.splice(i, 1)[0]!.resolve(m);
+  });
+  proc.on('exit', (code) => {
+    for (const w of waiting.splice(0)) w.reject(new Error(`${script} exited (${code}) while waiting for ${w.type}`));
+  });
+  return {
+    send: (cmd: Cmd) => proc.send(cmd as object),
+    next: <T extends Msg['type']>(type: T) => new Promise<Extract<Msg, { type: T }>>((resolve, reject) => waiting.push({ type, resolve: resolve as (m: Msg) => void, reject })),
+    exited: () => new Promise<void>((r) => (proc.exitCode !== null ? r() : proc.once('exit', () => r()))),
+    kill: () => proc.kill(),
+  };
+}
+
+interface Measured {
+  label: string;
+  result: PhaseResult;
+  serverCores: number;
+  serverLoopP99Ms: number;
+  storedPageViews: number | null;
+}
+
+async function measure(target: Target): Promise<Measured[]> {
+  const prof = process.env.BENCH_PROFILE_DIR;
+  const server = child<ServerCmd, ServerMsg>('event-server.ts', [target], prof ? [...process.execArgv, '--cpu-prof', `--cpu-prof-dir=${prof}`, `--cpu-prof-name=${target}.cpuprofile`] : undefined);
+  const client = child<ClientCmd, ClientMsg>('event-load.ts');
+  try {
+    const ready = await server.next('ready');
+    client.send({ type: 'connect', url: ready.url, viewerToken: ready.viewerToken, feedToken: ready.feedToken, viewers: VIEWERS, concurrency: 50 });
+    const connected = await client.next('connected');
+    const failed = Object.entries(connected.failed).map(([k, v]) => `${k} x${v}`).join(', ');
+    console.log(`${target}: ${connected.viewers} viewer sockets connected in ${ms(connected.ms)}${failed ? ` (failed: ${failed})` : ''}`);
+    if (connected.viewers === 0) throw new Error('no viewer connected');
+
+    const phases: [string, Phase][] = [
+      [`${int(RATE)}/s offered`, { mode: 'rate', rate: RATE, warmupMs: WARMUP_MS, durationMs: SECONDS * 1000 }],
+      [`max (closed loop, ${INFLIGHT}/socket)`, { mode: 'max', inflight: INFLIGHT, warmupMs: WARMUP_MS, durationMs: SECONDS * 1000 }],
+    ];
+    const out: Measured[] = [];
+    for (const [label, phase] of phases) {
+      client.send({ type: 'run', phase });
+      // Server CPU and loop delay over the measured window only (after warm-up, before the drain).
+      await new Promise((r) => setTimeout(r, phase.warmupMs));
+      server.send({ type: 'mark' });
+      await new Promise((r) => setTimeout(r, phase.durationMs));
+      server.send({ type: 'stats' });
+      const stats = await server.next('stats');
+      const { result } = await client.next('result');
+      const afterDrain = target === 'pagetrail' ? (server.send({ type: 'stats' }), (await server.next('stats')).storedPageViews) : null;
+      out.push({ label, result, serverCores: stats.cores, serverLoopP99Ms: stats.loopP99Ms, storedPageViews: afterDrain });
+      print(target, out.at(-1)!);
+    }
+    return out;
+  } finally {
+    client.send({ type: 'close' });
+    server.send({ type: 'close' });
+    const timeout = setTimeout(() => (client.kill(), server.kill()), 10_000);
+    await Promise.all([client.exited(), server.exited()]);
+    clearTimeout(timeout);
+  }
+}
+
+function print(target: Target, m: Measured): void {
+  const r = m.result;
+  const errs = Object.entries(r.errors).map(([k, v]) => `${k} x${v}`).join(', ') || 'none';
+  console.log(`  ${target} | ${m.label}`);
+  console.log(`    sent ${int(r.sentPerSec)}/s  acked ${int(r.ackPerSec)}/s  on feed ${int(r.feedPerSec)}/s`);
+  console.log(`    emit->feed p50 ${ms(r.latency.p50)}  p90 ${ms(r.latency.p90)}  p99 ${ms(r.latency.p99)}  max ${ms(r.latency.max)}  (n=${int(r.latency.n)})`);
+  console.log(`    emit->ack  p50 ${ms(r.ack.p50)}  p99 ${ms(r.ack.p99)}`);
+  console.log(`    errors: ${errs}; unacked ${r.unacked}, acked but not on feed ${r.unseen}; presence updates ${int(r.presenceUpdates)}`);
+  console.log(`    cpu: server ${(m.serverCores * 100).toFixed(0)}% of a core (loop delay p99 ${ms(m.serverLoopP99Ms)}), client ${(r.clientCores * 100).toFixed(0)}% (loop delay p99 ${ms(r.clientLoopP99Ms)})`);
+  if (m.storedPageViews !== null) console.log(`    page_view rows stored so far: ${int(m.storedPageViews)}`);
+}
+
+async function main(): Promise<void> {
+  console.log(`event pipeline: ${VIEWERS} viewer sockets, ${SECONDS} s per phase after ${WARMUP_MS / 1000} s warm-up; ${os.availableParallelism()} CPUs, node ${process.version}`);
+  console.log('server and client load each run in a forked process; the latency clock is the client\'s');
+  const app = await measure('pagetrail');
+  const relay = await measure('relay');
+
+  const appRate = app[0]!.result;
+  const appMax = app[1]!.result.feedPerSec;
+  const relayMax = relay[1]!.result.feedPerSec;
+  const ratio = appMax / relayMax;
+  console.log('\nsummary');
+  console.log(`  at ${int(RATE)}/s offered, ${VIEWERS} sockets: pagetrail ${int(appRate.feedPerSec)}/s on feed, p50 ${ms(appRate.latency.p50)}, p99 ${ms(appRate.latency.p99)} (goal <= ${GOAL_P99_MS} ms: ${appRate.latency.p99 <= GOAL_P99_MS ? 'met' : 'not met'}); relay p99 ${ms(relay[0]!.result.latency.p99)}`);
+  console.log(`  max throughput: pagetrail ${int(appMax)}/s, bare relay ${int(relayMax)}/s, ratio ${ratio.toFixed(2)} (goal >= ${GOAL_RATIO}: ${ratio >= GOAL_RATIO ? 'met' : 'not met'})`);
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,44 @@
+// Messages between event-pipeline.bench.ts and the processes it forks (one server, one client load).
+
+export type Target = 'pagetrail' | 'relay';
+
+export type ServerMsg =
+  | { type: 'ready'; url: string; viewerToken: string; feedToken: string }
+  | { type: 'stats'; cores: number; loopP99Ms: number; loopMaxMs: number; storedPageViews: number | null };
+
+export type ServerCmd = { type: 'mark' } | { type: 'stats' } | { type: 'close' };
+
+export type Phase =
+  /** Open loop: `rate` events/s spread round-robin over the viewer sockets, whatever the replies do. */
+  | { mode: 'rate'; rate: number; warmupMs: number; durationMs: number }
+  /** Closed loop: each viewer socket keeps `inflight` events unacknowledged (the most the server will take). */
+  | { mode: 'max'; inflight: number; warmupMs: number; durationMs: number };
+
+export type ClientCmd =
+  | { type: 'connect'; url: string; viewerToken: string; feedToken: string; viewers: number; concurrency: number }
+  | { type: 'run'; phase: Phase }
+  | { type: 'close' };
+
+export interface PhaseResult {
+  /** Events emitted per second over the measured window. */
+  sentPerSec: number;
+  /** page_view events received on the feed per second over the measured window. */
+  feedPerSec: number;
+  ackPerSec: number;
+  /** Viewer emit -> feed receipt, events emitted in the measured window. */
+  latency: { n: number; p50: number; p90: number; p99: number; max: number };
+  /** Viewer emit -> ack. */
+  ack: { n: number; p50: number; p90: number; p99: number; max: number };
+  errors: Record<string, number>;
+  /** Emitted (whole phase) but never acknowledged / never seen on the feed within the drain time. */
+  unacked: number;
+  unseen: number;
+  presenceUpdates: number;
+  clientCores: number;
+  clientLoopP99Ms: number;
+}
+
+export type ClientMsg =
+  | { type: 'connected'; ms: number; viewers: number; failed: Record<string, number> }
+  | { type: 'result'; result: PhaseResult }
+  | { type: 'error'; message: string };
