@@ -15,6 +15,7 @@ import { Ingest } from './conversion/ingest.ts';
 import { documentJson, Documents } from './documents/documents.ts';
 import { Links } from './documents/links.ts';
 import { activityRoutes } from './http/activity.ts';
+import { assetRoutes } from './http/assets.ts';
 import { documentRoutes } from './http/documents.ts';
 import { errorHandler, notFoundHandler } from './http/errors.ts';
 import { healthRoutes } from './http/health.ts';
@@ -84,7 +85,7 @@ export function createApp(deps: AppDeps): App {
   app.set('trust proxy', config.TRUST_PROXY);
   app.use(requestLog(category(logger, 'http')), baseHeaders());
   app.use(healthRoutes({ db, blobs, converter }));
-  app.use('/assets', express.static(ASSETS, { index: false, fallthrough: false, maxAge: '5m' }));
+  app.use('/assets', assetRoutes(ASSETS));
   app.get('/', (_req, res) => sendPage(res, 200, dashboardPage()));
   app.use(viewerRoutes({ links, blobs, tracker, accounts, trustProxy: config.TRUST_PROXY }));
   app.use('/api', express.json({ limit: '64kb' }));

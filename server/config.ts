@@ -27,7 +27,7 @@ export const settings = {
   CONVERT_PYTHON_PATH: [z.string().default('/usr/bin/python3'), 'Python with the LibreOffice UNO module (python3-uno) that drives the pool.'],
   CONVERT_START_TIMEOUT_MS: [int(1000, 600_000).default(30_000), 'Time allowed for a pooled soffice to start and accept UNO calls.'],
   PDFTOPPM_PATH: [z.string().default('pdftoppm'), 'pdftoppm executable (first-page thumbnail); skipped when absent.'],
-  QPDF_PATH: [z.string().default('qpdf'), 'qpdf executable (PDF linearisation); skipped when absent.'],
+  QPDF_PATH: [z.string().default('qpdf'), 'qpdf executable (packs PDF objects for a fast first page); skipped when absent.'],
   SESSION_TTL_HOURS: [int(1, 24 * 365).default(24 * 14), 'Dashboard session lifetime.'],
   SIGNIN_ATTEMPTS_PER_MINUTE: [int(1, 10_000).default(10), 'Dashboard sign-in attempts allowed per address per minute.'],
   SHUTDOWN_GRACE_MS: [int(0, 600_000).default(15_000), 'Time allowed on SIGTERM to finish conversions and close connections.'],

@@ -1,4 +1,4 @@
-// From an accepted upload to a stored, ready PDF: convert (Office) -> inspect -> linearise/thumbnail -> store.
+// From an accepted upload to a stored, ready PDF: convert (Office) -> inspect -> compact/thumbnail -> store.
 // Runs in the background after the upload has been answered; in-flight jobs are drained on shutdown.
 import { createWriteStream } from 'node:fs';
 import fs from 'node:fs/promises';

@@ -33,6 +33,12 @@ export function toAppError(err: unknown): AppError {
     const [status, code, message] = BODY[type];
     return new AppError(status, code, message, { cause: err });
   }
+  // http-errors from Express's own parts (static files): a client error keeps its status.
+  const status = (err as { status?: unknown } | null)?.status;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    return status === 404 ? new AppError(404, 'not_found', 'No such file.', { cause: err })
+      : new AppError(status, 'bad_request', 'The request was refused.', { cause: err });
+  }
   const msg = (err as Error | null)?.message ?? '';
   if (/Multipart: Boundary not found|Unexpected end of form|Malformed part header/i.test(msg)) {
     return new AppError(400, 'bad_upload', 'The multipart body could not be read.', { cause: err });

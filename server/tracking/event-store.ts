@@ -1,6 +1,7 @@
 // Stores events with a per-sender `seq`, in batches: one transaction for everything queued, then
 // each event is published in seq order (so a feed can replay from the store and continue live without gaps).
 import type { Db, EventRow, NewEvent } from '../../storage/db/index.ts';
+import { createEventLog, type EventLog } from '../../storage/db/event-log.ts';
 import { newId } from '../accounts/secrets.ts';
 import type { ActivityEvent, EventType } from '../realtime/protocol.ts';
 
@@ -12,7 +13,17 @@ interface Pending {
   reject: (e: unknown) => void;
 }
 
-const json = <T>(s: string | null): T | null => (s ? (JSON.parse(s) as T) : null);
+// Device and place strings repeat for every event of a visit: parse each once.
+const parsed = new Map<string, unknown>();
+function json<T>(s: string | null): T | null {
+  if (!s) return null;
+  let v = parsed.get(s);
+  if (v === undefined) {
+    if (parsed.size > 5000) parsed.clear();
+    parsed.set(s, (v = JSON.parse(s)));
+  }
+  return v as T;
+}
 
 export function toActivity(r: EventRow): ActivityEvent {
   const e: ActivityEvent = { id: r.id, seq: Number(r.seq), type: r.type as EventType, at: r.at, automated: Boolean(r.automated), self: Boolean(r.self) };
@@ -33,11 +44,14 @@ export class EventStore {
   private queue: Pending[] = [];
   private flushing: Promise<void> | null = null;
   private readonly maxBatch: number;
+  private readonly log: EventLog;
 
   constructor(db: Db, publish: (senderId: string, e: ActivityEvent) => void, opts: { maxBatch?: number } = {}) {
     this.db = db;
+    this.log = createEventLog(db);
     this.publish = publish;
-    this.maxBatch = opts.maxBatch ?? 500;
+    // Small batches: a batch is one synchronous write, and the event loop must breathe between them.
+    this.maxBatch = opts.maxBatch ?? 100;
   }
 
   /** Resolves once the event is stored (or found to be a re-send of a stored one). */
@@ -62,6 +76,7 @@ export class EventStore {
         } catch (err) {
           for (const p of batch) p.reject(err);
         }
+        if (this.queue.length) await new Promise((r) => setImmediate(r));
       }
     } finally {
       this.flushing = null;
@@ -69,36 +84,8 @@ export class EventStore {
   }
 
   private async write(inputs: NewEvent[]): Promise<Stored[]> {
-    return this.db.transaction().execute(async (trx) => {
-      const seqs = new Map<string, number>();
-      const out: Stored[] = [];
-      const rows: EventRow[] = [];
-      const seenInBatch = new Map<string, number>();
-      for (const input of inputs) {
-        if (input.visit_id && input.client_id) {
-          const k = `${input.visit_id}\u0000${input.client_id}`;
-          const prior = seenInBatch.get(k) ?? (await trx.selectFrom('events').select('seq')
-            .where('visit_id', '=', input.visit_id).where('client_id', '=', input.client_id).executeTakeFirst())?.seq;
-          if (prior !== undefined) {
-            out.push({ duplicate: true, seq: Number(prior) });
-            continue;
-          }
-        }
-        let seq = seqs.get(input.sender_id);
-        if (seq === undefined) {
-          const s = await trx.selectFrom('senders').select('event_seq').where('id', '=', input.sender_id).executeTakeFirstOrThrow();
-          seq = Number(s.event_seq);
-        }
-        seqs.set(input.sender_id, ++seq);
-        const row = { ...nullRow, ...input, id: newId('evt'), seq } as EventRow;
-        if (input.visit_id && input.client_id) seenInBatch.set(`${input.visit_id}\u0000${input.client_id}`, seq);
-        rows.push(row);
-        out.push({ duplicate: false, event: toActivity(row) });
-      }
-      for (let i = 0; i < rows.length; i += 50) await trx.insertInto('events').values(rows.slice(i, i + 50)).execute();
-      for (const [id, seq] of seqs) await trx.updateTable('senders').set({ event_seq: seq }).where('id', '=', id).execute();
-      return out;
-    });
+    const appended = await this.log.append(inputs.map((i) => ({ ...i, id: newId('evt') })));
+    return appended.map((a) => (a.duplicate ? a : { duplicate: false, event: toActivity(a.row) }));
   }
 
   /** Stored events of a sender after `seq`, oldest first. */
@@ -119,8 +106,3 @@ export class EventStore {
     while (this.flushing) await this.flushing;
   }
 }
-
-const nullRow = {
-  document_id: null, link_id: null, visit_id: null, client_id: null, recipient: null, page: null, duration_ms: null,
-  device: null, location: null, automated: 0, self: 0,
-};

@@ -5,6 +5,13 @@ import SQLite from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import type { Database } from './schema.ts';
 
+const handles = new WeakMap<Kysely<Database>, SQLite.Database>();
+
+/** The better-sqlite3 handle behind a Kysely instance, for the few paths that prepare their own statements. */
+export function sqliteHandle(db: Kysely<Database>): SQLite.Database | undefined {
+  return handles.get(db);
+}
+
 export function openSqlite(file: string): Kysely<Database> {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
   const sqlite = new SQLite(file);
@@ -12,5 +19,7 @@ export function openSqlite(file: string): Kysely<Database> {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  handles.set(db, sqlite);
+  return db;
 }

@@ -1,4 +1,4 @@
-// Upload-to-ready through the HTTP API (multipart upload, type check, conversion, inspection, linearisation,
+// Upload-to-ready through the HTTP API (multipart upload, type check, conversion, inspection, object packing,
 // thumbnail, storage) with the warm pool, against the per-call libreoffice-convert adapter in the same run.
 // Prints figures only. Run: npm exec -- node tests/bench/upload-ready.bench.ts
 import fs from 'node:fs';

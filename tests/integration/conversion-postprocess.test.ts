@@ -1,4 +1,4 @@
-// Post-processing of a converted PDF: linearised by qpdf, first-page thumbnail by pdftoppm; either step is skipped
+// Post-processing of a converted PDF: small objects packed into object streams by qpdf, first-page thumbnail by pdftoppm; either step is skipped
 // when its tool is missing.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -27,12 +27,18 @@ before(async () => {
 });
 after(() => fs.rm(root, { recursive: true, force: true }));
 
-test('the PDF is linearised and a PNG thumbnail of page 1 is made', async () => {
+test('the page dictionaries are packed into object streams and a PNG thumbnail of page 1 is made', async () => {
   const work = path.join(root, 'pp1');
   await fs.mkdir(work);
   const out = await postprocessPdf(pdf, work, { qpdfPath: 'qpdf', pdftoppmPath: 'pdftoppm' });
   assert.equal(path.dirname(out.pdfPath), work);
-  assert.match((await run('qpdf', ['--check-linearization', out.pdfPath])).stdout, /no linearization errors/);
+  const pages = (await run('qpdf', ['--show-pages', out.pdfPath])).stdout.match(/^page \d+: (\d+) 0 R/gm) ?? [];
+  assert.equal(pages.length, 5);
+  const xref = (await run('qpdf', ['--show-xref', out.pdfPath])).stdout;
+  for (const line of pages) {
+    const obj = /: (\d+) 0 R/.exec(line)![1];
+    assert.match(xref, new RegExp(`^${obj}/0: compressed;`, 'm'), `page object ${obj} is in an object stream`);
+  }
   assert.equal((await inspectPdf(out.pdfPath)).pageCount, 5);
   assert.ok(out.thumbnailPath);
   const png = await fs.readFile(out.thumbnailPath);

@@ -1,0 +1,62 @@
+// SQLite event appends with statements prepared once and one synchronous transaction per batch.
+import type SQLite from 'better-sqlite3';
+import type { Appended, EventInput, EventLog } from './event-log.ts';
+import type { EventRow } from './schema.ts';
+
+const NULLS = {
+  document_id: null, link_id: null, visit_id: null, client_id: null, recipient: null, page: null, duration_ms: null,
+  device: null, location: null, automated: 0, self: 0,
+};
+
+/** A full row from an input: absent columns null, the given seq. */
+export function eventRow(input: EventInput, seq: number): EventRow {
+  return { ...NULLS, ...input, seq } as EventRow;
+}
+
+const COLUMNS = ['id', 'sender_id', 'seq', 'type', 'at', 'document_id', 'link_id', 'visit_id', 'client_id', 'recipient',
+  'page', 'duration_ms', 'device', 'location', 'automated', 'self'] as const;
+
+export class SqliteEventLog implements EventLog {
+  private readonly run: (inputs: EventInput[]) => Appended[];
+  private readonly sqlite: SQLite.Database;
+
+  constructor(sqlite: SQLite.Database) {
+    this.sqlite = sqlite;
+    const prior = sqlite.prepare<[string, string], { seq: number }>('select seq from events where visit_id = ? and client_id = ?');
+    const current = sqlite.prepare<[string], { event_seq: number }>('select event_seq from senders where id = ?');
+    const insert = sqlite.prepare(`insert into events (${COLUMNS.join(', ')}) values (${COLUMNS.map((c) => `@${c}`).join(', ')})`);
+    const advance = sqlite.prepare<[number, string]>('update senders set event_seq = ? where id = ?');
+    this.run = sqlite.transaction((inputs: EventInput[]) => {
+      const seqs = new Map<string, number>();
+      const out: Appended[] = [];
+      for (const input of inputs) {
+        if (input.visit_id && input.client_id) {
+          const p = prior.get(input.visit_id, input.client_id);
+          if (p) {
+            out.push({ duplicate: true, seq: Number(p.seq) });
+            continue;
+          }
+        }
+        let seq = seqs.get(input.sender_id);
+        if (seq === undefined) {
+          const s = current.get(input.sender_id);
+          if (!s) throw new Error(`no sender ${input.sender_id}`);
+          seq = Number(s.event_seq);
+        }
+        seqs.set(input.sender_id, ++seq);
+        const row: EventRow = eventRow(input, seq);
+        insert.run(row);
+        out.push({ duplicate: false, row });
+      }
+      for (const [id, seq] of seqs) advance.run(seq, id);
+      return out;
+    });
+  }
+
+  async append(inputs: EventInput[]): Promise<Appended[]> {
+    // The connection is shared with the query builder: never write into one of its open transactions
+    // (a rollback there would take these events with it). Once started, the batch runs without a break.
+    while (this.sqlite.inTransaction) await new Promise((r) => setImmediate(r));
+    return this.run(inputs);
+  }
+}

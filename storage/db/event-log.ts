@@ -1,0 +1,79 @@
+// Appending events is the one hot write path: it has its own seam, with a prepared-statement adapter for SQLite
+// and a query-builder adapter for any other database. Both give each new event the sender's next `seq` and
+// recognise a re-sent client event (same visit and client id) instead of storing it twice.
+import { eventRow, SqliteEventLog } from './event-log-sqlite.ts';
+import type { Db, EventRow, NewEvent } from './schema.ts';
+import { sqliteHandle } from './sqlite.ts';
+
+/** An event to store; its id is chosen by the caller, its seq by the log. */
+export type EventInput = NewEvent & { id: string };
+
+export type Appended = { duplicate: true; seq: number } | { duplicate: false; row: EventRow };
+
+export interface EventLog {
+  /** Stores the events in one transaction, in order. */
+  append(inputs: EventInput[]): Promise<Appended[]>;
+}
+
+export function createEventLog(db: Db): EventLog {
+  const sqlite = sqliteHandle(db);
+  return sqlite ? new SqliteEventLog(sqlite) : new KyselyEventLog(db);
+}
+
+export class KyselyEventLog implements EventLog {
+  private readonly db: Db;
+
+  constructor(db: Db) {
+    this.db = db;
+  }
+
+  append(inputs: EventInput[]): Promise<Appended[]> {
+    return this.db.transaction().execute(async (trx) => {
+      // First which inputs are re-sends; then one `event_seq + k` per sender, which also locks the sender's row
+      // until commit, so concurrent writers never hand out the same seq.
+      const inBatch = new Set<string>();
+      const fresh: (EventInput | { duplicate: true; seq: number } | null)[] = [];
+      const count = new Map<string, number>();
+      for (const input of inputs) {
+        const key = input.visit_id && input.client_id ? `${input.visit_id}\u0000${input.client_id}` : null;
+        if (key && inBatch.has(key)) {
+          fresh.push(null);
+          continue;
+        }
+        const prior = key ? (await trx.selectFrom('events').select('seq')
+          .where('visit_id', '=', input.visit_id!).where('client_id', '=', input.client_id!).executeTakeFirst())?.seq : undefined;
+        if (prior !== undefined) {
+          fresh.push({ duplicate: true, seq: Number(prior) });
+        } else {
+          if (key) inBatch.add(key);
+          fresh.push(input);
+          count.set(input.sender_id, (count.get(input.sender_id) ?? 0) + 1);
+        }
+      }
+      const next = new Map<string, number>();
+      for (const [id, k] of count) {
+        const r = await trx.updateTable('senders').set((eb) => ({ event_seq: eb('event_seq', '+', k) })).where('id', '=', id)
+          .returning('event_seq').executeTakeFirst();
+        if (!r) throw new Error(`no sender ${id}`);
+        next.set(id, Number(r.event_seq) - k);
+      }
+      const out: Appended[] = [];
+      const rows: EventRow[] = [];
+      const seqOf = new Map<string, number>();
+      fresh.forEach((f, i) => {
+        const input = inputs[i]!;
+        const key = input.visit_id && input.client_id ? `${input.visit_id}\u0000${input.client_id}` : null;
+        if (f === null) return out.push({ duplicate: true, seq: seqOf.get(key!)! });
+        if ('duplicate' in f) return out.push(f);
+        const seq = next.get(f.sender_id)! + 1;
+        next.set(f.sender_id, seq);
+        if (key) seqOf.set(key, seq);
+        const row = eventRow(f, seq);
+        rows.push(row);
+        return out.push({ duplicate: false, row });
+      });
+      for (let i = 0; i < rows.length; i += 50) await trx.insertInto('events').values(rows.slice(i, i + 50)).execute();
+      return out;
+    });
+  }
+}
