@@ -2,7 +2,7 @@
 // each event is published in seq order (so a feed can replay from the store and continue live without gaps).
 import type { Db, EventRow, NewEvent } from '../../storage/db/index.ts';
 import { createEventLog, type EventLog } from '../../storage/db/event-log.ts';
-import { newId } from '../accounts/secrets.ts';
+import { newSortableId } from '../accounts/secrets.ts';
 import type { ActivityEvent, EventType } from '../realtime/protocol.ts';
 
 export type Stored = { event: ActivityEvent; duplicate: false } | { duplicate: true; seq: number };
@@ -84,7 +84,7 @@ export class EventStore {
   }
 
   private async write(inputs: NewEvent[]): Promise<Stored[]> {
-    const appended = await this.log.append(inputs.map((i) => ({ ...i, id: newId('evt') })));
+    const appended = await this.log.append(inputs.map((i) => ({ ...i, id: newSortableId('evt') })));
     return appended.map((a) => (a.duplicate ? a : { duplicate: false, event: toActivity(a.row) }));
   }
 

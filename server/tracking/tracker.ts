@@ -1,6 +1,6 @@
 // Records what link holders do: validate -> enrich (device, place, machine/human, self) -> store -> publish.
 import { createHash } from 'node:crypto';
-import type { Db, VisitRow } from '../../storage/db/index.ts';
+import type { Db, NewEvent, VisitRow } from '../../storage/db/index.ts';
 import { newId } from '../accounts/secrets.ts';
 import type { ResolvedLink } from '../documents/links.ts';
 import { AppError, badRequest, gone, notFound, tooManyRequests } from '../errors.ts';
@@ -34,6 +34,8 @@ export interface VisitState {
   automated: boolean;
   self: boolean;
   limiter: RateLimiter;
+  /** The event columns every event of this visit shares, made once. */
+  columns: Pick<NewEvent, 'sender_id' | 'document_id' | 'link_id' | 'visit_id' | 'recipient' | 'device' | 'location' | 'automated' | 'self'>;
 }
 
 /** Slack on the wall-time bound: clocks and network delays are not exact. */
@@ -60,17 +62,17 @@ export class Tracker {
       pageCount: Number(resolved.document.page_count ?? 0), startedAtMs: Date.parse(v.started_at), accountedMs,
       device: v.device ? JSON.parse(v.device) : null, location: v.location ? JSON.parse(v.location) : null,
       automated: Boolean(v.automated), self: Boolean(v.self), limiter: new RateLimiter(this.eventsPer10s, 10_000),
+      columns: {
+        sender_id: v.sender_id, document_id: v.document_id, link_id: v.link_id, visit_id: v.id, recipient: resolved.link.recipient,
+        device: v.device, location: v.location, automated: v.automated, self: v.self,
+      },
     };
     this.visits.set(v.id, s);
     return s;
   }
 
   private base(s: VisitState) {
-    return {
-      sender_id: s.senderId, document_id: s.documentId, link_id: s.linkId, visit_id: s.id, recipient: s.recipient,
-      device: s.device ? JSON.stringify(s.device) : null, location: s.location ? JSON.stringify(s.location) : null,
-      automated: s.automated ? 1 : 0, self: s.self ? 1 : 0, at: new Date().toISOString(),
-    };
+    return { ...s.columns, at: new Date().toISOString() };
   }
 
   /** A new visit begins: stored with its `open` event. */
