@@ -7,13 +7,12 @@ import { build } from '../../viewer/build.ts';
 import { startApp, waitReady } from '../helpers/app.ts';
 import { chromiumPath, launchBrowser } from '../helpers/browser.ts';
 import { makePdf } from '../helpers/pdf.ts';
-import { mb, ms } from './lib/stats.ts';
+import { envNumber, mb, ms } from './lib/stats.ts';
 
-const num = (name: string, dflt: number) => (process.env[name] ? Number(process.env[name]) : dflt);
-const MBIT = num('BENCH_MBIT', 10);
-const LATENCY_MS = num('BENCH_LATENCY_MS', 40);
-const PAGES = num('BENCH_PAGES', 300);
-const PAD_BYTES = num('BENCH_PAD_BYTES', 170_000);
+const MBIT = envNumber('BENCH_MBIT', 10);
+const LATENCY_MS = envNumber('BENCH_LATENCY_MS', 40);
+const PAGES = envNumber('BENCH_PAGES', 300);
+const PAD_BYTES = envNumber('BENCH_PAD_BYTES', 170_000);
 const GOAL_MS = 2000;
 const FIRST_PAGE_TIMEOUT_MS = 120_000;
 

@@ -43,3 +43,6 @@ export function loopDelay(): { read(): { p99Ms: number; maxMs: number } } {
 export const ms = (v: number) => (Number.isFinite(v) ? `${v < 10 ? v.toFixed(2) : v.toFixed(1)} ms` : 'n/a');
 export const int = (v: number) => Math.round(v).toLocaleString('en-US');
 export const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(2)} MB`;
+
+/** A benchmark knob from the environment, or its default. */
+export const envNumber = (name: string, dflt: number): number => (process.env[name] ? Number(process.env[name]) : dflt);
