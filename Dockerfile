@@ -6,7 +6,7 @@ WORKDIR /src
 COPY package.json package-lock.json ./
 RUN npm install --no-audit --no-fund
 COPY viewer ./viewer
-COPY server/realtime/protocol.ts ./server/realtime/protocol.ts
+COPY server ./server
 RUN node viewer/build.ts
 
 FROM node:24-bookworm-slim
