@@ -51,7 +51,9 @@ export function createViewer(container: HTMLDivElement, viewer: HTMLDivElement):
   });
   linkService.setViewer(pdfViewer);
   eventBus.on('pagesinit', () => {
-    pdfViewer.currentScaleValue = 'page-width';
+    // 'auto': a portrait page fills the width up to 125 % (readable lines on a wide screen, the full width on a
+    // phone), a landscape slide fits whole in the window. The toolbar's fit button gives the full width.
+    pdfViewer.currentScaleValue = 'auto';
   });
   return { eventBus, pdfViewer, linkService, close: () => void closeDocument(pdfViewer) };
 }
