@@ -4,6 +4,9 @@ import { AppError } from '../errors.ts';
 
 export function parse<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
   const r = schema.safeParse(value);
+  if (!r.success && value === undefined) {
+    throw new AppError(415, 'json_required', 'Send a JSON body with Content-Type: application/json.');
+  }
   if (r.success) return r.data;
   const issues = r.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
   const first = issues[0];

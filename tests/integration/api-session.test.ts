@@ -35,6 +35,8 @@ describe('session', () => {
     assert.deepEqual(a.body, b.body);
     assert.equal(a.body.error.code, 'invalid_credentials');
     await request(t.url).post('/api/session').send({ email: 'x' }).expect(422);
+    const notJson = await request(t.url).post('/api/session').set('content-type', 'text/plain').send('email=a&password=b').expect(415);
+    assert.equal(notJson.body.error.code, 'json_required');
   });
 
   it('lets the cookie read and, with the CSRF header, change; signs out', async () => {
