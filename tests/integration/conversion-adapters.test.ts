@@ -85,6 +85,7 @@ for (const adapter of ADAPTERS) {
       });
     }
 
+    // Paired with the macro control in conversion-control.test.ts: the same document does run its macro there.
     test('an on-load macro never runs', async () => {
       const marker = path.join(root, 'macro-ran.txt');
       const pdf = await convert(macroOdt(marker), 'odt');
