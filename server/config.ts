@@ -23,6 +23,7 @@ export const settings = {
   CONVERT_RESTART_AFTER: [int(1, 100_000).default(30), 'Restart a pooled soffice after this many jobs.'],
   CONVERT_QUEUE_MAX: [int(0, 100_000).default(32), 'Conversions waiting beyond the running ones before uploads get 429.'],
   CONVERT_POOL_SIZE: [int(1, 64).default(Math.max(1, Math.min(4, os.availableParallelism()))), 'Number of warm soffice processes.'],
+  CONVERT_RUN_AS: [z.string().regex(/^[a-z_][a-z0-9_-]*$/i).default('auto'), 'User the pooled soffice runs as: auto (nobody when the service runs as root), none, or a user name.'],
   SOFFICE_PATH: [z.string().default('soffice'), 'LibreOffice executable.'],
   CONVERT_PYTHON_PATH: [z.string().default('/usr/bin/python3'), 'Python with the LibreOffice UNO module (python3-uno) that drives the pool.'],
   CONVERT_START_TIMEOUT_MS: [int(1000, 600_000).default(30_000), 'Time allowed for a pooled soffice to start and accept UNO calls.'],

@@ -5,10 +5,11 @@ import type { Config } from '../config.ts';
 import { category, type Logger } from '../logger.ts';
 import type { Converter } from './converter.ts';
 import { LibreOfficeConvertConverter } from './libreoffice-convert.ts';
+import { resolveRunAs } from './run-as.ts';
 import { UnoPoolConverter } from './uno-pool.ts';
 
 type ConverterConfig = Pick<Config, 'CONVERTER' | 'CONVERT_TIMEOUT_MS' | 'CONVERT_RESTART_AFTER' | 'CONVERT_QUEUE_MAX'
-  | 'CONVERT_POOL_SIZE' | 'SOFFICE_PATH' | 'CONVERT_PYTHON_PATH' | 'CONVERT_START_TIMEOUT_MS'>;
+  | 'CONVERT_POOL_SIZE' | 'SOFFICE_PATH' | 'CONVERT_PYTHON_PATH' | 'CONVERT_START_TIMEOUT_MS'> & Partial<Pick<Config, 'CONVERT_RUN_AS'>>;
 
 export function createConverter(config: ConverterConfig, logger: Logger): Converter {
   const log = category(logger, 'convert');
@@ -17,7 +18,8 @@ export function createConverter(config: ConverterConfig, logger: Logger): Conver
     log.info({ engine: 'libreoffice-convert' }, 'converter selected');
     return new LibreOfficeConvertConverter({ timeoutMs: config.CONVERT_TIMEOUT_MS, sofficePath: config.SOFFICE_PATH, logger: log });
   }
-  log.info({ engine: 'uno-pool', size: config.CONVERT_POOL_SIZE }, 'converter selected');
+  const owner = resolveRunAs(config.CONVERT_RUN_AS ?? 'auto');
+  log.info({ engine: 'uno-pool', size: config.CONVERT_POOL_SIZE, runAsUid: owner?.uid ?? process.getuid?.() }, 'converter selected');
   return new UnoPoolConverter({
     size: config.CONVERT_POOL_SIZE,
     queueMax: config.CONVERT_QUEUE_MAX,
@@ -27,6 +29,7 @@ export function createConverter(config: ConverterConfig, logger: Logger): Conver
     sofficePath: config.SOFFICE_PATH,
     pythonPath: config.CONVERT_PYTHON_PATH,
     logger: log,
+    owner,
   });
 }
 

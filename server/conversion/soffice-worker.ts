@@ -8,6 +8,7 @@ import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from '../logger.ts';
 import { officeEnv, seedProfile } from './profile.ts';
+import { giveTree, type Owner } from './run-as.ts';
 import type { Worker } from './supervisor.ts';
 
 const BRIDGE = fileURLToPath(new URL('./uno-bridge.py', import.meta.url));
@@ -24,6 +25,8 @@ export interface SofficeWorkerOptions {
   dir: string;
   startTimeoutMs: number;
   logger: Logger;
+  /** Run the bridge and soffice as this user (see run-as.ts); null: as the service. */
+  owner: Owner | null;
 }
 
 interface Reply {
@@ -66,14 +69,19 @@ export class SofficeWorker implements Worker<UnoJob, string> {
     const tmpDir = path.join(o.dir, 'tmp');
     await fs.mkdir(tmpDir, { recursive: true, mode: 0o700 });
     const profileUrl = await seedProfile(profileDir);
+    // The bridge is copied beside the profile so the user it runs as needs no access to the service's files.
+    const bridge = path.join(o.dir, 'uno-bridge.py');
+    await fs.copyFile(BRIDGE, bridge);
+    await giveTree(o.dir, o.owner);
     // Pipe names are global to the host (a socket in the system temp dir): random, so that two pools, or two
     // services, can never talk to each other's soffice.
     const pipe = `pagetrail-${randomBytes(12).toString('hex')}`;
-    const child = spawn(o.pythonPath, [BRIDGE, o.sofficePath, profileUrl, pipe, String(o.startTimeoutMs / 1000)], {
+    const child = spawn(o.pythonPath, [bridge, o.sofficePath, profileUrl, pipe, String(o.startTimeoutMs / 1000)], {
       cwd: tmpDir,
       env: officeEnv(profileDir, tmpDir),
       detached: true, // own process group: kill(-pid) reaches soffice.bin
       stdio: ['pipe', 'pipe', 'pipe'],
+      ...(o.owner ? { uid: o.owner.uid, gid: o.owner.gid } : {}),
     });
     const w = new SofficeWorker(child, o.dir, o.logger);
     const first = new Promise<Reply>((resolve, reject) => {

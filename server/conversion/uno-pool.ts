@@ -7,6 +7,7 @@ import type { Logger } from '../logger.ts';
 import { unavailable } from '../errors.ts';
 import type { ConvertJob, Converter, ConverterStatus } from './converter.ts';
 import { acceptPdf, asAppError, withJobDir } from './job-files.ts';
+import { giveTree, type Owner } from './run-as.ts';
 import { SofficeWorker, type UnoJob } from './soffice-worker.ts';
 import { Supervisor } from './supervisor.ts';
 
@@ -21,6 +22,8 @@ export interface UnoPoolOptions {
   logger: Logger;
   /** Parent of every profile and job directory of this pool; a fresh one under os.tmpdir() by default. */
   workRoot?: string;
+  /** The user soffice runs as (null: the service's own). */
+  owner?: Owner | null;
 }
 
 export class UnoPoolConverter implements Converter {
@@ -28,10 +31,12 @@ export class UnoPoolConverter implements Converter {
   private readonly supervisor: Supervisor<UnoJob, string>;
   private readonly log: Logger;
   private generation = 0;
+  private readonly owner: Owner | null;
   private closed = false;
 
   constructor(o: UnoPoolOptions) {
     this.log = o.logger;
+    this.owner = o.owner ?? null;
     this.workRoot = o.workRoot ?? path.join(os.tmpdir(), `pagetrail-pool-${process.pid}-${randomBytes(4).toString('hex')}`);
     this.supervisor = new Supervisor<UnoJob, string>({
       size: o.size,
@@ -41,21 +46,39 @@ export class UnoPoolConverter implements Converter {
       logger: o.logger,
       // A ping costs a millisecond; after a second of idleness it is cheaper than failing a job on a dead soffice.
       idleProbeMs: 1000,
-      start: (slot) => SofficeWorker.start({
-        pythonPath: o.pythonPath,
-        sofficePath: o.sofficePath,
-        dir: path.join(this.workRoot, `office-${slot}-${++this.generation}`),
-        startTimeoutMs: o.startTimeoutMs,
-        logger: o.logger,
-      }),
+      start: async (slot) => {
+        await this.prepareRoot();
+        return SofficeWorker.start({
+          pythonPath: o.pythonPath,
+          sofficePath: o.sofficePath,
+          dir: path.join(this.workRoot, `office-${slot}-${++this.generation}`),
+          startTimeoutMs: o.startTimeoutMs,
+          logger: o.logger,
+          owner: this.owner,
+        });
+      },
     });
+  }
+
+  private prepared: Promise<void> | null = null;
+
+  /** The pool's folders; passable (not readable) by the user soffice runs as, who owns only its own below. */
+  private prepareRoot(): Promise<void> {
+    this.prepared ??= (async () => {
+      const jobs = path.join(this.workRoot, 'jobs');
+      await fs.mkdir(jobs, { recursive: true, mode: 0o700 });
+      if (this.owner) for (const d of [this.workRoot, jobs]) await fs.chmod(d, 0o711);
+    })();
+    return this.prepared;
   }
 
   async convert(job: ConvertJob): Promise<string> {
     if (this.closed) throw unavailable('converter_closed', 'The converter is shutting down.');
     const started = Date.now();
     try {
+      await this.prepareRoot();
       return await withJobDir(path.join(this.workRoot, 'jobs'), job, async (dir, input) => {
+        await giveTree(dir, this.owner);
         const produced = await this.supervisor.run({ input, output: path.join(dir, 'out.pdf') }, job.signal);
         return acceptPdf(produced, job.outputDir);
       });
