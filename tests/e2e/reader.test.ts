@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { ActivityEvent } from '../../server/realtime/protocol.ts';
 import { build } from '../../viewer/build.ts';
-import { startApp, waitReady, type TestApp } from '../helpers/app.ts';
+import { startApp, uploadReady, type TestApp } from '../helpers/app.ts';
 import { eventually, launchBrowser, screenshot, watchProblems } from '../helpers/browser.ts';
 import { makePdf } from '../helpers/pdf.ts';
 
@@ -68,15 +68,7 @@ function linkPdf(): Buffer {
   return Buffer.from(out, 'latin1');
 }
 
-async function upload(pdf: Buffer, name: string): Promise<string> {
-  const form = new FormData();
-  form.append('file', new Blob([new Uint8Array(pdf)], { type: 'application/pdf' }), name);
-  const res = await fetch(`${t.url}/api/documents`, { method: 'POST', headers: { authorization: `Bearer ${sender.token}` }, body: form });
-  assert.equal(res.status, 202);
-  const id = ((await res.json()) as { id: string }).id;
-  await waitReady(t, sender.token, id);
-  return id;
-}
+const upload = (pdf: Buffer, name: string) => uploadReady(t, sender.token, pdf, name);
 
 before(async () => {
   await build({ minify: true });

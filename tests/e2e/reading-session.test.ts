@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { ActivityEvent } from '../../server/realtime/protocol.ts';
 import { build } from '../../viewer/build.ts';
-import { startApp, waitReady, type TestApp } from '../helpers/app.ts';
+import { startApp, uploadReady, type TestApp } from '../helpers/app.ts';
 import { eventually, launchBrowser, watchProblems } from '../helpers/browser.ts';
 import { makePdf } from '../helpers/pdf.ts';
 import { BROWSER_UA, collect, connectError, feed, once, viewer, type FeedClient } from '../helpers/sockets.ts';
@@ -22,14 +22,7 @@ let bobFeed: FeedClient;
 let aliceGot: ActivityEvent[];
 let bobGot: ActivityEvent[];
 
-async function uploadPdf(pdf: Buffer, name: string): Promise<string> {
-  const form = new FormData();
-  form.append('file', new Blob([new Uint8Array(pdf)], { type: 'application/pdf' }), name);
-  const res = await fetch(`${t.url}/api/documents`, { method: 'POST', headers: { authorization: `Bearer ${alice.token}` }, body: form });
-  const id = ((await res.json()) as { id: string }).id;
-  await waitReady(t, alice.token, id);
-  return id;
-}
+const uploadPdf = (pdf: Buffer, name: string) => uploadReady(t, alice.token, pdf, name);
 
 async function link(docId: string, recipient: string): Promise<{ id: string; url: string }> {
   const res = await fetch(`${t.url}/api/documents/${docId}/links`, {

@@ -70,3 +70,15 @@ export async function waitReady(t: TestApp, token: string, id: string, timeoutMs
     await new Promise((r) => setTimeout(r, 10));
   }
 }
+
+/** Uploads a file as `token`'s sender and waits until it is ready; returns the document id. */
+export async function uploadReady(t: TestApp, token: string, body: Buffer, name: string): Promise<string> {
+  const form = new FormData();
+  form.append('file', new Blob([new Uint8Array(body)]), name);
+  const res = await fetch(`${t.url}/api/documents`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form });
+  if (res.status !== 202) throw new Error(`upload of ${name} answered ${res.status}: ${await res.text()}`);
+  const { id } = (await res.json()) as { id: string };
+  const doc = await waitReady(t, token, id);
+  if (doc.status !== 'ready') throw new Error(`${name} ended ${String(doc.status)}: ${JSON.stringify(doc.error)}`);
+  return id;
+}

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import request from 'supertest';
 import { makePdf } from '../helpers/pdf.ts';
-import { startApp, waitReady, type TestApp } from '../helpers/app.ts';
+import { startApp, uploadReady, waitReady, type TestApp } from '../helpers/app.ts';
 
 let t: TestApp;
 let alice: Awaited<ReturnType<TestApp['sender']>>;
@@ -23,10 +23,7 @@ before(async () => {
   t = await startApp();
   alice = await t.sender();
   bob = await t.sender();
-  const res = await request(t.url).post('/api/documents').set('authorization', `Bearer ${alice.token}`)
-    .attach('file', makePdf(4, { padBytes: 20_000 }), 'Board deck.pdf').expect(202);
-  docId = res.body.id;
-  await waitReady(t, alice.token, docId);
+  docId = await uploadReady(t, alice.token, makePdf(4, { padBytes: 20_000 }), 'Board deck.pdf');
   stored = fs.readFileSync(path.join(t.dataDir, 'blobs', 'docs', docId, 'document.pdf'));
 });
 after(async () => t.close());

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import request from 'supertest';
 import type { Presence } from '../../server/realtime/protocol.ts';
-import { startApp, waitReady, type TestApp } from '../helpers/app.ts';
+import { startApp, uploadReady, type TestApp } from '../helpers/app.ts';
 import { makePdf } from '../helpers/pdf.ts';
 import { collect, feed, once, pageView, started, until, viewer } from '../helpers/sockets.ts';
 
@@ -21,9 +21,7 @@ async function newLink(recipient = 'reader@example.org'): Promise<{ id: string; 
 before(async () => {
   t = await startApp({ VIEWER_EVENTS_PER_10S: '10000' });
   alice = await t.sender();
-  const res = await request(t.url).post('/api/documents').set('authorization', `Bearer ${alice.token}`).attach('file', makePdf(3), 'Plan.pdf').expect(202);
-  docId = res.body.id;
-  await waitReady(t, alice.token, docId);
+  docId = await uploadReady(t, alice.token, makePdf(3), 'Plan.pdf');
 });
 after(async () => {
   for (const s of open) s.close();
@@ -93,10 +91,9 @@ describe('presence', () => {
 
 describe('analytics', () => {
   it("adds up page time per page and leaves out the sender's own and automated views", async () => {
-    const res = await request(t.url).post('/api/documents').set('authorization', `Bearer ${alice.token}`).attach('file', makePdf(3), 'Stats.pdf').expect(202);
-    await waitReady(t, alice.token, res.body.id);
+    const statsId = await uploadReady(t, alice.token, makePdf(3), 'Stats.pdf');
     const mk = async (recipient: string) => {
-      const r = await request(t.url).post(`/api/documents/${res.body.id}/links`).set('authorization', `Bearer ${alice.token}`).send({ recipient }).expect(201);
+      const r = await request(t.url).post(`/api/documents/${statsId}/links`).set('authorization', `Bearer ${alice.token}`).send({ recipient }).expect(201);
       return r.body.url.split('/v/')[1] as string;
     };
     await new Promise((r) => setTimeout(r, 1200));
@@ -116,15 +113,15 @@ describe('analytics', () => {
     await started(self);
     await pageView(self, { id: crypto.randomUUID(), page: 3, durationMs: 0 });
 
-    const a = (await request(t.url).get(`/api/documents/${res.body.id}/analytics`).set('authorization', `Bearer ${alice.token}`).expect(200)).body;
+    const a = (await request(t.url).get(`/api/documents/${statsId}/analytics`).set('authorization', `Bearer ${alice.token}`).expect(200)).body;
     assert.equal(a.visits, 1);
     assert.equal(a.uniqueViewers, 1);
     assert.equal(a.totalMs, 900);
     assert.deepEqual(a.pages, [{ page: 1, totalMs: 700, visits: 1 }, { page: 2, totalMs: 200, visits: 1 }, { page: 3, totalMs: 0, visits: 0 }]);
-    const events = (await request(t.url).get(`/api/documents/${res.body.id}/events`).set('authorization', `Bearer ${alice.token}`).expect(200)).body.events;
+    const events = (await request(t.url).get(`/api/documents/${statsId}/events`).set('authorization', `Bearer ${alice.token}`).expect(200)).body.events;
     assert.ok(events.some((e: { automated: boolean }) => e.automated));
     assert.ok(events.some((e: { self: boolean }) => e.self));
-    const visits = (await request(t.url).get(`/api/documents/${res.body.id}/visits`).set('authorization', `Bearer ${alice.token}`).expect(200)).body.visits;
+    const visits = (await request(t.url).get(`/api/documents/${statsId}/visits`).set('authorization', `Bearer ${alice.token}`).expect(200)).body.visits;
     const hv = visits.find((x: { recipient: string }) => x.recipient === 'h@example.org');
     assert.equal(hv.totalMs, 900);
     assert.equal(hv.pagesViewed, 2);

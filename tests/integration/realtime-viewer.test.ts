@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import request from 'supertest';
 import type { ActivityEvent } from '../../server/realtime/protocol.ts';
-import { startApp, waitReady, type TestApp } from '../helpers/app.ts';
+import { startApp, uploadReady, type TestApp } from '../helpers/app.ts';
 import { makePdf } from '../helpers/pdf.ts';
 import { collect, connectError, feed, once, pageView, started, until, viewer, type FeedClient, type ViewerClient } from '../helpers/sockets.ts';
 
@@ -23,9 +23,7 @@ before(async () => {
   t = await startApp({ VIEWER_EVENTS_PER_10S: '40' });
   alice = await t.sender();
   bob = await t.sender();
-  const res = await request(t.url).post('/api/documents').set('authorization', `Bearer ${alice.token}`).attach('file', makePdf(5), 'Deck.pdf').expect(202);
-  docId = res.body.id;
-  await waitReady(t, alice.token, docId);
+  docId = await uploadReady(t, alice.token, makePdf(5), 'Deck.pdf');
 });
 after(async () => {
   for (const s of open) s.close();
@@ -220,9 +218,8 @@ describe('forwarded addresses', () => {
     const proxied = await startApp({ TRUST_PROXY: 'true' });
     try {
       const s = await proxied.sender();
-      const up = await request(proxied.url).post('/api/documents').set('authorization', `Bearer ${s.token}`).attach('file', makePdf(1), 'a.pdf').expect(202);
-      await waitReady(proxied, s.token, up.body.id);
-      const l = await request(proxied.url).post(`/api/documents/${up.body.id}/links`).set('authorization', `Bearer ${s.token}`).send({}).expect(201);
+      const docId = await uploadReady(proxied, s.token, makePdf(1), 'a.pdf');
+      const l = await request(proxied.url).post(`/api/documents/${docId}/links`).set('authorization', `Bearer ${s.token}`).send({}).expect(201);
       const w = track(viewer(proxied.url, { token: l.body.url.split('/v/')[1] }, { 'x-forwarded-for': '81.2.69.142, 10.0.0.1' }));
       const vis = await started(w);
       w.close();
