@@ -26,6 +26,27 @@ export interface UnoPoolOptions {
   owner?: Owner | null;
 }
 
+const ROOT_PREFIX = 'pagetrail-pool-';
+
+/** Work folders of pools whose process died without closing (killed hard) are removed by the next pool. */
+async function sweepStaleRoots(log: Logger): Promise<void> {
+  for (const name of await fs.readdir(os.tmpdir()).catch(() => [] as string[])) {
+    const pid = Number(/^pagetrail-pool-(\d+)-[0-9a-f]+$/.exec(name)?.[1]);
+    if (!pid || pid === process.pid || alive(pid)) continue;
+    await fs.rm(path.join(os.tmpdir(), name), { recursive: true, force: true });
+    log.info({ dir: name }, 'removed the work folder of a pool that did not close');
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 export class UnoPoolConverter implements Converter {
   readonly workRoot: string;
   private readonly supervisor: Supervisor<UnoJob, string>;
@@ -37,7 +58,8 @@ export class UnoPoolConverter implements Converter {
   constructor(o: UnoPoolOptions) {
     this.log = o.logger;
     this.owner = o.owner ?? null;
-    this.workRoot = o.workRoot ?? path.join(os.tmpdir(), `pagetrail-pool-${process.pid}-${randomBytes(4).toString('hex')}`);
+    if (!o.workRoot) void sweepStaleRoots(this.log);
+    this.workRoot = o.workRoot ?? path.join(os.tmpdir(), `${ROOT_PREFIX}${process.pid}-${randomBytes(4).toString('hex')}`);
     this.supervisor = new Supervisor<UnoJob, string>({
       size: o.size,
       queueMax: o.queueMax,

@@ -1,11 +1,13 @@
 // A service running as root hands soffice to an unprivileged user; without that setting soffice runs as the service.
+// And a pool cleans up after a predecessor that was killed before it could.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { resolveRunAs, type Owner } from '../../server/conversion/run-as.ts';
-import type { UnoPoolConverter } from '../../server/conversion/uno-pool.ts';
-import { unoPool, workRoot } from '../helpers/converters.ts';
+import { UnoPoolConverter } from '../../server/conversion/uno-pool.ts';
+import { testLogger, unoPool, workRoot } from '../helpers/converters.ts';
 import { fixture } from '../helpers/fixtures.ts';
 import { officeProcesses } from '../helpers/processes.ts';
 
@@ -41,5 +43,23 @@ describe('the user soffice runs as', { skip: !asRoot && 'needs a service running
     assert.equal(resolveRunAs('none'), null);
     const { uids } = await convertAndLook(null);
     assert.ok(uids.length >= 1 && uids.every((u) => u === 0), `uids ${uids}`);
+  });
+});
+
+describe('work folders of a pool that was killed', () => {
+  it('are removed when the next pool starts', async () => {
+    const stale = path.join(os.tmpdir(), 'pagetrail-pool-2147483-deadbeef');
+    fs.mkdirSync(path.join(stale, 'jobs'), { recursive: true });
+    const pool = new UnoPoolConverter({
+      size: 1, queueMax: 1, timeoutMs: 10_000, restartAfter: 10, startTimeoutMs: 30_000, sofficePath: 'soffice',
+      pythonPath: '/usr/bin/python3', logger: testLogger,
+    });
+    try {
+      for (let i = 0; i < 100 && fs.existsSync(stale); i++) await new Promise((r) => setTimeout(r, 20));
+      assert.equal(fs.existsSync(stale), false);
+      assert.equal(fs.existsSync(pool.workRoot), false, 'a lazy pool has made nothing yet');
+    } finally {
+      await pool.close();
+    }
   });
 });
