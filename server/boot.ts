@@ -1,10 +1,9 @@
-// Builds the concrete parts from configuration: shared by the server (main.ts), the CLI and the worker.
+// Builds the concrete parts from configuration: shared by the server (main.ts) and the CLI.
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { LocalBlobStore } from '../storage/blobs/local.ts';
 import { openDatabase, type Db } from '../storage/db/index.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
-import { createLogger, type Logger } from './logger.ts';
 
 export function configOrExit(): Config {
   try {
@@ -30,8 +29,4 @@ export async function clearTemp(config: Config): Promise<void> {
   const dir = path.join(config.dataDir, 'tmp');
   await fs.rm(dir, { recursive: true, force: true });
   await fs.mkdir(dir, { recursive: true });
-}
-
-export function logger(config: Config): Logger {
-  return createLogger(config.LOG_LEVEL);
 }

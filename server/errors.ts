@@ -29,7 +29,6 @@ export const forbidden = (code: string, message: string) => new AppError(403, co
 export const notFound = (what = 'Resource') => new AppError(404, 'not_found', `${what} not found.`);
 export const gone = (code: string, message: string) => new AppError(410, code, message);
 export const conflict = (code: string, message: string) => new AppError(409, code, message);
-export const tooLarge = (message: string) => new AppError(413, 'file_too_large', message);
 export const unsupportedFile = (message = 'This file type is not supported. Upload a PDF, Word, PowerPoint or OpenDocument file.') =>
   new AppError(415, 'unsupported_file_type', message);
 export const unprocessable = (code: string, message: string, o?: Opts) => new AppError(422, code, message, o);

@@ -1,11 +1,11 @@
 // The composition root: read config, build adapters, createApp, listen, shut down on SIGTERM.
 import { createApp } from './app.ts';
-import { clearTemp, configOrExit, logger as makeLogger, openStorage } from './boot.ts';
+import { clearTemp, configOrExit, openStorage } from './boot.ts';
 import { createConverter } from './conversion/index.ts';
-import { category } from './logger.ts';
+import { category, createLogger } from './logger.ts';
 
 const config = configOrExit();
-const logger = makeLogger(config);
+const logger = createLogger(config.LOG_LEVEL);
 const log = category(logger, 'app');
 
 await clearTemp(config);

@@ -40,7 +40,6 @@ const keys = (id: string) => ({ original: `docs/${id}/original`, pdf: `docs/${id
 export class Ingest {
   private readonly deps: IngestDeps;
   private readonly inFlight = new Set<Promise<void>>();
-  private readonly pendingIds = new Set<string>();
   private readonly abort = new AbortController();
 
   constructor(deps: IngestDeps) {
@@ -68,19 +67,16 @@ export class Ingest {
   }
 
   private track(doc: DocumentRow, upload: Upload, pageCount: number | null): void {
-    this.pendingIds.add(doc.id);
-    const job = this.process(doc, upload, pageCount).finally(() => {
-      this.inFlight.delete(job);
-      this.pendingIds.delete(doc.id);
-    });
+    const job = this.process(doc, upload, pageCount).finally(() => this.inFlight.delete(job));
     this.inFlight.add(job);
   }
 
   private async process(doc: DocumentRow, upload: Upload, knownPages: number | null): Promise<void> {
-    const { db, blobs, converter, logger } = this.deps;
+    const { blobs, converter, logger } = this.deps;
     const started = Date.now();
     const k = keys(doc.id);
     const work = await fs.mkdtemp(path.join(this.deps.tmpDir, 'job-'));
+    let outcome: Partial<DocumentRow>;
     try {
       await blobs.putFile(k.original, upload.tempPath, 'application/octet-stream');
       let pdfPath = upload.tempPath;
@@ -94,23 +90,25 @@ export class Ingest {
       const info = await blobs.putFile(k.pdf, post.pdfPath, 'application/pdf');
       if (post.thumbnailPath) await blobs.putFile(k.thumb, post.thumbnailPath, 'image/png');
       const convertMs = Date.now() - started;
-      await this.finish(doc, {
+      outcome = {
         status: 'ready', page_count: pageCount, original_key: k.original, pdf_key: k.pdf, pdf_size: info.size,
         thumbnail_key: post.thumbnailPath ? k.thumb : null, convert_ms: convertMs,
-      });
+      };
       logger.info({ documentId: doc.id, format: doc.format, pageCount, convertMs }, 'document ready');
     } catch (err) {
       const e = err instanceof AppError ? err : null;
       logger.warn({ documentId: doc.id, format: doc.format, err }, 'document failed');
-      await this.finish(doc, {
+      outcome = {
         status: 'failed', original_key: k.original,
         error_code: e?.code ?? 'conversion_failed',
         error_message: e?.publicMessage ?? 'The document could not be converted to PDF.',
-      }).catch((e2: unknown) => logger.error({ err: e2 }, 'could not record failure'));
+      };
     } finally {
       await fs.rm(work, { recursive: true, force: true });
       await fs.rm(upload.tempPath, { force: true });
     }
+    // Reported ready (or failed) only once its temp files are gone.
+    await this.finish(doc, outcome).catch((err: unknown) => logger.error({ err, documentId: doc.id }, 'could not record the outcome'));
   }
 
   private async finish(doc: DocumentRow, patch: Partial<DocumentRow>): Promise<void> {
@@ -125,13 +123,13 @@ export class Ingest {
     this.deps.onUpdate?.({ ...doc, ...patch, updated_at });
   }
 
-  /** After a restart: documents left `processing` are converted again from their stored original, or marked failed. */
+  /** At start, before any upload: documents left `processing` by the last stop are converted again from their
+   * stored original, or marked failed. */
   async recover(): Promise<number> {
     const { db, blobs } = this.deps;
     const stuck = await db.selectFrom('documents').selectAll().where('status', '=', 'processing').execute();
     for (const doc of stuck) {
       const k = keys(doc.id);
-      if (this.pendingIds.has(doc.id)) continue;
       if (!(await blobs.stat(k.original))) {
         await this.finish(doc, { status: 'failed', error_code: 'processing_interrupted', error_message: 'Processing was interrupted. Upload the file again.' });
         continue;
@@ -141,10 +139,6 @@ export class Ingest {
       this.track(doc, { senderId: doc.sender_id, name: doc.name, tempPath, size: Number(doc.size_bytes), format: doc.format as DetectedFormat }, null);
     }
     return stuck.length;
-  }
-
-  get pending(): number {
-    return this.inFlight.size;
   }
 
   /** Waits for in-flight documents up to the deadline, then aborts the rest (they end as failed). */

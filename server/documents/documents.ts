@@ -51,7 +51,7 @@ export class Documents {
     return doc;
   }
 
-  async removeBlobs(doc: Pick<DocumentRow, 'original_key' | 'pdf_key' | 'thumbnail_key'>): Promise<void> {
+  private async removeBlobs(doc: Pick<DocumentRow, 'original_key' | 'pdf_key' | 'thumbnail_key'>): Promise<void> {
     for (const key of [doc.original_key, doc.pdf_key, doc.thumbnail_key]) if (key) await this.blobs.delete(key);
   }
 }

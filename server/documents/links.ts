@@ -2,11 +2,15 @@
 import type { LinkJson } from '../api-types.ts';
 import type { Db, DocumentRow, LinkRow } from '../../storage/db/index.ts';
 import { hashSecret, newId, randomSecret } from '../accounts/secrets.ts';
-import { conflict, gone, notFound } from '../errors.ts';
+import { conflict, gone, notFound, unavailable } from '../errors.ts';
 
 export interface ResolvedLink {
   link: LinkRow;
   document: DocumentRow;
+}
+
+export interface ReadableLink extends ResolvedLink {
+  pdfKey: string;
 }
 
 export class Links {
@@ -67,5 +71,15 @@ export class Links {
     const document = await this.db.selectFrom('documents').selectAll().where('id', '=', link.document_id).executeTakeFirst();
     if (!document) throw notFound('Link');
     return { link, document };
+  }
+
+  /** As resolve, and the document is ready to read (503 document_not_ready while it is processing). */
+  async resolveReadable(token: string): Promise<ReadableLink> {
+    const resolved = await this.resolve(token);
+    const pdfKey = resolved.document.pdf_key;
+    if (resolved.document.status !== 'ready' || !pdfKey) {
+      throw unavailable('document_not_ready', 'This document is still being prepared. Try again in a moment.');
+    }
+    return { ...resolved, pdfKey };
   }
 }

@@ -2,23 +2,14 @@
 import express, { Router, type Request } from 'express';
 import type { Accounts } from '../accounts/senders.ts';
 import type { BlobStore } from '../../storage/blobs/blob-store.ts';
-import type { Links, ResolvedLink } from '../documents/links.ts';
+import type { Links } from '../documents/links.ts';
 import { contentDisposition, pdfName } from '../documents/names.ts';
-import { forbidden, isAppError, unavailable } from '../errors.ts';
+import { forbidden, isAppError } from '../errors.ts';
 import type { Tracker } from '../tracking/tracker.ts';
 import { clientInfo } from './client.ts';
 import { readerPage, unavailablePage } from './pages.ts';
 import { sendPage } from './security.ts';
 import { sendBlob } from './send-blob.ts';
-
-async function readyLink(links: Links, token: string): Promise<ResolvedLink & { pdfKey: string }> {
-  const resolved = await links.resolve(token);
-  const key = resolved.document.pdf_key;
-  if (resolved.document.status !== 'ready' || !key) {
-    throw unavailable('document_not_ready', 'This document is still being prepared. Try again in a moment.');
-  }
-  return { ...resolved, pdfKey: key };
-}
 
 const tokenOf = (req: Request) => String(req.params.token ?? '');
 
@@ -27,7 +18,7 @@ export function viewerRoutes(d: { links: Links; blobs: BlobStore; tracker: Track
 
   r.get('/v/:token', async (req, res) => {
     try {
-      const { link, document } = await readyLink(d.links, tokenOf(req));
+      const { link, document } = await d.links.resolveReadable(tokenOf(req));
       sendPage(res, 200, readerPage({
         title: document.name, token: tokenOf(req), pageCount: Number(document.page_count),
         allowDownload: Boolean(link.allow_download), documentId: document.id,
@@ -40,14 +31,14 @@ export function viewerRoutes(d: { links: Links; blobs: BlobStore; tracker: Track
   });
 
   r.get('/v/:token/file', async (req, res) => {
-    const { document, pdfKey } = await readyLink(d.links, tokenOf(req));
+    const { document, pdfKey } = await d.links.resolveReadable(tokenOf(req));
     await sendBlob(req, res, d.blobs, pdfKey, {
       contentType: 'application/pdf', disposition: contentDisposition('inline', pdfName(document.name)), cacheControl: 'private, no-cache',
     });
   });
 
   r.get('/v/:token/download', async (req, res) => {
-    const resolved = await readyLink(d.links, tokenOf(req));
+    const resolved = await d.links.resolveReadable(tokenOf(req));
     if (!resolved.link.allow_download) throw forbidden('download_disabled', 'The sender has not allowed downloads for this link.');
     // Ranged re-requests of the same download (resume) are not new downloads.
     if (!req.get('range')) await d.tracker.download(resolved, typeof req.query.visit === 'string' ? req.query.visit : undefined, await clientInfo(d.accounts, req, d.trustProxy));

@@ -44,15 +44,15 @@ export function attachViewer(io: Server, d: ViewerDeps): ViewerNsp {
     if (!limiter) perAddress.set(ip, (limiter = new RateLimiter(d.visitsPerMinute, 60_000)));
     if (!limiter.take()) return next(refuse('rate_limited', 'Too many connections; try again later.'));
     try {
-      const resolved = await d.links.resolve(token);
-      if (resolved.document.status !== 'ready') return next(refuse('document_not_ready', 'This document is still being prepared.'));
+      const resolved = await d.links.resolveReadable(token);
       // The visit is settled in the handshake, so event handlers exist the moment the client is connected.
       const wanted = socket.handshake.auth?.visitId;
       socket.data.visit = (typeof wanted === 'string' ? await d.tracker.resumeVisit(resolved, wanted) : null)
         ?? await d.tracker.openVisit(resolved, await clientInfo(d.accounts, socket.request, d.trustProxy));
       next();
     } catch (err) {
-      next(isAppError(err) ? refuse('link_unavailable', 'This link is no longer available.') : refuse('internal_error', 'Something went wrong.'));
+      if (isAppError(err) && err.code === 'document_not_ready') next(refuse(err.code, err.publicMessage));
+      else next(isAppError(err) ? refuse('link_unavailable', 'This link is no longer available.') : refuse('internal_error', 'Something went wrong.'));
     }
   });
 

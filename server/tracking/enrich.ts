@@ -33,8 +33,6 @@ export function isPrivateAddress(ip: string): boolean {
   return l === '::1' || l === '::' || l.startsWith('fe80:') || l.startsWith('fc') || l.startsWith('fd');
 }
 
-export const noGeo: GeoLookup = { lookup: async () => null };
-
 /** Offline lookup (GeoLite2 data shipped in the fast-geoip package); loaded on first use, never fails a visit. */
 export function fastGeoIp(): GeoLookup {
   let mod: Promise<typeof import('fast-geoip')> | undefined;

@@ -1,4 +1,4 @@
-// Stores events with a per-sender `seq`, in batches: one transaction for everything queued, then
+// Stores events with a per-sender `seq`, in batches (one transaction per up to 100 queued events), then
 // each event is published in seq order (so a feed can replay from the store and continue live without gaps).
 import type { Db, EventRow, NewEvent } from '../../storage/db/index.ts';
 import { createEventLog, type EventLog } from '../../storage/db/event-log.ts';

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import type { Db, NewEvent, VisitRow } from '../../storage/db/index.ts';
 import { newId } from '../accounts/secrets.ts';
 import type { ResolvedLink } from '../documents/links.ts';
-import { AppError, badRequest, gone, notFound, tooManyRequests } from '../errors.ts';
+import { badRequest, gone, notFound, tooManyRequests } from '../errors.ts';
 import type { DeviceInfo, LocationInfo, PageViewInput } from '../realtime/protocol.ts';
 import { deviceFrom, type GeoLookup, isAutomatedAgent } from './enrich.ts';
 import type { EventStore, Stored } from './event-store.ts';
@@ -31,8 +31,6 @@ export interface VisitState {
   accountedMs: number;
   device: DeviceInfo | null;
   location: LocationInfo | null;
-  automated: boolean;
-  self: boolean;
   limiter: RateLimiter;
   /** The event columns every event of this visit shares, made once. */
   columns: Pick<NewEvent, 'sender_id' | 'document_id' | 'link_id' | 'visit_id' | 'recipient' | 'device' | 'location' | 'automated' | 'self'>;
@@ -61,7 +59,7 @@ export class Tracker {
       expiresAtMs: resolved.link.expires_at ? Date.parse(resolved.link.expires_at) : null,
       pageCount: Number(resolved.document.page_count ?? 0), startedAtMs: Date.parse(v.started_at), accountedMs,
       device: v.device ? JSON.parse(v.device) : null, location: v.location ? JSON.parse(v.location) : null,
-      automated: Boolean(v.automated), self: Boolean(v.self), limiter: new RateLimiter(this.eventsPer10s, 10_000),
+      limiter: new RateLimiter(this.eventsPer10s, 10_000),
       columns: {
         sender_id: v.sender_id, document_id: v.document_id, link_id: v.link_id, visit_id: v.id, recipient: resolved.link.recipient,
         device: v.device, location: v.location, automated: v.automated, self: v.self,
@@ -140,8 +138,4 @@ export class Tracker {
   forget(visitId: string): void {
     this.visits.delete(visitId);
   }
-}
-
-export function isTrackingRefusal(err: unknown): err is AppError {
-  return err instanceof AppError && err.status < 500;
 }

@@ -32,10 +32,11 @@ export class KyselyEventLog implements EventLog {
       // First which inputs are re-sends; then one `event_seq + k` per sender, which also locks the sender's row
       // until commit, so concurrent writers never hand out the same seq.
       const inBatch = new Set<string>();
+      const keys = inputs.map((i) => (i.visit_id && i.client_id ? `${i.visit_id}\u0000${i.client_id}` : null));
       const fresh: (EventInput | { duplicate: true; seq: number } | null)[] = [];
       const count = new Map<string, number>();
-      for (const input of inputs) {
-        const key = input.visit_id && input.client_id ? `${input.visit_id}\u0000${input.client_id}` : null;
+      for (const [n, input] of inputs.entries()) {
+        const key = keys[n];
         if (key && inBatch.has(key)) {
           fresh.push(null);
           continue;
@@ -60,9 +61,8 @@ export class KyselyEventLog implements EventLog {
       const out: Appended[] = [];
       const rows: EventRow[] = [];
       const seqOf = new Map<string, number>();
-      fresh.forEach((f, i) => {
-        const input = inputs[i]!;
-        const key = input.visit_id && input.client_id ? `${input.visit_id}\u0000${input.client_id}` : null;
+      fresh.forEach((f, n) => {
+        const key = keys[n];
         if (f === null) return out.push({ duplicate: true, seq: seqOf.get(key!)! });
         if ('duplicate' in f) return out.push(f);
         const seq = next.get(f.sender_id)! + 1;

@@ -5,7 +5,7 @@ import request from 'supertest';
 import type { ActivityEvent } from '../../server/realtime/protocol.ts';
 import { startApp, uploadReady, type TestApp } from '../helpers/app.ts';
 import { makePdf } from '../helpers/pdf.ts';
-import { collect, connectError, feed, once, pageView, started, until, viewer, type FeedClient, type ViewerClient } from '../helpers/sockets.ts';
+import { collect, connectError, feed, once, pageView, started, until, viewer, type FeedClient } from '../helpers/sockets.ts';
 
 let t: TestApp;
 let alice: Awaited<ReturnType<TestApp['sender']>>;
