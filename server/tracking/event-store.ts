@@ -46,9 +46,9 @@ export class EventStore {
   private readonly maxBatch: number;
   private readonly log: EventLog;
 
-  constructor(db: Db, publish: (senderId: string, e: ActivityEvent) => void, opts: { maxBatch?: number } = {}) {
+  constructor(db: Db, publish: (senderId: string, e: ActivityEvent) => void, opts: { maxBatch?: number; log?: EventLog } = {}) {
     this.db = db;
-    this.log = createEventLog(db);
+    this.log = opts.log ?? createEventLog(db);
     this.publish = publish;
     // Small batches: a batch is one synchronous write, and the event loop must breathe between them.
     this.maxBatch = opts.maxBatch ?? 100;
@@ -58,7 +58,9 @@ export class EventStore {
   append(input: NewEvent): Promise<Stored> {
     return new Promise((resolve, reject) => {
       this.queue.push({ input, resolve, reject });
-      this.flushing ??= this.flushLoop();
+      // The write waits for the end of this turn of the event loop, so every event read from the sockets in
+      // the same turn shares one transaction (one commit per turn, not one per event).
+      this.flushing ??= new Promise((r) => setImmediate(r)).then(() => this.flushLoop());
     });
   }
 

@@ -85,7 +85,7 @@ async function measure(target: Target): Promise<Measured[]> {
   } finally {
     client.send({ type: 'close' });
     server.send({ type: 'close' });
-    const timeout = setTimeout(() => (client.kill(), server.kill()), 10_000);
+    const timeout = setTimeout(() => (client.kill(), server.kill()), prof ? 120_000 : 10_000);
     await Promise.all([client.exited(), server.exited()]);
     clearTimeout(timeout);
   }

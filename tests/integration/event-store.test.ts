@@ -1,0 +1,44 @@
+// The event store's batching: events queued in one turn of the event loop share one write, in order.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { createEventLog, type EventInput, type EventLog } from '../../storage/db/event-log.ts';
+import { openDatabase, type Db } from '../../storage/db/index.ts';
+import type { ActivityEvent } from '../../server/realtime/protocol.ts';
+import { EventStore } from '../../server/tracking/event-store.ts';
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pt-eventstore-'));
+let db: Db;
+before(async () => {
+  db = await openDatabase({ dataDir: dir });
+  await db.insertInto('senders').values({ id: 'snd_a', email: 'a@example.org', password_hash: 'x', created_at: new Date().toISOString() }).execute();
+});
+after(async () => {
+  await db.destroy();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+/** The real log, recording the size of every batch it is handed. */
+function counting(log: EventLog, sizes: number[]): EventLog {
+  return { append: (inputs: EventInput[]) => (sizes.push(inputs.length), log.append(inputs)) };
+}
+
+test('events queued in one turn are written together, up to the batch size, and published in seq order', async () => {
+  const sizes: number[] = [];
+  const published: ActivityEvent[] = [];
+  const store = new EventStore(db, (_s, e) => published.push(e), { log: counting(createEventLog(db), sizes), maxBatch: 100 });
+  const at = new Date().toISOString();
+  const all = Array.from({ length: 250 }, (_, i) => store.append({ sender_id: 'snd_a', type: 'page_view', at, page: 1 + (i % 3), duration_ms: i }));
+  const stored = await Promise.all(all);
+  assert.deepEqual(sizes, [100, 100, 50], 'three writes, not one per event');
+  assert.deepEqual(stored.map((s) => (s.duplicate ? -1 : s.event.durationMs)), Array.from({ length: 250 }, (_, i) => i));
+  assert.deepEqual(published.map((e) => e.seq), Array.from({ length: 250 }, (_, i) => i + 1));
+
+  // Events arriving in later turns start new writes.
+  sizes.length = 0;
+  await store.append({ sender_id: 'snd_a', type: 'page_view', at, page: 1, duration_ms: 0 });
+  await store.append({ sender_id: 'snd_a', type: 'page_view', at, page: 2, duration_ms: 0 });
+  assert.deepEqual(sizes, [1, 1]);
+});
