@@ -43,6 +43,7 @@ export class Documents {
     const doc = await this.get(senderId, id);
     await this.db.transaction().execute(async (trx) => {
       await trx.deleteFrom('events').where('document_id', '=', id).execute();
+      await trx.deleteFrom('visit_totals').where('visit_id', 'in', (eb) => eb.selectFrom('visits').select('id').where('document_id', '=', id)).execute();
       await trx.deleteFrom('visits').where('document_id', '=', id).execute();
       await trx.deleteFrom('links').where('document_id', '=', id).execute();
       await trx.deleteFrom('documents').where('id', '=', id).execute();

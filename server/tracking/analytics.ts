@@ -32,22 +32,31 @@ export async function documentAnalytics(db: Db, documentId: string, pageCount: n
 }
 
 export async function documentVisits(db: Db, documentId: string): Promise<VisitSummary[]> {
-  const rows = await db.selectFrom('visits').innerJoin('links', 'links.id', 'visits.link_id')
-    .leftJoin('events', (j) => j.onRef('events.visit_id', '=', 'visits.id').on('events.type', '=', 'page_view'))
-    .select([
-      'visits.id', 'visits.link_id', 'links.recipient', 'visits.started_at', 'visits.device', 'visits.location', 'visits.self', 'visits.automated',
-      (eb) => eb.fn.coalesce(eb.fn.sum<number>('events.duration_ms'), sql<number>`0`).as('ms'),
-      sql<number>`count(distinct events.page)`.as('pages'),
-      sql<string | null>`max(events.at)`.as('last_at'),
-      sql<number | null>`(select e2.page from events e2 where e2.visit_id = visits.id and e2.type = 'page_view' order by e2.seq desc limit 1)`.as('last_page'),
-    ])
+  const visits = await db.selectFrom('visits').innerJoin('links', 'links.id', 'visits.link_id')
+    .select(['visits.id', 'visits.link_id', 'links.recipient', 'visits.started_at', 'visits.device', 'visits.location', 'visits.self', 'visits.automated'])
     .where('visits.document_id', '=', documentId)
-    .groupBy(['visits.id', 'visits.link_id', 'links.recipient', 'visits.started_at', 'visits.device', 'visits.location', 'visits.self', 'visits.automated'])
     .orderBy('visits.started_at', 'desc').limit(500).execute();
-  return rows.map((r) => ({
-    id: r.id, linkId: r.link_id, recipient: r.recipient, startedAt: r.started_at, lastSeenAt: r.last_at ?? r.started_at,
-    device: r.device ? JSON.parse(r.device) : null, location: r.location ? JSON.parse(r.location) : null,
-    totalMs: Number(r.ms), pagesViewed: Number(r.pages), lastPage: r.last_page === null ? null : Number(r.last_page),
-    self: Boolean(r.self), automated: Boolean(r.automated),
-  }));
+  // Per-visit figures come from the document's page events, read through the (document, seq) index.
+  const pageViews = db.selectFrom('events').where('document_id', '=', documentId).where('type', '=', 'page_view');
+  const [sums, lasts] = await Promise.all([
+    pageViews.select([
+      'visit_id', (eb) => eb.fn.sum<number>('duration_ms').as('ms'), sql<number>`count(distinct page)`.as('pages'), (eb) => eb.fn.max('at').as('last_at'),
+    ]).groupBy('visit_id').execute(),
+    pageViews.select(['visit_id', 'page'])
+      .where('seq', 'in', (eb) => eb.selectFrom('events').select((e) => e.fn.max('seq').as('seq'))
+        .where('document_id', '=', documentId).where('type', '=', 'page_view').groupBy('visit_id'))
+      .execute(),
+  ]);
+  const sumOf = new Map(sums.map((r) => [r.visit_id, r]));
+  const lastPageOf = new Map(lasts.map((r) => [r.visit_id, r.page]));
+  return visits.map((r) => {
+    const sum = sumOf.get(r.id);
+    const lastPage = lastPageOf.get(r.id);
+    return {
+      id: r.id, linkId: r.link_id, recipient: r.recipient, startedAt: r.started_at, lastSeenAt: sum?.last_at ?? r.started_at,
+      device: r.device ? JSON.parse(r.device) : null, location: r.location ? JSON.parse(r.location) : null,
+      totalMs: Number(sum?.ms ?? 0), pagesViewed: Number(sum?.pages ?? 0), lastPage: lastPage === undefined || lastPage === null ? null : Number(lastPage),
+      self: Boolean(r.self), automated: Boolean(r.automated),
+    };
+  });
 }

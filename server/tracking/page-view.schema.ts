@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
-/** Client event ids are the client's own (crypto.randomUUID); only their shape is checked. */
+/** Client event ids are the client's own (the reader's begin with its clock, see viewer/reader/event-id.ts);
+ * only their shape is checked. */
 export const clientId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/);
 
 export const pageViewInput = z.object({

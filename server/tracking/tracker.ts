@@ -1,7 +1,7 @@
 // Records what link holders do: validate -> enrich (device, place, machine/human, self) -> store -> publish.
 import { createHash } from 'node:crypto';
 import type { Db, NewEvent, VisitRow } from '../../storage/db/index.ts';
-import { newId } from '../accounts/secrets.ts';
+import { newSortableId } from '../accounts/secrets.ts';
 import type { ResolvedLink } from '../documents/links.ts';
 import { badRequest, gone, notFound, tooManyRequests } from '../errors.ts';
 import type { DeviceInfo, LocationInfo, PageViewInput } from '../realtime/protocol.ts';
@@ -79,7 +79,8 @@ export class Tracker {
     const device = deviceFrom(client.userAgent);
     const location = await this.geo.lookup(client.ip);
     const row: VisitRow = {
-      id: newId('vis'), link_id: resolved.link.id, document_id: resolved.document.id, sender_id: resolved.link.sender_id,
+      // Time-ordered: live visits are recent ones, so their rows in visit_totals sit together.
+      id: newSortableId('vis'), link_id: resolved.link.id, document_id: resolved.document.id, sender_id: resolved.link.sender_id,
       started_at: now, last_seen_at: now,
       viewer_key: createHash('sha256').update(`${client.ip}|${client.userAgent ?? ''}`).digest('base64url').slice(0, 22),
       device: JSON.stringify(device), location: location ? JSON.stringify(location) : null,
@@ -97,9 +98,8 @@ export class Tracker {
     if (cached) return cached.linkId === resolved.link.id ? cached : null;
     const row = await this.db.selectFrom('visits').selectAll().where('id', '=', visitId).where('link_id', '=', resolved.link.id).executeTakeFirst();
     if (!row) return null;
-    const sum = await this.db.selectFrom('events').select((eb) => eb.fn.sum<number>('duration_ms').as('ms'))
-      .where('visit_id', '=', visitId).executeTakeFirst();
-    return this.state(row, resolved, Number(sum?.ms ?? 0));
+    const total = await this.db.selectFrom('visit_totals').select('accounted_ms').where('visit_id', '=', visitId).executeTakeFirst();
+    return this.state(row, resolved, Number(total?.accounted_ms ?? 0));
   }
 
   /** Validates a page event against the visit (page range, wall time, rate) and stores it. */

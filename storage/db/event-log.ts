@@ -1,7 +1,7 @@
 // Appending events is the one hot write path: it has its own seam, with a prepared-statement adapter for SQLite
 // and a query-builder adapter for any other database. Both give each new event the sender's next `seq` and
 // recognise a re-sent client event (same visit and client id) instead of storing it twice.
-import { eventRow, SqliteEventLog } from './event-log-sqlite.ts';
+import { addDuration, eventRow, SqliteEventLog } from './event-log-sqlite.ts';
 import type { Db, EventRow, NewEvent } from './schema.ts';
 import { sqliteHandle } from './sqlite.ts';
 
@@ -60,6 +60,7 @@ export class KyselyEventLog implements EventLog {
       }
       const out: Appended[] = [];
       const rows: EventRow[] = [];
+      const accounted = new Map<string, number>();
       const seqOf = new Map<string, number>();
       fresh.forEach((f, n) => {
         const key = keys[n];
@@ -70,9 +71,15 @@ export class KyselyEventLog implements EventLog {
         if (key) seqOf.set(key, seq);
         const row = eventRow(f, seq);
         rows.push(row);
+        addDuration(accounted, row);
         return out.push({ duplicate: false, row });
       });
       for (let i = 0; i < rows.length; i += 50) await trx.insertInto('events').values(rows.slice(i, i + 50)).execute();
+      for (const [visit, ms] of accounted) {
+        await trx.insertInto('visit_totals').values({ visit_id: visit, accounted_ms: ms })
+          .onConflict((oc) => oc.column('visit_id').doUpdateSet({ accounted_ms: (eb) => eb('visit_totals.accounted_ms', '+', eb.ref('excluded.accounted_ms')) }))
+          .execute();
+      }
       return out;
     });
   }

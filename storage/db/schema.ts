@@ -89,6 +89,12 @@ export interface EventsTable {
   self: number;
 }
 
+/** Time a visit has accounted for so far (the sum of its page_view durations), kept with every write. */
+export interface VisitTotalsTable {
+  visit_id: string;
+  accounted_ms: number;
+}
+
 export interface Database {
   senders: SendersTable;
   api_tokens: ApiTokensTable;
@@ -96,6 +102,7 @@ export interface Database {
   documents: DocumentsTable;
   links: LinksTable;
   visits: VisitsTable;
+  visit_totals: VisitTotalsTable;
   events: EventsTable;
 }
 

@@ -1,6 +1,7 @@
-// SQLite adapter for the embedded default: one file in DATA_DIR, WAL mode.
+// SQLite adapter for the embedded default: one file in DATA_DIR, WAL mode, checkpoints in a worker thread.
 import fs from 'node:fs';
 import path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import SQLite from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import type { Database } from './schema.ts';
@@ -12,10 +13,30 @@ export function sqliteHandle(db: Kysely<Database>): SQLite.Database | undefined 
   return handles.get(db);
 }
 
+const CHECKPOINT_EVERY_MS = 250;
+
+/** A connection whose WAL is checkpointed by a worker thread; closing it stops the worker. */
+class WalDatabase extends SQLite {
+  private readonly checkpointer: Worker;
+
+  constructor(file: string) {
+    super(file);
+    this.pragma('journal_mode = WAL');
+    // Commits only append to the log; the worker copies it into the database file.
+    this.pragma('wal_autocheckpoint = 0');
+    this.checkpointer = new Worker(new URL('./checkpoint-worker.ts', import.meta.url), { workerData: { file, intervalMs: CHECKPOINT_EVERY_MS } });
+    this.checkpointer.unref();
+  }
+
+  override close(): this {
+    this.checkpointer.postMessage('stop');
+    return super.close();
+  }
+}
+
 export function openSqlite(file: string): Kysely<Database> {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
-  const sqlite = new SQLite(file);
-  sqlite.pragma('journal_mode = WAL');
+  const sqlite = file === ':memory:' ? new SQLite(file) : new WalDatabase(file);
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');

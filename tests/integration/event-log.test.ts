@@ -5,9 +5,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { KyselyEventLog, type EventInput, type EventLog } from '../../storage/db/event-log.ts';
-import { SqliteEventLog } from '../../storage/db/event-log-sqlite.ts';
+import { eventRow, SqliteEventLog } from '../../storage/db/event-log-sqlite.ts';
+import { migrate } from '../../storage/db/migrations.ts';
 import { openDatabase, type Db } from '../../storage/db/index.ts';
-import { sqliteHandle } from '../../storage/db/sqlite.ts';
+import { openSqlite, sqliteHandle } from '../../storage/db/sqlite.ts';
 
 const ADAPTERS: [string, (db: Db) => EventLog][] = [
   ['SqliteEventLog', (db) => new SqliteEventLog(sqliteHandle(db)!)],
@@ -56,6 +57,21 @@ for (const [name, make] of ADAPTERS) {
       assert.equal(d!.duplicate, false);
     });
 
+    it('keeps each visit\'s accounted time with its events, re-sends and failed batches adding nothing', async () => {
+      const log = make(db);
+      const total = async (visit: string) =>
+        Number((await db.selectFrom('visit_totals').select('accounted_ms').where('visit_id', '=', visit).executeTakeFirst())?.accounted_ms ?? 0);
+      const pv = (visit: string, client: string, ms: number) => ev('snd_a', { visit_id: visit, client_id: client, page: 1, duration_ms: ms });
+      await log.append([pv('vis_t1', 'c-1', 1000), pv('vis_t2', 'c-1', 300), pv('vis_t1', 'c-2', 2500), pv('vis_t1', 'c-2', 2500)]);
+      await log.append([pv('vis_t1', 'c-3', 500), pv('vis_t1', 'c-1', 1000), ev('snd_a', { visit_id: 'vis_t1', type: 'open' })]);
+      assert.equal(await total('vis_t1'), 4000);
+      assert.equal(await total('vis_t2'), 300);
+      await assert.rejects(log.append([pv('vis_t1', 'c-4', 700), ev('snd_missing')]));
+      assert.equal(await total('vis_t1'), 4000);
+      const sum = await db.selectFrom('events').select((eb) => eb.fn.sum<number>('duration_ms').as('ms')).where('visit_id', '=', 'vis_t1').executeTakeFirst();
+      assert.equal(Number(sum?.ms), 4000, 'the total is the sum of the stored events');
+    });
+
     it('stores nothing of a batch that fails', async () => {
       const log = make(db);
       const before = await db.selectFrom('events').select('id').execute();
@@ -65,3 +81,32 @@ for (const [name, make] of ADAPTERS) {
     });
   });
 }
+
+describe('migration 0002_event_write_paths', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pt-migrate-'));
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('carries each existing visit\'s accounted time into visit_totals and keeps re-sends recognised', async () => {
+    const file = path.join(dir, 'pagetrail.sqlite');
+    const old = openSqlite(file);
+    await migrate(old, '0001_core');
+    await old.insertInto('senders').values({ id: 'snd_m', email: 'm@example.org', password_hash: 'x', created_at: new Date().toISOString() }).execute();
+    await old.insertInto('events').values([
+      ev('snd_m', { visit_id: 'vis_m1', client_id: 'k-1', page: 1, duration_ms: 1200 }),
+      ev('snd_m', { visit_id: 'vis_m1', client_id: 'k-2', page: 2, duration_ms: 800 }),
+      ev('snd_m', { visit_id: 'vis_m2', client_id: 'k-1', page: 1, duration_ms: 50 }),
+      ev('snd_m', { visit_id: 'vis_m2', type: 'open' }),
+    ].map((e, i) => eventRow(e, i + 1))).execute();
+    await old.destroy();
+
+    const db = await openDatabase({ dataDir: dir });
+    try {
+      const totals = await db.selectFrom('visit_totals').selectAll().orderBy('visit_id').execute();
+      assert.deepEqual(totals.map((r) => [r.visit_id, Number(r.accounted_ms)]), [['vis_m1', 2000], ['vis_m2', 50]]);
+      const [again] = await new SqliteEventLog(sqliteHandle(db)!).append([ev('snd_m', { visit_id: 'vis_m1', client_id: 'k-2', page: 2, duration_ms: 800 })]);
+      assert.equal(again!.duplicate, true);
+    } finally {
+      await db.destroy();
+    }
+  });
+});

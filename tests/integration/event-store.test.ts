@@ -30,7 +30,7 @@ test('events queued in one turn are written together, up to the batch size, and 
   const published: ActivityEvent[] = [];
   const store = new EventStore(db, (_s, e) => published.push(e), { log: counting(createEventLog(db), sizes), maxBatch: 100 });
   const at = new Date().toISOString();
-  const all = Array.from({ length: 250 }, (_, i) => store.append({ sender_id: 'snd_a', type: 'page_view', at, page: 1 + (i % 3), duration_ms: i }));
+  const all = Array.from({ length: 250 }, (_, i) => store.append({ sender_id: 'snd_a', type: 'page_view', at, automated: 0, self: 0, page: 1 + (i % 3), duration_ms: i }));
   const stored = await Promise.all(all);
   assert.deepEqual(sizes, [100, 100, 50], 'three writes, not one per event');
   assert.deepEqual(stored.map((s) => (s.duplicate ? -1 : s.event.durationMs)), Array.from({ length: 250 }, (_, i) => i));
@@ -38,7 +38,7 @@ test('events queued in one turn are written together, up to the batch size, and 
 
   // Events arriving in later turns start new writes.
   sizes.length = 0;
-  await store.append({ sender_id: 'snd_a', type: 'page_view', at, page: 1, duration_ms: 0 });
-  await store.append({ sender_id: 'snd_a', type: 'page_view', at, page: 2, duration_ms: 0 });
+  await store.append({ sender_id: 'snd_a', type: 'page_view', at, automated: 0, self: 0, page: 1, duration_ms: 0 });
+  await store.append({ sender_id: 'snd_a', type: 'page_view', at, automated: 0, self: 0, page: 2, duration_ms: 0 });
   assert.deepEqual(sizes, [1, 1]);
 });

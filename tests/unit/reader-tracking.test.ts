@@ -3,6 +3,8 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { HEARTBEAT_MS, IDLE_MS, PageTracker } from '../../viewer/reader/tracking.ts';
 import { Outbox } from '../../viewer/reader/tracking-outbox.ts';
+import { timeOrderedId } from '../../viewer/reader/event-id.ts';
+import { clientId } from '../../server/tracking/page-view.schema.ts';
 import type { PageViewInput } from '../../server/realtime/protocol.ts';
 
 function tracker(now = 0, visible = true) {
@@ -159,5 +161,16 @@ describe('Outbox', () => {
     box.add(drained);
     box.add([ev('a')]);
     assert.equal(box.size, 2);
+  });
+});
+
+describe('timeOrderedId', () => {
+  it('makes ids the server accepts, unique, that sort by the time they were made', () => {
+    const times = [1_700_000_000_000, 1_700_000_000_001, 1_700_000_005_000, 1_800_000_000_000, 4_000_000_000_000];
+    const ids = times.flatMap((t) => [timeOrderedId(t), timeOrderedId(t)]);
+    for (const id of ids) assert.ok(clientId.safeParse(id).success, id);
+    assert.equal(new Set(ids).size, ids.length);
+    const byTime = ids.filter((_, i) => i % 2 === 0);
+    assert.deepEqual([...byTime].sort(), byTime);
   });
 });

@@ -1,6 +1,7 @@
 // Wires the pure PageTracker to the browser: page visibility from an IntersectionObserver, tab
 // visibility, idle input, a one-second tick, the socket transport and the beacon on the way out.
 
+import { timeOrderedId } from './event-id.ts';
 import { PageTracker } from './tracking.ts';
 import { MostVisiblePage, watchInput } from './tracking-signals.ts';
 import { TrackingTransport } from './tracking-transport.ts';
@@ -22,7 +23,7 @@ export function startTracking(options: {
 }): TrackingSession {
   // performance.now() is monotonic: a clock change cannot make a dwell negative or huge.
   const now = () => performance.now();
-  const tracker = new PageTracker({ newId: () => crypto.randomUUID(), now: now(), visible: document.visibilityState === 'visible' });
+  const tracker = new PageTracker({ newId: () => timeOrderedId(), now: now(), visible: document.visibilityState === 'visible' });
   let stopped = false;
   const transport = new TrackingTransport(options.token, {
     onVisit: options.onVisit,

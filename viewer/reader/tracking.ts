@@ -16,7 +16,7 @@ export const IDLE_MS = 2 * 60 * 1000;
 export const HEARTBEAT_MS = 5_000;
 
 export interface PageTrackerOptions {
-  /** Makes the client-side event ids (crypto.randomUUID in the browser). */
+  /** Makes the client-side event ids (timeOrderedId in the browser). */
   newId: () => string;
   /** The clock reading at creation; all later calls pass readings of the same clock (ms). */
   now: number;
