@@ -6,6 +6,7 @@ import type { Accounts, Sender } from '../accounts/senders.ts';
 import { authenticate } from '../http/auth.ts';
 import type { Logger } from '../logger.ts';
 import type { EventStore } from '../tracking/event-store.ts';
+import { TurnCoalescer } from './coalesce.ts';
 import type { PresenceBoard } from './presence.ts';
 import type { ActivityEvent, FeedClientEvents, FeedServerEvents, Presence } from './protocol.ts';
 
@@ -21,6 +22,7 @@ const PAGE = 500;
 
 export class FeedHub {
   private readonly bySender = new Map<string, Set<FeedSocket>>();
+  private readonly turn = new TurnCoalescer();
   private readonly d: { accounts: Accounts; events: EventStore; presence: PresenceBoard; logger: Logger };
 
   constructor(d: { accounts: Accounts; events: EventStore; presence: PresenceBoard; logger: Logger }) {
@@ -73,6 +75,7 @@ export class FeedHub {
   private deliver(socket: FeedSocket, e: ActivityEvent): void {
     if (e.seq <= socket.data.lastSeq) return;
     socket.data.lastSeq = e.seq;
+    this.turn.hold(socket);
     socket.emit('feed:activity', e);
   }
 
@@ -86,6 +89,7 @@ export class FeedHub {
   presenceChanged(senderId: string, kind: 'update' | 'leave', p: Presence): void {
     for (const s of this.bySender.get(senderId) ?? []) {
       // Not volatile: updates come only on arrival and page changes, and a dropped one would leave a stale page shown.
+      this.turn.hold(s);
       if (kind === 'update') s.emit('presence:update', p);
       else s.emit('presence:leave', p.visitId);
     }

@@ -33,8 +33,10 @@ export class SqliteEventLog implements EventLog {
     this.sqlite = sqlite;
     const prior = sqlite.prepare<[string, string], { seq: number }>('select seq from events where visit_id = ? and client_id = ?');
     const current = sqlite.prepare<[string], { event_seq: number }>('select event_seq from senders where id = ?');
-    // Positional parameters: binding by name costs a property lookup per column per row.
-    const insert = sqlite.prepare(`insert into events (${COLUMNS.join(', ')}) values (${COLUMNS.map(() => '?').join(', ')})`);
+    // Positional parameters: binding by name costs a property lookup per column per row. A re-sent client event
+    // is recognised by the insert itself (no change), so only re-sends pay for a lookup.
+    const insert = sqlite.prepare(`insert into events (${COLUMNS.join(', ')}) values (${COLUMNS.map(() => '?').join(', ')}) `
+      + 'on conflict (client_id, visit_id) do nothing');
     const advance = sqlite.prepare<[number, string]>('update senders set event_seq = ? where id = ?');
     const account = sqlite.prepare<[string, number]>(ACCOUNT);
     this.run = sqlite.transaction((inputs: EventInput[]) => {
@@ -42,22 +44,18 @@ export class SqliteEventLog implements EventLog {
       const accounted = new Map<string, number>();
       const out: Appended[] = [];
       for (const input of inputs) {
-        if (input.visit_id && input.client_id) {
-          const p = prior.get(input.visit_id, input.client_id);
-          if (p) {
-            out.push({ duplicate: true, seq: Number(p.seq) });
-            continue;
-          }
-        }
         let seq = seqs.get(input.sender_id);
         if (seq === undefined) {
           const s = current.get(input.sender_id);
           if (!s) throw new Error(`no sender ${input.sender_id}`);
           seq = Number(s.event_seq);
         }
-        seqs.set(input.sender_id, ++seq);
-        const row: EventRow = eventRow(input, seq);
-        insert.run(COLUMNS.map((c) => row[c]));
+        const row: EventRow = eventRow(input, seq + 1);
+        if (insert.run(COLUMNS.map((c) => row[c])).changes === 0) {
+          out.push({ duplicate: true, seq: Number(prior.get(input.visit_id!, input.client_id!)!.seq) });
+          continue;
+        }
+        seqs.set(input.sender_id, seq + 1);
         addDuration(accounted, row);
         out.push({ duplicate: false, row });
       }

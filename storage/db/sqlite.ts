@@ -1,4 +1,4 @@
-// SQLite adapter for the embedded default: one file in DATA_DIR, WAL mode, checkpoints in a worker thread.
+// SQLite adapter for the embedded default: one file in DATA_DIR, WAL mode, checkpoints mostly in a worker thread.
 import fs from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -15,15 +15,17 @@ export function sqliteHandle(db: Kysely<Database>): SQLite.Database | undefined 
 
 const CHECKPOINT_EVERY_MS = 250;
 
-/** A connection whose WAL is checkpointed by a worker thread; closing it stops the worker. */
+/** A connection whose WAL is checkpointed mostly by a worker thread; closing it stops the worker. */
 class WalDatabase extends SQLite {
   private readonly checkpointer: Worker;
 
   constructor(file: string) {
     super(file);
     this.pragma('journal_mode = WAL');
-    // Commits only append to the log; the worker copies it into the database file.
-    this.pragma('wal_autocheckpoint = 0');
+    // The worker copies the log into the database file as it grows. The log starts over only after a checkpoint
+    // that caught up with the writer, which steady writes from elsewhere may never allow, so the writer still
+    // checkpoints itself past 8 MiB of log; by then the worker has copied most of it, leaving little to do.
+    this.pragma('wal_autocheckpoint = 2048');
     this.checkpointer = new Worker(new URL('./checkpoint-worker.ts', import.meta.url), { workerData: { file, intervalMs: CHECKPOINT_EVERY_MS } });
     this.checkpointer.unref();
   }
