@@ -50,8 +50,8 @@ export class EventStore {
     this.db = db;
     this.log = opts.log ?? createEventLog(db);
     this.publish = publish;
-    // Small batches: a batch is one synchronous write, and the event loop must breathe between them.
-    this.maxBatch = opts.maxBatch ?? 100;
+    // A batch is one synchronous write (500 events take about 8 ms here); the event loop breathes between batches.
+    this.maxBatch = opts.maxBatch ?? 500;
   }
 
   /** Resolves once the event is stored (or found to be a re-send of a stored one). */

@@ -32,7 +32,7 @@ test('events queued in one turn are written together, up to the batch size, and 
   const at = new Date().toISOString();
   const all = Array.from({ length: 250 }, (_, i) => store.append({ sender_id: 'snd_a', type: 'page_view', at, automated: 0, self: 0, page: 1 + (i % 3), duration_ms: i }));
   const stored = await Promise.all(all);
-  assert.deepEqual(sizes, [100, 100, 50], 'three writes, not one per event');
+  assert.deepEqual(sizes, [100, 100, 50], "three writes, not one per event");
   assert.deepEqual(stored.map((s) => (s.duplicate ? -1 : s.event.durationMs)), Array.from({ length: 250 }, (_, i) => i));
   assert.deepEqual(published.map((e) => e.seq), Array.from({ length: 250 }, (_, i) => i + 1));
 
