@@ -43,8 +43,7 @@ export async function documentVisits(db: Db, documentId: string): Promise<VisitS
       'visit_id', (eb) => eb.fn.sum<number>('duration_ms').as('ms'), sql<number>`count(distinct page)`.as('pages'), (eb) => eb.fn.max('at').as('last_at'),
     ]).groupBy('visit_id').execute(),
     pageViews.select(['visit_id', 'page'])
-      .where('seq', 'in', (eb) => eb.selectFrom('events').select((e) => e.fn.max('seq').as('seq'))
-        .where('document_id', '=', documentId).where('type', '=', 'page_view').groupBy('visit_id'))
+      .where('seq', 'in', pageViews.select((eb) => eb.fn.max('seq').as('seq')).groupBy('visit_id'))
       .execute(),
   ]);
   const sumOf = new Map(sums.map((r) => [r.visit_id, r]));
@@ -55,7 +54,7 @@ export async function documentVisits(db: Db, documentId: string): Promise<VisitS
     return {
       id: r.id, linkId: r.link_id, recipient: r.recipient, startedAt: r.started_at, lastSeenAt: sum?.last_at ?? r.started_at,
       device: r.device ? JSON.parse(r.device) : null, location: r.location ? JSON.parse(r.location) : null,
-      totalMs: Number(sum?.ms ?? 0), pagesViewed: Number(sum?.pages ?? 0), lastPage: lastPage === undefined || lastPage === null ? null : Number(lastPage),
+      totalMs: Number(sum?.ms ?? 0), pagesViewed: Number(sum?.pages ?? 0), lastPage: lastPage == null ? null : Number(lastPage),
       self: Boolean(r.self), automated: Boolean(r.automated),
     };
   });

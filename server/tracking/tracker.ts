@@ -96,10 +96,12 @@ export class Tracker {
   async resumeVisit(resolved: ResolvedLink, visitId: string): Promise<VisitState | null> {
     const cached = this.visits.get(visitId);
     if (cached) return cached.linkId === resolved.link.id ? cached : null;
-    const row = await this.db.selectFrom('visits').selectAll().where('id', '=', visitId).where('link_id', '=', resolved.link.id).executeTakeFirst();
-    if (!row) return null;
-    const total = await this.db.selectFrom('visit_totals').select('accounted_ms').where('visit_id', '=', visitId).executeTakeFirst();
-    return this.state(row, resolved, Number(total?.accounted_ms ?? 0));
+    const found = await this.db.selectFrom('visits').leftJoin('visit_totals', 'visit_totals.visit_id', 'visits.id')
+      .selectAll('visits').select('visit_totals.accounted_ms')
+      .where('visits.id', '=', visitId).where('visits.link_id', '=', resolved.link.id).executeTakeFirst();
+    if (!found) return null;
+    const { accounted_ms, ...row } = found;
+    return this.state(row, resolved, Number(accounted_ms ?? 0));
   }
 
   /** Validates a page event against the visit (page range, wall time, rate) and stores it. */
