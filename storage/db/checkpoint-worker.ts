@@ -17,10 +17,11 @@ function checkpoint(): void {
 }
 
 const timer = setInterval(checkpoint, intervalMs);
-parentPort!.on('message', (m: unknown) => {
-  if (m !== 'stop') return;
+/** `stop` carries a shared flag the owner waits on: set once this connection is closed. */
+parentPort!.on('message', (m: { stop: Int32Array }) => {
   clearInterval(timer);
-  checkpoint();
   db?.close();
+  Atomics.store(m.stop, 0, 1);
+  Atomics.notify(m.stop, 0);
   parentPort!.close();
 });

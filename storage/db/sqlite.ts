@@ -30,8 +30,12 @@ class WalDatabase extends SQLite {
     this.checkpointer.unref();
   }
 
+  /** Waits (briefly, synchronously) for the worker's connection to close first, so this one is the last and
+   * folds the log into the database file before close() returns. */
   override close(): this {
-    this.checkpointer.postMessage('stop');
+    const stopped = new Int32Array(new SharedArrayBuffer(4));
+    this.checkpointer.postMessage({ stop: stopped });
+    Atomics.wait(stopped, 0, 0, 2000);
     return super.close();
   }
 }
