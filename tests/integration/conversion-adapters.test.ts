@@ -103,13 +103,16 @@ for (const adapter of ADAPTERS) {
       const hungRoot = path.join(root, 'hung');
       const hung = adapter.make(hungRoot, 3000);
       try {
+        // Inputs first: making a fixture runs soffice for seconds, and a pool probes a worker idle for a second
+        // before handing it a job, so a slow fixture would freeze the probe instead of the job.
+        const input = await fixture('docx', 50);
+        const warmInput = await fixture('docx', 1);
         const warm = path.join(root, `case-${++n}`);
         await fs.mkdir(warm);
-        await hung.convert({ inputPath: await fixture('docx', 1), format: 'docx', outputDir: warm }); // the pool's soffice is up
+        await hung.convert({ inputPath: warmInput, format: 'docx', outputDir: warm }); // the pool's soffice is up
         const dir = path.join(root, `case-${++n}`);
         await fs.mkdir(dir);
         const started = Date.now();
-        const input = await fixture('docx', 50);
         // A warm pool's soffice is frozen as the job is handed over; a per-call soffice as soon as it appears.
         let frozen = await officeProcesses(hungRoot);
         const pending = hung.convert({ inputPath: input, format: 'docx', outputDir: dir });

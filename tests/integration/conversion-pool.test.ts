@@ -32,12 +32,15 @@ describe('a hung conversion', () => {
   after(() => pool.close(5000));
 
   test('ends with 503 conversion_timeout within the deadline, and the process is replaced', async () => {
+    // The big job's input is made first: making a fixture takes seconds, and the pool probes a worker idle for a
+    // second before handing it a job, so the freeze would hit the probe instead of the job.
+    const big = await job('docx', 30);
     await pool.convert(await job('docx', 1)); // warm: one soffice running
     const [stuck] = await officeProcesses(pool.workRoot);
     assert.ok(stuck, 'a pooled soffice.bin is running');
 
     const started = Date.now();
-    const pending = pool.convert(await job('docx', 30));
+    const pending = pool.convert(big);
     setImmediate(() => process.kill(stuck, 'SIGSTOP')); // freeze soffice while the job is in flight
     await assert.rejects(pending, (err: AppError) => err instanceof AppError && err.status === 503 && err.code === 'conversion_timeout');
     const took = Date.now() - started;
