@@ -1,4 +1,4 @@
-// Stores events with a per-sender `seq`, in batches (one transaction per up to 100 queued events), then
+// Stores events with a per-sender `seq`, in batches (one transaction per up to 500 queued events), then
 // each event is published in seq order (so a feed can replay from the store and continue live without gaps).
 import type { Db, EventRow, NewEvent } from '../../storage/db/index.ts';
 import { createEventLog, type EventLog } from '../../storage/db/event-log.ts';
@@ -67,22 +67,30 @@ export class EventStore {
   private async flushLoop(): Promise<void> {
     try {
       while (this.queue.length) {
-        const batch = this.queue.splice(0, this.maxBatch);
-        try {
-          const results = await this.write(batch.map((p) => p.input));
-          batch.forEach((p, i) => {
-            const r = results[i]!;
-            if (!r.duplicate) this.publish(p.input.sender_id, r.event);
-            p.resolve(r);
-          });
-        } catch (err) {
-          for (const p of batch) p.reject(err);
-        }
+        await this.settle(this.queue.splice(0, this.maxBatch));
         if (this.queue.length) await new Promise((r) => setImmediate(r));
       }
     } finally {
       this.flushing = null;
     }
+  }
+
+  /** Writes a batch and answers each of its events. A batch is one transaction, so one bad event (its document
+   * deleted a moment ago, say) fails all of it: then each event is tried on its own, and only the bad one fails. */
+  private async settle(batch: Pending[]): Promise<void> {
+    let results: Stored[];
+    try {
+      results = await this.write(batch.map((p) => p.input));
+    } catch (err) {
+      if (batch.length === 1) batch[0]!.reject(err);
+      else for (const p of batch) await this.settle([p]);
+      return;
+    }
+    batch.forEach((p, i) => {
+      const r = results[i]!;
+      if (!r.duplicate) this.publish(p.input.sender_id, r.event);
+      p.resolve(r);
+    });
   }
 
   private async write(inputs: NewEvent[]): Promise<Stored[]> {

@@ -25,44 +25,52 @@ export function addDuration(totals: Map<string, number>, row: Pick<EventRow, 'vi
   if (row.visit_id && row.duration_ms) totals.set(row.visit_id, (totals.get(row.visit_id) ?? 0) + Number(row.duration_ms));
 }
 
+/** The append transaction on one connection: prepared once, run synchronously per batch. Used in the event loop
+ * (SqliteEventLog) or on the database thread (ThreadEventLog). */
+export function sqliteAppender(sqlite: SQLite.Database): (inputs: EventInput[]) => Appended[] {
+  const prior = sqlite.prepare<[string, string], { seq: number }>('select seq from events where visit_id = ? and client_id = ?');
+  const current = sqlite.prepare<[string], { event_seq: number }>('select event_seq from senders where id = ?');
+  // Positional parameters: binding by name costs a property lookup per column per row. A re-sent client event
+  // is recognised by the insert itself (no change), so only re-sends pay for a lookup.
+  const insert = sqlite.prepare(`insert into events (${COLUMNS.join(', ')}) values (${COLUMNS.map(() => '?').join(', ')}) `
+    + 'on conflict (client_id, visit_id) do nothing');
+  const advance = sqlite.prepare<[number, string]>('update senders set event_seq = ? where id = ?');
+  const account = sqlite.prepare<[string, number]>(ACCOUNT);
+  // Immediate: the write lock is taken at the start, so a connection elsewhere never makes the batch fail half-way.
+  return sqlite.transaction((inputs: EventInput[]) => {
+    const seqs = new Map<string, number>();
+    const accounted = new Map<string, number>();
+    const out: Appended[] = [];
+    for (const input of inputs) {
+      let seq = seqs.get(input.sender_id);
+      if (seq === undefined) {
+        const s = current.get(input.sender_id);
+        if (!s) throw new Error(`no sender ${input.sender_id}`);
+        seq = Number(s.event_seq);
+      }
+      const row: EventRow = eventRow(input, seq + 1);
+      if (insert.run(COLUMNS.map((c) => row[c])).changes === 0) {
+        out.push({ duplicate: true, seq: Number(prior.get(input.visit_id!, input.client_id!)!.seq) });
+        continue;
+      }
+      seqs.set(input.sender_id, seq + 1);
+      addDuration(accounted, row);
+      out.push({ duplicate: false, row });
+    }
+    for (const [id, seq] of seqs) advance.run(seq, id);
+    for (const [visit, ms] of accounted) account.run(visit, ms);
+    return out;
+  }).immediate;
+}
+
+/** Appends in the event loop, on the connection the query builder also uses (in-memory databases, tests). */
 export class SqliteEventLog implements EventLog {
   private readonly run: (inputs: EventInput[]) => Appended[];
   private readonly sqlite: SQLite.Database;
 
   constructor(sqlite: SQLite.Database) {
     this.sqlite = sqlite;
-    const prior = sqlite.prepare<[string, string], { seq: number }>('select seq from events where visit_id = ? and client_id = ?');
-    const current = sqlite.prepare<[string], { event_seq: number }>('select event_seq from senders where id = ?');
-    // Positional parameters: binding by name costs a property lookup per column per row. A re-sent client event
-    // is recognised by the insert itself (no change), so only re-sends pay for a lookup.
-    const insert = sqlite.prepare(`insert into events (${COLUMNS.join(', ')}) values (${COLUMNS.map(() => '?').join(', ')}) `
-      + 'on conflict (client_id, visit_id) do nothing');
-    const advance = sqlite.prepare<[number, string]>('update senders set event_seq = ? where id = ?');
-    const account = sqlite.prepare<[string, number]>(ACCOUNT);
-    this.run = sqlite.transaction((inputs: EventInput[]) => {
-      const seqs = new Map<string, number>();
-      const accounted = new Map<string, number>();
-      const out: Appended[] = [];
-      for (const input of inputs) {
-        let seq = seqs.get(input.sender_id);
-        if (seq === undefined) {
-          const s = current.get(input.sender_id);
-          if (!s) throw new Error(`no sender ${input.sender_id}`);
-          seq = Number(s.event_seq);
-        }
-        const row: EventRow = eventRow(input, seq + 1);
-        if (insert.run(COLUMNS.map((c) => row[c])).changes === 0) {
-          out.push({ duplicate: true, seq: Number(prior.get(input.visit_id!, input.client_id!)!.seq) });
-          continue;
-        }
-        seqs.set(input.sender_id, seq + 1);
-        addDuration(accounted, row);
-        out.push({ duplicate: false, row });
-      }
-      for (const [id, seq] of seqs) advance.run(seq, id);
-      for (const [visit, ms] of accounted) account.run(visit, ms);
-      return out;
-    });
+    this.run = sqliteAppender(sqlite);
   }
 
   async append(inputs: EventInput[]): Promise<Appended[]> {

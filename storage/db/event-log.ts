@@ -1,9 +1,11 @@
-// Appending events is the one hot write path: it has its own seam, with a prepared-statement adapter for SQLite
-// and a query-builder adapter for any other database. Both give each new event the sender's next `seq` and
+// Appending events is the one hot write path: it has its own seam, with prepared-statement adapters for SQLite
+// (on the database thread for a database file, in the event loop for an in-memory one) and a query-builder
+// adapter for any other database. Both give each new event the sender's next `seq` and
 // recognise a re-sent client event (same visit and client id) instead of storing it twice.
 import { addDuration, eventRow, SqliteEventLog } from './event-log-sqlite.ts';
 import type { Db, EventRow, NewEvent } from './schema.ts';
-import { sqliteHandle } from './sqlite.ts';
+import { ThreadEventLog } from './event-log-thread.ts';
+import { sqliteHandle, sqliteThread } from './sqlite.ts';
 
 /** An event to store; its id is chosen by the caller, its seq by the log. */
 export type EventInput = NewEvent & { id: string };
@@ -16,6 +18,8 @@ export interface EventLog {
 }
 
 export function createEventLog(db: Db): EventLog {
+  const thread = sqliteThread(db);
+  if (thread) return new ThreadEventLog(thread);
   const sqlite = sqliteHandle(db);
   return sqlite ? new SqliteEventLog(sqlite) : new KyselyEventLog(db);
 }

@@ -1,9 +1,10 @@
-// SQLite adapter for the embedded default: one file in DATA_DIR, WAL mode, checkpoints mostly in a worker thread.
+// SQLite adapter for the embedded default: one file in DATA_DIR, WAL mode, and a database thread that appends
+// events and checkpoints the log beside the event loop.
 import fs from 'node:fs';
 import path from 'node:path';
-import { Worker } from 'node:worker_threads';
 import SQLite from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
+import { DatabaseThread } from './db-thread-client.ts';
 import type { Database } from './schema.ts';
 
 const handles = new WeakMap<Kysely<Database>, SQLite.Database>();
@@ -13,29 +14,31 @@ export function sqliteHandle(db: Kysely<Database>): SQLite.Database | undefined 
   return handles.get(db);
 }
 
+/** The database thread of a file-backed SQLite database (none for an in-memory one). */
+export function sqliteThread(db: Kysely<Database>): DatabaseThread | undefined {
+  const h = handles.get(db);
+  return h instanceof WalDatabase ? h.thread : undefined;
+}
+
 const CHECKPOINT_EVERY_MS = 250;
 
-/** A connection whose WAL is checkpointed mostly by a worker thread; closing it stops the worker. */
+/** A connection with a database thread beside it (event appends, checkpoints); closing it stops the thread. */
 class WalDatabase extends SQLite {
-  private readonly checkpointer: Worker;
+  readonly thread: DatabaseThread;
 
   constructor(file: string) {
     super(file);
     this.pragma('journal_mode = WAL');
-    // The worker copies the log into the database file as it grows. The log starts over only after a checkpoint
-    // that caught up with the writer, which steady writes from elsewhere may never allow, so the writer still
-    // checkpoints itself past 8 MiB of log; by then the worker has copied most of it, leaving little to do.
+    // The thread copies the log into the database file as it grows. The log starts over only after a checkpoint
+    // that caught up with every writer, which steady writes may never allow, so a connection still checkpoints
+    // itself past 8 MiB of log; by then the thread has copied most of it, leaving little to do.
     this.pragma('wal_autocheckpoint = 2048');
-    this.checkpointer = new Worker(new URL('./checkpoint-worker.ts', import.meta.url), { workerData: { file, intervalMs: CHECKPOINT_EVERY_MS } });
-    this.checkpointer.unref();
+    this.thread = new DatabaseThread(file, CHECKPOINT_EVERY_MS);
   }
 
-  /** Waits (briefly, synchronously) for the worker's connection to close first, so this one is the last and
-   * folds the log into the database file before close() returns. */
+  /** Stops the thread first, so this connection is the last and folds the log into the database file. */
   override close(): this {
-    const stopped = new Int32Array(new SharedArrayBuffer(4));
-    this.checkpointer.postMessage({ stop: stopped });
-    Atomics.wait(stopped, 0, 0, 2000);
+    this.thread.stop();
     return super.close();
   }
 }

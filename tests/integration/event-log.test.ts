@@ -1,4 +1,4 @@
-// One suite for every EventLog adapter: per-sender seq, re-sent client events stored once, batches in order.
+// One suite for every EventLog adapter (in the event loop, on the database thread, through the query builder): per-sender seq, re-sent client events stored once, batches in order.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -8,10 +8,12 @@ import { KyselyEventLog, type EventInput, type EventLog } from '../../storage/db
 import { eventRow, SqliteEventLog } from '../../storage/db/event-log-sqlite.ts';
 import { migrate } from '../../storage/db/migrations.ts';
 import { openDatabase, type Db } from '../../storage/db/index.ts';
-import { openSqlite, sqliteHandle } from '../../storage/db/sqlite.ts';
+import { ThreadEventLog } from '../../storage/db/event-log-thread.ts';
+import { openSqlite, sqliteHandle, sqliteThread } from '../../storage/db/sqlite.ts';
 
 const ADAPTERS: [string, (db: Db) => EventLog][] = [
   ['SqliteEventLog', (db) => new SqliteEventLog(sqliteHandle(db)!)],
+  ['ThreadEventLog', (db) => new ThreadEventLog(sqliteThread(db)!)],
   ['KyselyEventLog', (db) => new KyselyEventLog(db)],
 ];
 

@@ -42,3 +42,18 @@ test('events queued in one turn are written together, up to the batch size, and 
   await store.append({ sender_id: 'snd_a', type: 'page_view', at, automated: 0, self: 0, page: 2, duration_ms: 0 });
   assert.deepEqual(sizes, [1, 1]);
 });
+
+test('one bad event in a batch fails alone: the others are stored and published', async () => {
+  const published: ActivityEvent[] = [];
+  const store = new EventStore(db, (_s, e) => published.push(e), { log: createEventLog(db) });
+  const at = new Date().toISOString();
+  const ok = (page: number) => store.append({ sender_id: 'snd_a', type: 'page_view', at, automated: 0, self: 0, page, duration_ms: 0 });
+  // Same turn, so one batch; the second event names a document that does not exist (a foreign key).
+  const results = await Promise.allSettled([ok(1), store.append({ sender_id: 'snd_a', document_id: 'doc_gone', type: 'download', at, automated: 0, self: 0 }), ok(3)]);
+  assert.deepEqual(results.map((r) => r.status), ['fulfilled', 'rejected', 'fulfilled']);
+  assert.deepEqual(published.map((e) => e.page), [1, 3]);
+  const seqs = published.map((e) => e.seq);
+  assert.equal(seqs[1], seqs[0]! + 1, 'the failed event used no seq');
+  const stored = await store.after('snd_a', seqs[0]! - 1);
+  assert.deepEqual(stored.map((e) => e.page), [1, 3]);
+});

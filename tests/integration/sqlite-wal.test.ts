@@ -1,4 +1,4 @@
-// The embedded database's write-ahead log is checkpointed by a worker thread (commits never do it themselves).
+// The embedded database's write-ahead log is checkpointed by the database thread (commits rarely do it themselves).
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';

@@ -1,0 +1,73 @@
+// The event loop's side of the database thread: requests numbered and answered in order, the thread kept alive
+// only while a request is out, restarted if it ever dies, and stopped synchronously with its owner's connection.
+import { Worker } from 'node:worker_threads';
+import type { ThreadReply, ThreadRequest } from './db-thread-protocol.ts';
+import type { EventInput } from './event-log.ts';
+
+interface Waiting {
+  resolve: (seqs: number[]) => void;
+  reject: (err: Error) => void;
+}
+
+export class DatabaseThread {
+  private worker: Worker | null = null;
+  private readonly waiting = new Map<number, Waiting>();
+  private n = 0;
+  private stopped = false;
+  private readonly file: string;
+  private readonly checkpointMs: number;
+
+  constructor(file: string, checkpointMs: number) {
+    this.file = file;
+    this.checkpointMs = checkpointMs;
+    this.start();
+  }
+
+  /** Appends a batch in one transaction on the thread's connection. Per input: its seq, or minus the stored
+   * event's seq for a re-send. */
+  append(inputs: EventInput[]): Promise<number[]> {
+    if (this.stopped) return Promise.reject(new Error('the database is closed'));
+    const worker = this.worker ?? this.start();
+    const n = ++this.n;
+    if (this.waiting.size === 0) worker.ref();
+    return new Promise((resolve, reject) => {
+      this.waiting.set(n, { resolve, reject });
+      worker.postMessage({ type: 'append', n, inputs } satisfies ThreadRequest);
+    });
+  }
+
+  /** Waits (briefly, synchronously) until the thread's connection is closed. */
+  stop(): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    const flag = new Int32Array(new SharedArrayBuffer(4));
+    this.worker?.postMessage({ type: 'stop', stopped: flag } satisfies ThreadRequest);
+    if (this.worker) Atomics.wait(flag, 0, 0, 2000);
+    this.fail(new Error('the database is closed'));
+  }
+
+  private start(): Worker {
+    const worker = new Worker(new URL('./db-thread.ts', import.meta.url), { workerData: { file: this.file, checkpointMs: this.checkpointMs } });
+    worker.unref();
+    worker.on('message', (m: ThreadReply) => {
+      const w = this.waiting.get(m.n);
+      if (!w) return;
+      this.waiting.delete(m.n);
+      if (this.waiting.size === 0) worker.unref();
+      if (m.type === 'appended') w.resolve(m.seqs);
+      else w.reject(Object.assign(new Error(m.message), m.code ? { code: m.code } : {}));
+    });
+    worker.on('error', (err) => this.fail(err));
+    worker.on('exit', () => {
+      if (this.worker === worker) this.worker = null;
+      this.fail(new Error('the database thread stopped'));
+    });
+    this.worker = worker;
+    return worker;
+  }
+
+  private fail(err: Error): void {
+    for (const w of this.waiting.values()) w.reject(err);
+    this.waiting.clear();
+  }
+}

@@ -1,0 +1,53 @@
+// Runs in a worker thread: the embedded database's background work, on its own connection. It appends event
+// batches (their inserts and commits happen beside the event loop instead of in it) and checkpoints the
+// write-ahead log, so commits elsewhere rarely have to.
+import { parentPort, workerData } from 'node:worker_threads';
+import SQLite from 'better-sqlite3';
+import type { ThreadReply, ThreadRequest } from './db-thread-protocol.ts';
+import { sqliteAppender } from './event-log-sqlite.ts';
+
+const { file, checkpointMs } = workerData as { file: string; checkpointMs: number };
+let db: SQLite.Database | null = null;
+let append: ReturnType<typeof sqliteAppender> | null = null;
+
+/** Opened on first use: the owner creates the file and its schema first. */
+function connection(): SQLite.Database {
+  if (!db) {
+    db = new SQLite(file, { fileMustExist: true });
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+    db.pragma('wal_autocheckpoint = 2048');
+  }
+  return db;
+}
+
+function checkpoint(): void {
+  try {
+    // PASSIVE never waits for other connections; what it cannot copy now it copies next time.
+    connection().pragma('wal_checkpoint(PASSIVE)');
+  } catch {
+    // The database is closing or was removed (tests): the owner's stop message follows.
+  }
+}
+
+const reply = (m: ThreadReply) => parentPort!.postMessage(m);
+const timer = setInterval(checkpoint, checkpointMs);
+
+parentPort!.on('message', (m: ThreadRequest) => {
+  if (m.type === 'append') {
+    try {
+      append ??= sqliteAppender(connection());
+      // New events answer with their seq, re-sent ones with the stored event's seq, negated.
+      reply({ type: 'appended', n: m.n, seqs: append(m.inputs).map((a) => (a.duplicate ? -a.seq : Number(a.row.seq))) });
+    } catch (err) {
+      reply({ type: 'failed', n: m.n, message: err instanceof Error ? err.message : String(err), code: (err as { code?: string }).code });
+    }
+    return;
+  }
+  clearInterval(timer);
+  db?.close();
+  Atomics.store(m.stopped, 0, 1);
+  Atomics.notify(m.stopped, 0);
+  parentPort!.close();
+});
