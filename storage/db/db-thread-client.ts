@@ -36,14 +36,25 @@ export class DatabaseThread {
     });
   }
 
-  /** Waits (briefly, synchronously) until the thread's connection is closed. */
+  /** Waits (briefly, synchronously) until the thread's connection is closed; a thread that does not answer in
+   * 2 s is ended. */
   stop(): void {
     if (this.stopped) return;
     this.stopped = true;
     const flag = new Int32Array(new SharedArrayBuffer(4));
     this.worker?.postMessage({ type: 'stop', stopped: flag } satisfies ThreadRequest);
-    if (this.worker) Atomics.wait(flag, 0, 0, 2000);
+    if (this.worker && Atomics.wait(flag, 0, 0, 2000) === 'timed-out') void this.kill();
     this.fail(new Error('the database is closed'));
+  }
+
+  /** Ends the thread at once, as a crash would: a batch it was writing is rolled back and its appends fail; the
+   * next append starts a new thread. */
+  async kill(): Promise<void> {
+    const worker = this.worker;
+    if (!worker) return;
+    this.worker = null;
+    this.fail(new Error('the database thread stopped'));
+    await worker.terminate();
   }
 
   private start(): Worker {
@@ -57,9 +68,11 @@ export class DatabaseThread {
       if (m.type === 'appended') w.resolve(m.seqs);
       else w.reject(Object.assign(new Error(m.message), m.code ? { code: m.code } : {}));
     });
-    worker.on('error', (err) => this.fail(err));
+    // The current thread died (a killed one was already let go): what waits on it fails.
+    worker.on('error', (err) => this.worker === worker && this.fail(err));
     worker.on('exit', () => {
-      if (this.worker === worker) this.worker = null;
+      if (this.worker !== worker) return;
+      this.worker = null;
       this.fail(new Error('the database thread stopped'));
     });
     this.worker = worker;

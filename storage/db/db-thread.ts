@@ -45,6 +45,7 @@ parentPort!.on('message', (m: ThreadRequest) => {
     }
     return;
   }
+  if (m.type !== 'stop') return;
   clearInterval(timer);
   db?.close();
   Atomics.store(m.stopped, 0, 1);
