@@ -44,7 +44,7 @@ test('a thread that dies mid-batch is replaced: the batch fails whole, the next 
   try {
     await db.insertInto('senders').values({ id: 'snd_c', email: 'c@example.org', password_hash: 'x', created_at: new Date().toISOString() }).execute();
     const thread = sqliteThread(db)!;
-    const ev = (i: number): EventInput => ({ id: `evt_c${i}`, sender_id: 'snd_c', type: 'page_view', at: new Date().toISOString(), page: 1, duration_ms: 0 });
+    const ev = (i: number) => ({ id: `evt_c${i}`, sender_id: 'snd_c', type: 'page_view', at: new Date().toISOString(), page: 1, duration_ms: 0 }) as EventInput;
     assert.deepEqual(await thread.append([ev(0)]), [1]);
     // A batch big enough to be mid-write when the thread is ended.
     const big = thread.append(Array.from({ length: 50_000 }, (_, i) => ev(i + 1)));

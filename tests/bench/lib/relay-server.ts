@@ -1,14 +1,18 @@
 // The baseline: a bare socket.io relay with the same engine settings as the app. Each page:view is acked and
-// relayed to the feed sockets as an event of the app's shape, with no validation, storage or presence.
+// relayed to the feed sockets as an event of the app's shape, with no validation, storage or presence. Its feed
+// writes are coalesced per turn like the app's (TurnCoalescer): uncoalesced, the load process pays for a read per
+// frame and runs out of CPU before the relay does, which would understate the baseline.
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Server as IoServer, type Socket } from 'socket.io';
+import { TurnCoalescer } from '../../../server/realtime/coalesce.ts';
 import type { ActivityEvent } from '../../../server/realtime/protocol.ts';
 
 export async function startRelay(): Promise<{ url: string; close(): Promise<void> }> {
   const httpServer: HttpServer = createServer();
   const io = new IoServer(httpServer, { maxHttpBufferSize: 16 * 1024, serveClient: false, cors: { origin: false } });
   const feeds = new Set<Socket>();
+  const turn = new TurnCoalescer();
   let seq = 0;
   let n = 0;
 
@@ -28,7 +32,10 @@ export async function startRelay(): Promise<{ url: string; close(): Promise<void
         page: Number(input?.page), durationMs: Number(input?.durationMs), visitId,
         device: { type: 'desktop', os: 'macOS', browser: 'Chrome' }, automated: false, self: false,
       };
-      for (const f of feeds) f.emit('feed:activity', e);
+      for (const f of feeds) {
+        turn.hold(f);
+        f.emit('feed:activity', e);
+      }
       ack({ data: { seq: e.seq, duplicate: false } });
     });
   });
