@@ -1,6 +1,6 @@
 // Stores events with a per-sender `seq`, in batches (one transaction per up to 500 queued events), then
 // each event is published in seq order (so a feed can replay from the store and continue live without gaps).
-import type { Db, EventRow, NewEvent } from '../../storage/db/index.ts';
+import type { Db, EventRow, NewEvent, VisitRow } from '../../storage/db/index.ts';
 import { createEventLog, type EventLog } from '../../storage/db/event-log.ts';
 import { newSortableId } from '../accounts/secrets.ts';
 import type { ActivityEvent, EventType } from '../realtime/protocol.ts';
@@ -9,6 +9,8 @@ export type Stored = { event: ActivityEvent; duplicate: false } | { duplicate: t
 
 interface Pending {
   input: NewEvent;
+  /** A new visit this event opens, stored with it. */
+  visit?: VisitRow;
   resolve: (s: Stored) => void;
   reject: (e: unknown) => void;
 }
@@ -54,10 +56,11 @@ export class EventStore {
     this.maxBatch = opts.maxBatch ?? 500;
   }
 
-  /** Resolves once the event is stored (or found to be a re-send of a stored one). */
-  append(input: NewEvent): Promise<Stored> {
+  /** Resolves once the event is stored (or found to be a re-send of a stored one); `visit`, a new visit the
+   * event opens, is stored in the same transaction. */
+  append(input: NewEvent, visit?: VisitRow): Promise<Stored> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ input, resolve, reject });
+      this.queue.push({ input, visit, resolve, reject });
       // The write waits for the end of this turn of the event loop, so every event read from the sockets in
       // the same turn shares one transaction (one commit per turn, not one per event).
       this.flushing ??= new Promise((r) => setImmediate(r)).then(() => this.flushLoop());
@@ -80,7 +83,7 @@ export class EventStore {
   private async settle(batch: Pending[]): Promise<void> {
     let results: Stored[];
     try {
-      results = await this.write(batch.map((p) => p.input));
+      results = await this.write(batch);
     } catch (err) {
       if (batch.length === 1) batch[0]!.reject(err);
       else for (const p of batch) await this.settle([p]);
@@ -93,8 +96,9 @@ export class EventStore {
     });
   }
 
-  private async write(inputs: NewEvent[]): Promise<Stored[]> {
-    const appended = await this.log.append(inputs.map((i) => ({ ...i, id: newSortableId('evt') })));
+  private async write(batch: Pending[]): Promise<Stored[]> {
+    const visits = batch.flatMap((p) => (p.visit ? [p.visit] : []));
+    const appended = await this.log.append(batch.map((p) => ({ ...p.input, id: newSortableId('evt') })), visits);
     return appended.map((a) => (a.duplicate ? a : { duplicate: false, event: toActivity(a.row) }));
   }
 

@@ -73,7 +73,8 @@ export class Tracker {
     return { ...s.columns, at: new Date().toISOString() };
   }
 
-  /** A new visit begins: stored with its `open` event. */
+  /** A new visit begins: stored with its `open` event, in one transaction (on the event writer, so opening a visit
+   * never makes the event loop wait for the database's write lock). */
   async openVisit(resolved: ResolvedLink, client: ClientInfo): Promise<VisitState> {
     const now = new Date().toISOString();
     const device = deviceFrom(client.userAgent);
@@ -86,9 +87,13 @@ export class Tracker {
       device: JSON.stringify(device), location: location ? JSON.stringify(location) : null,
       automated: isAutomatedAgent(client.userAgent) ? 1 : 0, self: client.signedInSenderId === resolved.link.sender_id ? 1 : 0,
     };
-    await this.db.insertInto('visits').values(row).execute();
     const s = this.state(row, resolved, 0);
-    await this.store.append({ ...this.base(s), type: 'open' });
+    try {
+      await this.store.append({ ...this.base(s), type: 'open' }, row);
+    } catch (err) {
+      this.forget(row.id);
+      throw err;
+    }
     return s;
   }
 

@@ -3,6 +3,7 @@
 import { Worker } from 'node:worker_threads';
 import type { ThreadReply, ThreadRequest } from './db-thread-protocol.ts';
 import type { EventInput } from './event-log.ts';
+import type { VisitRow } from './schema.ts';
 
 interface Waiting {
   resolve: (seqs: number[]) => void;
@@ -23,16 +24,16 @@ export class DatabaseThread {
     this.start();
   }
 
-  /** Appends a batch in one transaction on the thread's connection. Per input: its seq, or minus the stored
-   * event's seq for a re-send. */
-  append(inputs: EventInput[]): Promise<number[]> {
+  /** Appends a batch (and the new visits it opens) in one transaction on the thread's connection. Per input: its
+   * seq, or minus the stored event's seq for a re-send. */
+  append(inputs: EventInput[], visits: VisitRow[] = []): Promise<number[]> {
     if (this.stopped) return Promise.reject(new Error('the database is closed'));
     const worker = this.worker ?? this.start();
     const n = ++this.n;
     if (this.waiting.size === 0) worker.ref();
     return new Promise((resolve, reject) => {
       this.waiting.set(n, { resolve, reject });
-      worker.postMessage({ type: 'append', n, inputs } satisfies ThreadRequest);
+      worker.postMessage({ type: 'append', n, inputs, visits } satisfies ThreadRequest);
     });
   }
 

@@ -1,7 +1,7 @@
 // SQLite event appends with statements prepared once and one synchronous transaction per batch.
 import type SQLite from 'better-sqlite3';
 import type { Appended, EventInput, EventLog } from './event-log.ts';
-import type { EventRow } from './schema.ts';
+import type { EventRow, VisitRow } from './schema.ts';
 
 const NULLS = {
   document_id: null, link_id: null, visit_id: null, client_id: null, recipient: null, page: null, duration_ms: null,
@@ -16,6 +16,9 @@ export function eventRow(input: EventInput, seq: number): EventRow {
 const COLUMNS = ['id', 'sender_id', 'seq', 'type', 'at', 'document_id', 'link_id', 'visit_id', 'client_id', 'recipient',
   'page', 'duration_ms', 'device', 'location', 'automated', 'self'] as const;
 
+const VISIT_COLUMNS = ['id', 'link_id', 'document_id', 'sender_id', 'started_at', 'last_seen_at', 'viewer_key', 'device',
+  'location', 'automated', 'self'] as const;
+
 /** Adds a visit's page time to its total. */
 const ACCOUNT = 'insert into visit_totals (visit_id, accounted_ms) values (?, ?) '
   + 'on conflict (visit_id) do update set accounted_ms = visit_totals.accounted_ms + excluded.accounted_ms';
@@ -27,7 +30,7 @@ export function addDuration(totals: Map<string, number>, row: Pick<EventRow, 'vi
 
 /** The append transaction on one connection: prepared once, run synchronously per batch. Used in the event loop
  * (SqliteEventLog) or on the database thread (ThreadEventLog). */
-export function sqliteAppender(sqlite: SQLite.Database): (inputs: EventInput[]) => Appended[] {
+export function sqliteAppender(sqlite: SQLite.Database): (inputs: EventInput[], visits?: VisitRow[]) => Appended[] {
   const prior = sqlite.prepare<[string, string], { seq: number }>('select seq from events where visit_id = ? and client_id = ?');
   const current = sqlite.prepare<[string], { event_seq: number }>('select event_seq from senders where id = ?');
   // Positional parameters: binding by name costs a property lookup per column per row. A re-sent client event
@@ -36,8 +39,10 @@ export function sqliteAppender(sqlite: SQLite.Database): (inputs: EventInput[]) 
     + 'on conflict (client_id, visit_id) do nothing');
   const advance = sqlite.prepare<[number, string]>('update senders set event_seq = ? where id = ?');
   const account = sqlite.prepare<[string, number]>(ACCOUNT);
+  const visit = sqlite.prepare(`insert into visits (${VISIT_COLUMNS.join(', ')}) values (${VISIT_COLUMNS.map(() => '?').join(', ')})`);
   // Immediate: the write lock is taken at the start, so a connection elsewhere never makes the batch fail half-way.
-  return sqlite.transaction((inputs: EventInput[]) => {
+  return sqlite.transaction((inputs: EventInput[], visits: VisitRow[] = []) => {
+    for (const v of visits) visit.run(VISIT_COLUMNS.map((c) => v[c]));
     const seqs = new Map<string, number>();
     const accounted = new Map<string, number>();
     const out: Appended[] = [];
@@ -65,7 +70,7 @@ export function sqliteAppender(sqlite: SQLite.Database): (inputs: EventInput[]) 
 
 /** Appends in the event loop, on the connection the query builder also uses (in-memory databases, tests). */
 export class SqliteEventLog implements EventLog {
-  private readonly run: (inputs: EventInput[]) => Appended[];
+  private readonly run: (inputs: EventInput[], visits?: VisitRow[]) => Appended[];
   private readonly sqlite: SQLite.Database;
 
   constructor(sqlite: SQLite.Database) {
@@ -73,10 +78,10 @@ export class SqliteEventLog implements EventLog {
     this.run = sqliteAppender(sqlite);
   }
 
-  async append(inputs: EventInput[]): Promise<Appended[]> {
+  async append(inputs: EventInput[], visits?: VisitRow[]): Promise<Appended[]> {
     // The connection is shared with the query builder: never write into one of its open transactions
     // (a rollback there would take these events with it). Once started, the batch runs without a break.
     while (this.sqlite.inTransaction) await new Promise((r) => setImmediate(r));
-    return this.run(inputs);
+    return this.run(inputs, visits);
   }
 }

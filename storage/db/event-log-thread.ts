@@ -3,6 +3,7 @@
 import type { DatabaseThread } from './db-thread-client.ts';
 import type { Appended, EventInput, EventLog } from './event-log.ts';
 import { eventRow } from './event-log-sqlite.ts';
+import type { VisitRow } from './schema.ts';
 
 export class ThreadEventLog implements EventLog {
   private readonly thread: DatabaseThread;
@@ -11,8 +12,8 @@ export class ThreadEventLog implements EventLog {
     this.thread = thread;
   }
 
-  async append(inputs: EventInput[]): Promise<Appended[]> {
-    const seqs = await this.thread.append(inputs);
+  async append(inputs: EventInput[], visits?: VisitRow[]): Promise<Appended[]> {
+    const seqs = await this.thread.append(inputs, visits);
     return seqs.map((seq, i) => (seq < 0 ? { duplicate: true, seq: -seq } : { duplicate: false, row: eventRow(inputs[i]!, seq) }));
   }
 }

@@ -3,7 +3,7 @@
 // adapter for any other database. Both give each new event the sender's next `seq` and
 // recognise a re-sent client event (same visit and client id) instead of storing it twice.
 import { addDuration, eventRow, SqliteEventLog } from './event-log-sqlite.ts';
-import type { Db, EventRow, NewEvent } from './schema.ts';
+import type { Db, EventRow, NewEvent, VisitRow } from './schema.ts';
 import { ThreadEventLog } from './event-log-thread.ts';
 import { sqliteHandle, sqliteThread } from './sqlite.ts';
 
@@ -13,8 +13,9 @@ export type EventInput = NewEvent & { id: string };
 export type Appended = { duplicate: true; seq: number } | { duplicate: false; row: EventRow };
 
 export interface EventLog {
-  /** Stores the events in one transaction, in order. */
-  append(inputs: EventInput[]): Promise<Appended[]>;
+  /** Stores the events in one transaction, in order. `visits` are new visits some of them open: stored first, in
+   * the same transaction, so a visit and its `open` event exist together or not at all. */
+  append(inputs: EventInput[], visits?: VisitRow[]): Promise<Appended[]>;
 }
 
 export function createEventLog(db: Db): EventLog {
@@ -31,8 +32,9 @@ export class KyselyEventLog implements EventLog {
     this.db = db;
   }
 
-  append(inputs: EventInput[]): Promise<Appended[]> {
+  append(inputs: EventInput[], visits: VisitRow[] = []): Promise<Appended[]> {
     return this.db.transaction().execute(async (trx) => {
+      if (visits.length) await trx.insertInto('visits').values(visits).execute();
       // First which inputs are re-sends; then one `event_seq + k` per sender, which also locks the sender's row
       // until commit, so concurrent writers never hand out the same seq.
       const inBatch = new Set<string>();

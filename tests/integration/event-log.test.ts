@@ -74,6 +74,23 @@ for (const [name, make] of ADAPTERS) {
       assert.equal(Number(sum?.ms), 4000, 'the total is the sum of the stored events');
     });
 
+    it('stores the visits a batch opens in the same transaction: both or neither', async () => {
+      const log = make(db);
+      const now = new Date().toISOString();
+      const [doc, link] = [`doc_${name}`, `lnk_${name}`];
+      await db.insertInto('documents').values({ id: doc, sender_id: 'snd_a', name: 'A.pdf', format: 'pdf', status: 'ready', size_bytes: 1, created_at: now, updated_at: now }).execute();
+      await db.insertInto('links').values({ id: link, document_id: doc, sender_id: 'snd_a', token: `t_${name}`, token_hash: `h_${name}`, recipient: null, allow_download: 1, expires_at: null, revoked_at: null, created_at: now }).execute();
+      const visit = (id: string) => ({ id, link_id: link, document_id: doc, sender_id: 'snd_a', started_at: now, last_seen_at: now, viewer_key: 'k', device: null, location: null, automated: 0, self: 0 });
+      const stored = async (id: string) => (await db.selectFrom('visits').select('id').where('id', '=', id).execute()).length;
+
+      const [opened] = await log.append([ev('snd_a', { visit_id: 'vis_open1', document_id: doc, type: 'open' })], [visit('vis_open1')]);
+      assert.equal(opened!.duplicate, false);
+      assert.equal(await stored('vis_open1'), 1);
+      await assert.rejects(log.append([ev('snd_a', { visit_id: 'vis_open2', document_id: doc, type: 'open' }), ev('snd_missing')], [visit('vis_open2')]));
+      assert.equal(await stored('vis_open2'), 0, 'a failed batch leaves no visit behind');
+      assert.equal((await db.selectFrom('events').select('id').where('visit_id', '=', 'vis_open2').execute()).length, 0);
+    });
+
     it('stores nothing of a batch that fails', async () => {
       const log = make(db);
       const before = await db.selectFrom('events').select('id').execute();

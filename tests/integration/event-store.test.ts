@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { createEventLog, type EventInput, type EventLog } from '../../storage/db/event-log.ts';
-import { openDatabase, type Db } from '../../storage/db/index.ts';
+import { openDatabase, type Db, type VisitRow } from '../../storage/db/index.ts';
 import type { ActivityEvent } from '../../server/realtime/protocol.ts';
 import { EventStore } from '../../server/tracking/event-store.ts';
 
@@ -22,7 +22,7 @@ after(async () => {
 
 /** The real log, recording the size of every batch it is handed. */
 function counting(log: EventLog, sizes: number[]): EventLog {
-  return { append: (inputs: EventInput[]) => (sizes.push(inputs.length), log.append(inputs)) };
+  return { append: (inputs: EventInput[], visits?: VisitRow[]) => (sizes.push(inputs.length), log.append(inputs, visits)) };
 }
 
 test('events queued in one turn are written together, up to the batch size, and published in seq order', async () => {
