@@ -1,4 +1,5 @@
 // The narrow seam between ingest and whatever turns Office files into PDF.
+import type { PdfInfo } from './pdf-inspect.ts';
 
 /** Office formats accepted at upload (decided from the bytes, see sniff.ts). */
 export type OfficeFormat = 'docx' | 'doc' | 'pptx' | 'ppt' | 'odt' | 'odp' | 'rtf' | 'fodt' | 'fodp';
@@ -11,6 +12,8 @@ export interface ConvertJob {
   outputDir: string;
   /** Aborted by the caller (shutdown, client gone); the converter must kill its work and reject. */
   signal?: AbortSignal;
+  /** Told what checking the output found (its page count), so the caller need not parse the PDF again. */
+  onPdf?: (info: PdfInfo) => void;
 }
 
 export interface ConverterStatus {

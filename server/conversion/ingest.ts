@@ -80,12 +80,15 @@ export class Ingest {
     try {
       await blobs.putFile(k.original, upload.tempPath, 'application/octet-stream');
       let pdfPath = upload.tempPath;
+      let pages = knownPages;
       if (upload.format !== 'pdf') {
         const out = path.join(work, 'out');
         await fs.mkdir(out);
-        pdfPath = await converter.convert({ inputPath: upload.tempPath, format: upload.format, outputDir: out, signal: this.abort.signal });
+        pdfPath = await converter.convert({
+          inputPath: upload.tempPath, format: upload.format, outputDir: out, signal: this.abort.signal, onPdf: (info) => (pages = info.pageCount),
+        });
       }
-      const pageCount = knownPages ?? (await inspectPdf(pdfPath)).pageCount;
+      const pageCount = pages ?? (await inspectPdf(pdfPath)).pageCount;
       const post = await postprocessPdf(pdfPath, work, { qpdfPath: this.deps.qpdfPath, pdftoppmPath: this.deps.pdftoppmPath, signal: this.abort.signal });
       const info = await blobs.putFile(k.pdf, post.pdfPath, 'application/pdf');
       if (post.thumbnailPath) await blobs.putFile(k.thumb, post.thumbnailPath, 'image/png');

@@ -3,7 +3,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { AppError, unprocessable } from '../errors.ts';
 import type { ConvertJob } from './converter.ts';
-import { inspectPdf } from './pdf-inspect.ts';
+import { inspectPdf, type PdfInfo } from './pdf-inspect.ts';
 
 export const conversionFailed = (cause?: unknown) =>
   unprocessable('conversion_failed', 'The document could not be converted to PDF. It may be corrupt or encrypted.', { cause });
@@ -22,14 +22,17 @@ export async function withJobDir<T>(root: string, job: ConvertJob, fn: (dir: str
   }
 }
 
-/** Accepts a produced PDF only if pdf.js parses it and finds pages, then moves it into the caller's outputDir. */
-export async function acceptPdf(producedPath: string, outputDir: string): Promise<string> {
+/** Accepts a produced PDF only if pdf.js parses it and finds pages, then copies it into the job's outputDir and
+ * tells the job what it found. */
+export async function acceptPdf(producedPath: string, job: ConvertJob): Promise<string> {
+  let info: PdfInfo;
   try {
-    await inspectPdf(producedPath);
+    info = await inspectPdf(producedPath);
   } catch (err) {
     throw conversionFailed(err);
   }
-  const dest = path.join(outputDir, 'out.pdf');
+  job.onPdf?.(info);
+  const dest = path.join(job.outputDir, 'out.pdf');
   await fs.copyFile(producedPath, dest);
   return dest;
 }

@@ -87,7 +87,7 @@ export class LibreOfficeConvertConverter implements Converter {
           const pdf = await pending;
           const out = path.join(dir, 'out.pdf');
           await fs.writeFile(out, pdf);
-          return await acceptPdf(out, job.outputDir);
+          return await acceptPdf(out, job);
         } catch (err) {
           if (err instanceof AppError) throw err;
           if (job.signal?.aborted) throw unavailable('conversion_aborted', 'The conversion was cancelled.', { cause: err });

@@ -20,13 +20,11 @@ export async function inspectPdf(file: string): Promise<PdfInfo> {
     // Touch the first and last page so a truncated file fails here, not in the reader's browser.
     await doc.getPage(1);
     if (pageCount > 1) await doc.getPage(pageCount);
-    if (pageCount < 1) throw unprocessable('pdf_empty', 'The PDF has no pages.');
     return { pageCount };
   } catch (err) {
     if (err instanceof PasswordException || (err as { name?: string }).name === 'PasswordException') {
       throw unprocessable('file_encrypted', 'The file is password-protected. Upload a copy without a password.', { cause: err });
     }
-    if ((err as { code?: string }).code === 'pdf_empty') throw err;
     throw unprocessable('pdf_invalid', 'The PDF is damaged or incomplete and cannot be opened.', { cause: err });
   } finally {
     await task.destroy();

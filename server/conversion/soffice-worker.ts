@@ -113,10 +113,6 @@ export class SofficeWorker implements Worker<UnoJob, string> {
     }
   }
 
-  get pid(): number | undefined {
-    return this.child.pid;
-  }
-
   async run(job: UnoJob): Promise<string> {
     const reply = await this.request({ input: job.input, output: job.output });
     if (!reply.ok) throw new Error(reply.error ?? 'conversion failed');
@@ -134,8 +130,9 @@ export class SofficeWorker implements Worker<UnoJob, string> {
       const t = setTimeout(() => this.kill(), graceMs);
       await this.exited;
       clearTimeout(t);
+    } else {
+      await this.exited;
     }
-    await this.exited;
   }
 
   kill(): void {

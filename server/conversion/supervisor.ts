@@ -2,7 +2,8 @@
 // bounded queue refused at once when full, one job per worker, a deadline per job after which the worker is
 // killed and replaced, restart after N jobs, lazy start, crash detection. Knows nothing of LibreOffice.
 import type { Logger } from '../logger.ts';
-import { AppError, tooManyRequests, unavailable, unprocessable } from '../errors.ts';
+import { AppError, tooManyRequests, unavailable } from '../errors.ts';
+import { conversionFailed } from './job-files.ts';
 
 /** One started, ready process that runs one job at a time. */
 export interface Worker<J, R> {
@@ -157,7 +158,7 @@ export class Supervisor<J, R> {
       const crashed = worker.exited.then(() => {
         outcome = 'crashed';
         if (this.closed) throw closedError(); // killed by close(), not by the document
-        throw unprocessable('conversion_failed', 'The document could not be converted to PDF. It may be corrupt or encrypted.', { cause: new Error('converter process exited during the job') });
+        throw conversionFailed(new Error('converter process exited during the job'));
       });
       const result = await Promise.race([worker.run(p.job), deadline, crashed]);
       p.resolve(result);

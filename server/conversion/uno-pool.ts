@@ -102,7 +102,7 @@ export class UnoPoolConverter implements Converter {
       return await withJobDir(path.join(this.workRoot, 'jobs'), job, async (dir, input) => {
         await giveTree(dir, this.owner);
         const produced = await this.supervisor.run({ input, output: path.join(dir, 'out.pdf') }, job.signal);
-        return acceptPdf(produced, job.outputDir);
+        return acceptPdf(produced, job);
       });
     } catch (err) {
       const e = asAppError(err);

@@ -48,7 +48,6 @@ export function requireSender(accounts: Accounts): RequestHandler {
       throw new AppError(403, 'csrf_check_failed', 'Missing the X-Requested-With: pagetrail header required for cookie-authenticated changes.');
     }
     req.sender = auth.sender;
-    req.authVia = auth.via;
     next();
   };
 }

@@ -7,7 +7,6 @@ declare module 'express-serve-static-core' {
   interface Request {
     id: string;
     sender?: Sender;
-    authVia?: 'token' | 'session';
   }
 }
 

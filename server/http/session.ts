@@ -2,7 +2,7 @@
 import { Router } from 'express';
 import type { Accounts } from '../accounts/senders.ts';
 import { AppError, tooManyRequests } from '../errors.ts';
-import { RateLimiter } from '../tracking/rate-limit.ts';
+import { KeyedRateLimiter } from '../tracking/rate-limit.ts';
 import { readCookie, requireSender, SESSION_COOKIE } from './auth.ts';
 import { senderOf } from './context.ts';
 import { signInBody } from './session.schema.ts';
@@ -13,15 +13,11 @@ export function sessionRoutes(accounts: Accounts, opts: { secureCookies: boolean
   const cookie = { httpOnly: true, sameSite: 'strict' as const, secure: opts.secureCookies, path: '/' };
 
   // Password guessing: a few attempts per address per minute, whatever the account.
-  const attempts = new Map<string, RateLimiter>();
-  setInterval(() => attempts.clear(), 10 * 60_000).unref();
+  const attempts = new KeyedRateLimiter(opts.attemptsPerMinute, 60_000);
 
   r.post('/api/session', async (req, res) => {
     const body = parse(signInBody, req.body);
-    const ip = req.ip ?? '';
-    let limiter = attempts.get(ip);
-    if (!limiter) attempts.set(ip, (limiter = new RateLimiter(opts.attemptsPerMinute, 60_000)));
-    if (!limiter.take()) throw tooManyRequests('rate_limited', 'Too many sign-in attempts. Wait a minute and try again.');
+    if (!attempts.take(req.ip ?? '')) throw tooManyRequests('rate_limited', 'Too many sign-in attempts. Wait a minute and try again.');
     const result = await accounts.signIn(body.email, body.password);
     if (!result) throw new AppError(401, 'invalid_credentials', 'The email or password is not correct.');
     res.cookie(SESSION_COOKIE, result.sessionId, { ...cookie, maxAge: opts.ttlHours * 3600_000 });

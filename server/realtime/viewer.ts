@@ -6,7 +6,7 @@ import type { Links } from '../documents/links.ts';
 import { isAppError } from '../errors.ts';
 import { clientAddress, clientInfo } from '../http/client.ts';
 import type { Logger } from '../logger.ts';
-import { RateLimiter } from '../tracking/rate-limit.ts';
+import { KeyedRateLimiter } from '../tracking/rate-limit.ts';
 import type { Tracker, VisitState } from '../tracking/tracker.ts';
 import type { PresenceBoard } from './presence.ts';
 import type { Reply, ViewerClientEvents, ViewerServerEvents } from './protocol.ts';
@@ -32,17 +32,12 @@ export interface ViewerDeps {
 
 export function attachViewer(io: Server, d: ViewerDeps): ViewerNsp {
   const nsp = io.of('/viewer') as unknown as ViewerNsp;
-  const perAddress = new Map<string, RateLimiter>();
-  const sweep = setInterval(() => perAddress.clear(), 10 * 60_000);
-  sweep.unref();
+  const perAddress = new KeyedRateLimiter(d.visitsPerMinute, 60_000);
 
   nsp.use(async (socket, next) => {
     const token = socket.handshake.auth?.token;
     if (typeof token !== 'string') return next(refuse('link_unavailable', 'This link is no longer available.'));
-    const ip = clientAddress(socket.request, d.trustProxy);
-    let limiter = perAddress.get(ip);
-    if (!limiter) perAddress.set(ip, (limiter = new RateLimiter(d.visitsPerMinute, 60_000)));
-    if (!limiter.take()) return next(refuse('rate_limited', 'Too many connections; try again later.'));
+    if (!perAddress.take(clientAddress(socket.request, d.trustProxy))) return next(refuse('rate_limited', 'Too many connections; try again later.'));
     try {
       const resolved = await d.links.resolveReadable(token);
       // The visit is settled in the handshake, so event handlers exist the moment the client is connected.

@@ -20,3 +20,22 @@ export class RateLimiter {
     return true;
   }
 }
+
+/** One token bucket per key (an address, say), forgotten every 10 minutes so the map stays small. */
+export class KeyedRateLimiter {
+  private readonly buckets = new Map<string, RateLimiter>();
+  private readonly capacity: number;
+  private readonly windowMs: number;
+
+  constructor(capacity: number, windowMs: number) {
+    this.capacity = capacity;
+    this.windowMs = windowMs;
+    setInterval(() => this.buckets.clear(), 10 * 60_000).unref();
+  }
+
+  take(key: string): boolean {
+    let bucket = this.buckets.get(key);
+    if (!bucket) this.buckets.set(key, (bucket = new RateLimiter(this.capacity, this.windowMs)));
+    return bucket.take();
+  }
+}

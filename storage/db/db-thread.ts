@@ -5,6 +5,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import SQLite from 'better-sqlite3';
 import type { ThreadReply, ThreadRequest } from './db-thread-protocol.ts';
 import { sqliteAppender } from './event-log-sqlite.ts';
+import { configureConnection } from './sqlite-settings.ts';
 
 const { file, checkpointMs } = workerData as { file: string; checkpointMs: number };
 let db: SQLite.Database | null = null;
@@ -12,13 +13,7 @@ let append: ReturnType<typeof sqliteAppender> | null = null;
 
 /** Opened on first use: the owner creates the file and its schema first. */
 function connection(): SQLite.Database {
-  if (!db) {
-    db = new SQLite(file, { fileMustExist: true });
-    db.pragma('synchronous = NORMAL');
-    db.pragma('foreign_keys = ON');
-    db.pragma('busy_timeout = 5000');
-    db.pragma('wal_autocheckpoint = 2048');
-  }
+  db ??= configureConnection(new SQLite(file, { fileMustExist: true }), { wal: true });
   return db;
 }
 

@@ -6,6 +6,7 @@ import SQLite from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import { DatabaseThread } from './db-thread-client.ts';
 import type { Database } from './schema.ts';
+import { configureConnection } from './sqlite-settings.ts';
 
 const handles = new WeakMap<Kysely<Database>, SQLite.Database>();
 
@@ -28,11 +29,7 @@ class WalDatabase extends SQLite {
 
   constructor(file: string) {
     super(file);
-    this.pragma('journal_mode = WAL');
-    // The thread copies the log into the database file as it grows. The log starts over only after a checkpoint
-    // that caught up with every writer, which steady writes may never allow, so a connection still checkpoints
-    // itself past 8 MiB of log; by then the thread has copied most of it, leaving little to do.
-    this.pragma('wal_autocheckpoint = 2048');
+    configureConnection(this, { wal: true });
     this.thread = new DatabaseThread(file, CHECKPOINT_EVERY_MS);
   }
 
@@ -45,10 +42,7 @@ class WalDatabase extends SQLite {
 
 export function openSqlite(file: string): Kysely<Database> {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
-  const sqlite = file === ':memory:' ? new SQLite(file) : new WalDatabase(file);
-  sqlite.pragma('synchronous = NORMAL');
-  sqlite.pragma('foreign_keys = ON');
-  sqlite.pragma('busy_timeout = 5000');
+  const sqlite = file === ':memory:' ? configureConnection(new SQLite(file), { wal: false }) : new WalDatabase(file);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
   handles.set(db, sqlite);
   return db;

@@ -4,7 +4,7 @@
 // Knobs (environment): BENCH_MBIT (10), BENCH_LATENCY_MS (40), BENCH_PAGES (300), BENCH_PAD_BYTES (170000).
 import type { CDPSession, Page } from 'playwright-core';
 import { build } from '../../viewer/build.ts';
-import { startApp, waitReady } from '../helpers/app.ts';
+import { createLink, startApp, waitReady } from '../helpers/app.ts';
 import { chromiumPath, launchBrowser } from '../helpers/browser.ts';
 import { makePdf } from '../helpers/pdf.ts';
 import { envNumber, mb, ms } from './lib/stats.ts';
@@ -103,8 +103,7 @@ async function main(): Promise<void> {
     const doc = await waitReady(t, sender.token, id, 300_000);
     if (doc.status !== 'ready') throw new Error(`document ${String(doc.status)}: ${JSON.stringify(doc)}`);
     const ingestMs = performance.now() - started;
-    const res = await fetch(`${t.url}/api/documents/${id}/links`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: '{}' });
-    const link = (await res.json()) as { url: string };
+    const link = await createLink(t, sender.token, id);
     const fileUrl = `${link.url}/file`;
     const head = await fetch(fileUrl, { headers: { range: 'bytes=-65536' } });
     const size = Number(head.headers.get('content-range')?.split('/')[1]);

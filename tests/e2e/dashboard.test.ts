@@ -4,13 +4,13 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { build } from '../../viewer/build.ts';
-import { startApp, type TestApp } from '../helpers/app.ts';
+import { startApp, type TestApp, type TestSender } from '../helpers/app.ts';
 import { eventually, launchBrowser, screenshot, watchProblems, type Problems } from '../helpers/browser.ts';
 import { makePdf } from '../helpers/pdf.ts';
 
 let t: TestApp;
 let browser: Browser;
-let sender: Awaited<ReturnType<TestApp['sender']>>;
+let sender: TestSender;
 let context: BrowserContext;
 let page: Page;
 let problems: Problems;

@@ -5,13 +5,13 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { ActivityEvent } from '../../server/realtime/protocol.ts';
 import { build } from '../../viewer/build.ts';
-import { startApp, uploadReady, type TestApp } from '../helpers/app.ts';
+import { startApp, uploadReady, type TestApp, type TestSender } from '../helpers/app.ts';
 import { eventually, launchBrowser, screenshot, watchProblems } from '../helpers/browser.ts';
 import { makePdf } from '../helpers/pdf.ts';
 
 let t: TestApp;
 let browser: Browser;
-let sender: Awaited<ReturnType<TestApp['sender']>>;
+let sender: TestSender;
 let docId: string;
 
 const PAGES = 6;

@@ -8,15 +8,15 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { ActivityEvent } from '../../server/realtime/protocol.ts';
 import { build } from '../../viewer/build.ts';
-import { startApp, uploadReady, type TestApp } from '../helpers/app.ts';
+import { createLink, startApp, uploadReady, type TestApp, type TestSender } from '../helpers/app.ts';
 import { eventually, launchBrowser, watchProblems } from '../helpers/browser.ts';
 import { makePdf } from '../helpers/pdf.ts';
 import { BROWSER_UA, collect, connectError, feed, once, viewer, type FeedClient } from '../helpers/sockets.ts';
 
 let t: TestApp;
 let browser: Browser;
-let alice: Awaited<ReturnType<TestApp['sender']>>;
-let bob: Awaited<ReturnType<TestApp['sender']>>;
+let alice: TestSender;
+let bob: TestSender;
 let aliceFeed: FeedClient;
 let bobFeed: FeedClient;
 let aliceGot: ActivityEvent[];
@@ -24,13 +24,7 @@ let bobGot: ActivityEvent[];
 
 const uploadPdf = (pdf: Buffer, name: string) => uploadReady(t, alice.token, pdf, name);
 
-async function link(docId: string, recipient: string): Promise<{ id: string; url: string }> {
-  const res = await fetch(`${t.url}/api/documents/${docId}/links`, {
-    method: 'POST', headers: { authorization: `Bearer ${alice.token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ recipient, allowDownload: true }),
-  });
-  return (await res.json()) as { id: string; url: string };
-}
+const link = (docId: string, recipient: string) => createLink(t, alice.token, docId, { recipient, allowDownload: true });
 
 async function openReader(url: string): Promise<{ context: BrowserContext; page: Page; problems: () => string[] }> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, userAgent: BROWSER_UA, acceptDownloads: true });
@@ -169,7 +163,7 @@ describe('a reading session on the live feed', () => {
     const docId = await uploadPdf(makePdf(1), 'Short.pdf');
     const l = await link(docId, 'gone@example.org');
     await fetch(`${t.url}/api/links/${l.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${alice.token}` } });
-    const v = viewer(t.url, { token: l.url.split('/v/')[1]! });
+    const v = viewer(t.url, { token: l.token });
     assert.equal((await connectError(v as never)).data?.code, 'link_unavailable');
     v.close();
   });

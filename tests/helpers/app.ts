@@ -25,6 +25,8 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+export type TestSender = Awaited<ReturnType<TestApp['sender']>>;
+
 let counter = 0;
 
 export async function startApp(env: Record<string, string> = {}, opts: { converter?: Converter } = {}): Promise<TestApp> {
@@ -81,4 +83,21 @@ export async function uploadReady(t: TestApp, token: string, body: Buffer, name:
   const doc = await waitReady(t, token, id);
   if (doc.status !== 'ready') throw new Error(`${name} ended ${String(doc.status)}: ${JSON.stringify(doc.error)}`);
   return id;
+}
+
+export interface TestLink {
+  id: string;
+  url: string;
+  /** The link token: the part of the URL after /v/, which the viewer socket authenticates with. */
+  token: string;
+}
+
+/** Creates a link to a document as `token`'s sender (body as for POST /api/documents/:id/links). */
+export async function createLink(t: TestApp, token: string, docId: string, body: object = {}): Promise<TestLink> {
+  const res = await fetch(`${t.url}/api/documents/${docId}/links`, {
+    method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body),
+  });
+  if (res.status !== 201) throw new Error(`link for ${docId} answered ${res.status}: ${await res.text()}`);
+  const link = (await res.json()) as { id: string; url: string };
+  return { ...link, token: link.url.split('/v/')[1]! };
 }

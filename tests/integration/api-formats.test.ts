@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import request from 'supertest';
-import { startApp, waitReady, type TestApp } from '../helpers/app.ts';
+import { startApp, waitReady, type TestApp, type TestSender } from '../helpers/app.ts';
 import { fixture } from '../helpers/fixtures.ts';
 import { makePdf } from '../helpers/pdf.ts';
 
@@ -12,7 +12,7 @@ const FORMATS = ['docx', 'doc', 'odt', 'rtf', 'pptx', 'ppt', 'odp'] as const;
 
 describe('each accepted format through the API', () => {
   let t: TestApp;
-  let s: Awaited<ReturnType<TestApp['sender']>>;
+  let s: TestSender;
   before(async () => {
     t = await startApp();
     s = await t.sender();

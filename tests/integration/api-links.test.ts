@@ -5,11 +5,11 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import request from 'supertest';
 import { makePdf } from '../helpers/pdf.ts';
-import { startApp, uploadReady, waitReady, type TestApp } from '../helpers/app.ts';
+import { startApp, uploadReady, waitReady, type TestApp, type TestSender } from '../helpers/app.ts';
 
 let t: TestApp;
-let alice: Awaited<ReturnType<TestApp['sender']>>;
-let bob: Awaited<ReturnType<TestApp['sender']>>;
+let alice: TestSender;
+let bob: TestSender;
 let docId: string;
 let stored: Buffer;
 

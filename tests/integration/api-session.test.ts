@@ -8,10 +8,10 @@ import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import request from 'supertest';
 import { makePdf } from '../helpers/pdf.ts';
-import { startApp, type TestApp } from '../helpers/app.ts';
+import { startApp, type TestApp, type TestSender } from '../helpers/app.ts';
 
 let t: TestApp;
-let alice: Awaited<ReturnType<TestApp['sender']>>;
+let alice: TestSender;
 
 before(async () => {
   t = await startApp();

@@ -8,12 +8,12 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import request from 'supertest';
 import { makePdf } from '../helpers/pdf.ts';
-import { startApp, waitReady, type TestApp } from '../helpers/app.ts';
+import { createLink, startApp, waitReady, type TestApp, type TestSender } from '../helpers/app.ts';
 import { docxSkeleton, makeZip } from '../helpers/zip.ts';
 
 let t: TestApp;
-let alice: Awaited<ReturnType<TestApp['sender']>>;
-let bob: Awaited<ReturnType<TestApp['sender']>>;
+let alice: TestSender;
+let bob: TestSender;
 
 before(async () => {
   t = await startApp({ MAX_UPLOAD_BYTES: String(4 * 1024 * 1024) });
@@ -182,8 +182,8 @@ describe('refused uploads', () => {
     const res = await upload(alice.token, makePdf(1), '../../etc/pass\r\nX-Evil: 1\r\nwd.pdf').expect(202);
     assert.equal(res.body.name, 'passX-Evil: 1wd.pdf');
     await waitReady(t, alice.token, res.body.id);
-    const link = await request(t.url).post(`/api/documents/${res.body.id}/links`).set('authorization', `Bearer ${alice.token}`).send({}).expect(201);
-    const dl = await request(link.body.url).get('/download').expect(200);
+    const link = await createLink(t, alice.token, res.body.id);
+    const dl = await request(link.url).get('/download').expect(200);
     assert.equal(dl.headers['x-evil'], undefined);
     assert.match(String(dl.headers['content-disposition']), /^attachment; filename="passX-Evil: 1wd\.pdf"; filename\*=UTF-8''passX-Evil%3A%201wd\.pdf$/);
     const files = fs.readdirSync(path.join(t.dataDir, 'blobs', 'docs', res.body.id));
@@ -194,8 +194,8 @@ describe('refused uploads', () => {
     const res = await upload(alice.token, makePdf(1), 'Präsentation Ü.pdf').expect(202);
     assert.equal(res.body.name, 'Präsentation Ü.pdf');
     await waitReady(t, alice.token, res.body.id);
-    const link = await request(t.url).post(`/api/documents/${res.body.id}/links`).set('authorization', `Bearer ${alice.token}`).send({}).expect(201);
-    const dl = await request(link.body.url).get('/download').expect(200);
+    const link = await createLink(t, alice.token, res.body.id);
+    const dl = await request(link.url).get('/download').expect(200);
     assert.match(String(dl.headers['content-disposition']), /filename\*=UTF-8''Pr%C3%A4sentation%20%C3%9C\.pdf/);
   });
 });

@@ -4,11 +4,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, it } from 'node:test';
 import { LocalBlobStore } from '../../storage/blobs/local.ts';
-import { startApp, waitReady, type TestApp } from '../helpers/app.ts';
+import { startApp, waitReady, type TestApp, type TestSender } from '../helpers/app.ts';
 import { makePdf } from '../helpers/pdf.ts';
 
 let t: TestApp;
-let s: Awaited<ReturnType<TestApp['sender']>>;
+let s: TestSender;
 before(async () => {
   t = await startApp();
   s = await t.sender();

@@ -3,20 +3,17 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import request from 'supertest';
 import type { Presence } from '../../server/realtime/protocol.ts';
-import { startApp, uploadReady, type TestApp } from '../helpers/app.ts';
+import { createLink, startApp, uploadReady, type TestApp, type TestSender } from '../helpers/app.ts';
 import { makePdf } from '../helpers/pdf.ts';
 import { collect, feed, once, pageView, started, until, viewer } from '../helpers/sockets.ts';
 
 let t: TestApp;
-let alice: Awaited<ReturnType<TestApp['sender']>>;
+let alice: TestSender;
 let docId: string;
 const open: { close(): void }[] = [];
 const track = <T extends { close(): void }>(s: T) => (open.push(s), s);
 
-async function newLink(recipient = 'reader@example.org'): Promise<{ id: string; url: string; token: string }> {
-  const res = await request(t.url).post(`/api/documents/${docId}/links`).set('authorization', `Bearer ${alice.token}`).send({ recipient }).expect(201);
-  return { ...res.body, token: res.body.url.split('/v/')[1] };
-}
+const newLink = (recipient = 'reader@example.org') => createLink(t, alice.token, docId, { recipient });
 
 before(async () => {
   t = await startApp({ VIEWER_EVENTS_PER_10S: '10000' });
@@ -92,10 +89,7 @@ describe('presence', () => {
 describe('analytics', () => {
   it("adds up page time per page and leaves out the sender's own and automated views", async () => {
     const statsId = await uploadReady(t, alice.token, makePdf(3), 'Stats.pdf');
-    const mk = async (recipient: string) => {
-      const r = await request(t.url).post(`/api/documents/${statsId}/links`).set('authorization', `Bearer ${alice.token}`).send({ recipient }).expect(201);
-      return r.body.url.split('/v/')[1] as string;
-    };
+    const mk = async (recipient: string) => (await createLink(t, alice.token, statsId, { recipient })).token;
     await new Promise((r) => setTimeout(r, 1200));
     const human = track(viewer(t.url, { token: await mk('h@example.org') }));
     await started(human);

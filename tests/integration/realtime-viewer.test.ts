@@ -3,21 +3,18 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import request from 'supertest';
 import type { ActivityEvent } from '../../server/realtime/protocol.ts';
-import { startApp, uploadReady, type TestApp } from '../helpers/app.ts';
+import { createLink, startApp, uploadReady, type TestApp, type TestSender } from '../helpers/app.ts';
 import { makePdf } from '../helpers/pdf.ts';
 import { collect, connectError, feed, once, pageView, started, until, viewer, type FeedClient } from '../helpers/sockets.ts';
 
 let t: TestApp;
-let alice: Awaited<ReturnType<TestApp['sender']>>;
-let bob: Awaited<ReturnType<TestApp['sender']>>;
+let alice: TestSender;
+let bob: TestSender;
 let docId: string;
 const open: { close(): void }[] = [];
 const track = <T extends { close(): void }>(s: T) => (open.push(s), s);
 
-async function newLink(body: object = { recipient: 'reader@example.org' }): Promise<{ id: string; url: string; token: string }> {
-  const res = await request(t.url).post(`/api/documents/${docId}/links`).set('authorization', `Bearer ${alice.token}`).send(body).expect(201);
-  return { ...res.body, token: res.body.url.split('/v/')[1] };
-}
+const newLink = (body: object = { recipient: 'reader@example.org' }) => createLink(t, alice.token, docId, body);
 
 before(async () => {
   t = await startApp({ VIEWER_EVENTS_PER_10S: '40' });
@@ -219,8 +216,8 @@ describe('forwarded addresses', () => {
     try {
       const s = await proxied.sender();
       const docId = await uploadReady(proxied, s.token, makePdf(1), 'a.pdf');
-      const l = await request(proxied.url).post(`/api/documents/${docId}/links`).set('authorization', `Bearer ${s.token}`).send({}).expect(201);
-      const w = track(viewer(proxied.url, { token: l.body.url.split('/v/')[1] }, { 'x-forwarded-for': '81.2.69.142, 10.0.0.1' }));
+      const l = await createLink(proxied, s.token, docId);
+      const w = track(viewer(proxied.url, { token: l.token }, { 'x-forwarded-for': '81.2.69.142, 10.0.0.1' }));
       const vis = await started(w);
       w.close();
       const r = await proxied.db.selectFrom('visits').select('location').where('id', '=', vis.visitId).executeTakeFirstOrThrow();

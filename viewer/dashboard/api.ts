@@ -19,7 +19,6 @@ export class ApiError extends Error {
 }
 
 export type { Analytics, DocumentJson as DocumentSummary, LinkJson as ShareLink, VisitSummary as Visit } from '../../server/api-types.ts';
-export type DocumentStatus = DocumentSummary['status'];
 
 export const CSRF_HEADER = { 'X-Requested-With': 'pagetrail' } as const;
 

@@ -77,7 +77,6 @@ export function renderApp(root: HTMLElement, me: { email: string }, onSignedOut:
 
   const onActivity = (event: ActivityEvent) => {
     feedView.add([event], { live: true });
-    presence.fromActivity(event);
     if (event.documentId && page && location.hash === `#/documents/${encodeURIComponent(event.documentId)}`) page.activity();
   };
 

@@ -1,6 +1,6 @@
 // "Reading now": who has one of the sender's documents open at this moment, and on which page.
 
-import type { ActivityEvent, Presence } from '../../server/realtime/protocol.ts';
+import type { Presence } from '../../server/realtime/protocol.ts';
 import { h, render } from './dom.ts';
 import { formatDevice, formatDuration, formatLocation } from './format.ts';
 import type { DocumentStore } from './store.ts';
@@ -35,28 +35,6 @@ export class PresenceView {
   leave(visitId: string): void {
     this.#readers.delete(visitId);
     this.#paint();
-  }
-
-  /**
-   * Activity events also tell of arrivals and opens: let them correct the list too, so a reader
-   * never sits at a stale page if a presence update was missed across a reconnect.
-   */
-  fromActivity(event: ActivityEvent): void {
-    if (!event.visitId) return;
-    const known = this.#readers.get(event.visitId);
-    if (event.type === 'open' && !known && event.documentId && event.linkId) {
-      this.update({
-        visitId: event.visitId, documentId: event.documentId, linkId: event.linkId, recipient: event.recipient ?? null,
-        page: null, pageSince: event.at, device: event.device ?? null, location: event.location ?? null,
-      });
-    } else if (event.type === 'page_view' && known && event.page !== undefined && event.page !== known.page && event.durationMs === 0) {
-      this.update({ ...known, page: event.page, pageSince: event.at });
-    }
-  }
-
-  /** Readers of one document (the document page shows them too). */
-  readersOf(documentId: string): Presence[] {
-    return [...this.#readers.values()].filter((r) => r.documentId === documentId);
   }
 
   #paint(): void {

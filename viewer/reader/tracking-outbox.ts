@@ -15,10 +15,6 @@ export class Outbox {
     this.#pending.delete(id);
   }
 
-  has(id: string): boolean {
-    return this.#pending.has(id);
-  }
-
   /** Unacknowledged events, oldest first. */
   pending(): PageViewInput[] {
     return [...this.#pending.values()];

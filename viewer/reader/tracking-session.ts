@@ -11,7 +11,6 @@ const TICK_MS = 1000;
 export interface TrackingSession {
   /** Start observing the page elements (once PDFViewer has created them). */
   observePages(pages: Iterable<Element>): void;
-  visitId(): string | null;
   stop(): void;
 }
 
@@ -38,24 +37,20 @@ export function startTracking(options: {
   const timer = setInterval(() => transport.send(tracker.tick(now())), TICK_MS);
 
   /** The page may be about to disappear: hand the dwell so far to the beacon (socket as fallback). */
-  const flushForExit = () => {
-    transport.outbox.add(tracker.flush(now()));
+  const flushForExit = (t = now()) => {
+    transport.outbox.add(tracker.flush(t));
     if (!transport.beacon()) transport.send([]);
   };
   const onVisibility = () => {
     const visible = document.visibilityState === 'visible';
     const t = now();
-    if (!visible) {
-      // Count up to this instant, then stop counting while hidden.
-      transport.outbox.add(tracker.flush(t));
-      tracker.setVisible(false, t);
-      if (!transport.beacon()) transport.send([]);
-    } else {
-      tracker.setVisible(true, t);
-    }
+    // Hidden: count up to this instant and send it, then stop counting while hidden.
+    if (!visible) flushForExit(t);
+    tracker.setVisible(visible, t);
   };
   document.addEventListener('visibilitychange', onVisibility);
-  window.addEventListener('pagehide', flushForExit);
+  const onPageHide = () => flushForExit();
+  window.addEventListener('pagehide', onPageHide);
 
   function stop(): void {
     if (stopped) return;
@@ -64,13 +59,12 @@ export function startTracking(options: {
     stopInput();
     pages.disconnect();
     document.removeEventListener('visibilitychange', onVisibility);
-    window.removeEventListener('pagehide', flushForExit);
+    window.removeEventListener('pagehide', onPageHide);
     transport.close();
   }
 
   return {
     observePages: (elements) => pages.observe(elements),
-    visitId: () => transport.visitId,
     stop,
   };
 }

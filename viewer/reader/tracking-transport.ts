@@ -61,10 +61,6 @@ export class TrackingTransport {
     });
   }
 
-  get visitId(): string | null {
-    return this.#visitId;
-  }
-
   /** Queues events and sends everything unacknowledged at once when connected; events stay queued until acknowledged. */
   send(events: PageViewInput[]): void {
     this.outbox.add(events);

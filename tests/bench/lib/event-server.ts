@@ -1,6 +1,6 @@
 // Forked by event-pipeline.bench.ts: runs one server under test (the real app, or the bare relay) in its own
 // process, so its CPU use and event-loop delay are its own. argv[2] is the target.
-import { startApp, waitReady, type TestApp } from '../../helpers/app.ts';
+import { createLink, startApp, uploadReady, type TestApp } from '../../helpers/app.ts';
 import { makePdf } from '../../helpers/pdf.ts';
 import type { ServerCmd, ServerMsg, Target } from './event-ipc.ts';
 import { startRelay } from './relay-server.ts';
@@ -13,19 +13,9 @@ async function startPagetrail(): Promise<{ t: TestApp; viewerToken: string; feed
   // The bench's viewers all come from 127.0.0.1 and send far more than a person would: lift both limits.
   const t = await startApp({ VIEWER_EVENTS_PER_10S: '10000', VIEWER_VISITS_PER_MINUTE: '1000000' });
   const sender = await t.sender();
-  const auth = { authorization: `Bearer ${sender.token}` };
-  const form = new FormData();
-  form.append('file', new Blob([new Uint8Array(makePdf(10))], { type: 'application/pdf' }), 'Bench.pdf');
-  const up = await fetch(`${t.url}/api/documents`, { method: 'POST', headers: auth, body: form });
-  if (up.status !== 202) throw new Error(`upload: HTTP ${up.status}`);
-  const { id } = (await up.json()) as { id: string };
-  await waitReady(t, sender.token, id);
-  const res = await fetch(`${t.url}/api/documents/${id}/links`, {
-    method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ recipient: 'reader@example.org' }),
-  });
-  if (res.status !== 201) throw new Error(`link: HTTP ${res.status}`);
-  const link = (await res.json()) as { url: string };
-  return { t, viewerToken: link.url.split('/v/')[1]!, feedToken: sender.token };
+  const id = await uploadReady(t, sender.token, makePdf(10), 'Bench.pdf');
+  const link = await createLink(t, sender.token, id, { recipient: 'reader@example.org' });
+  return { t, viewerToken: link.token, feedToken: sender.token };
 }
 
 async function main(): Promise<void> {

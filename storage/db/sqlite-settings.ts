@@ -1,0 +1,17 @@
+// The settings every connection to the embedded database takes: the event loop's and the database thread's must
+// agree, or one would skip foreign keys or fail at once on a lock the other waits for.
+import type SQLite from 'better-sqlite3';
+
+export function configureConnection(db: SQLite.Database, opts: { wal: boolean }): SQLite.Database {
+  if (opts.wal) {
+    db.pragma('journal_mode = WAL');
+    // The database thread copies the log into the database file as it grows. The log starts over only after a
+    // checkpoint that caught up with every writer, which steady writes may never allow, so a connection still
+    // checkpoints itself past 8 MiB of log; by then the thread has copied most of it, leaving little to do.
+    db.pragma('wal_autocheckpoint = 2048');
+  }
+  db.pragma('synchronous = NORMAL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  return db;
+}
