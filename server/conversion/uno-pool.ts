@@ -24,6 +24,8 @@ export interface UnoPoolOptions {
   workRoot?: string;
   /** The user soffice runs as (null: the service's own). */
   owner?: Owner | null;
+  /** Probe a worker idle longer than this before its next job (default 1 s). */
+  idleProbeMs?: number;
 }
 
 const ROOT_PREFIX = 'pagetrail-pool-';
@@ -67,7 +69,7 @@ export class UnoPoolConverter implements Converter {
       restartAfter: o.restartAfter,
       logger: o.logger,
       // A ping costs a millisecond; after a second of idleness it is cheaper than failing a job on a dead soffice.
-      idleProbeMs: 1000,
+      idleProbeMs: o.idleProbeMs ?? 1000,
       start: async (slot) => {
         await this.prepareRoot();
         return SofficeWorker.start({

@@ -23,26 +23,53 @@ const WARMUP_MS = 2000;
 const GOAL_RATIO = 0.7;
 const GOAL_P99_MS = 50;
 
-/** A forked process with a typed request/reply channel; fails fast if the child dies. */
+/** How long any one reply from a forked process may take before the bench gives up and says which. */
+const REPLY_TIMEOUT_MS = envNumber('BENCH_REPLY_TIMEOUT_MS', 120_000);
+
+/**
+ * A forked process with a typed request/reply channel. Replies that come before anyone waits for them are kept
+ * (the load process can finish a phase before the server answers its stats), every wait is bounded and names what
+ * did not arrive, and a child that dies fails whatever waits on it.
+ */
 function child<Cmd, Msg extends { type: string }>(script: string, args: string[] = [], execArgv = process.execArgv) {
   const proc: ChildProcess = fork(path.join(LIB, script), args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv });
   const waiting: { type: string; resolve: (m: Msg) => void; reject: (e: Error) => void }[] = [];
+  const early: Msg[] = [];
+  let exited: string | null = null;
   proc.on('message', (m: Msg) => {
     if (m.type === 'error') {
-      for (const w of waiting.splice(0)) w.reject(new Error(`${script}: ${(m as unknown as { message: string }).message}`));
+      const err = new Error(`${script}: ${(m as unknown as { message: string }).message}`);
+      if (!waiting.length) console.error(err.message);
+      for (const w of waiting.splice(0)) w.reject(err);
       return;
     }
     const i = waiting.findIndex((w) => w.type === m.type);
     if (i >= 0) waiting.splice(i, 1)[0]!.resolve(m);
+    else early.push(m);
   });
-  proc.on('exit', (code) => {
-    for (const w of waiting.splice(0)) w.reject(new Error(`${script} exited (${code}) while waiting for ${w.type}`));
+  proc.on('exit', (code, signal) => {
+    exited = `${script} exited (${signal ?? code})`;
+    for (const w of waiting.splice(0)) w.reject(new Error(`${exited} while waiting for ${w.type}`));
   });
   return {
     send: (cmd: Cmd) => proc.send(cmd as object),
-    next: <T extends Msg['type']>(type: T) => new Promise<Extract<Msg, { type: T }>>((resolve, reject) => waiting.push({ type, resolve: resolve as (m: Msg) => void, reject })),
-    exited: () => new Promise<void>((r) => (proc.exitCode !== null ? r() : proc.once('exit', () => r()))),
-    kill: () => proc.kill(),
+    next: <T extends Msg['type']>(type: T, timeoutMs = REPLY_TIMEOUT_MS) => new Promise<Extract<Msg, { type: T }>>((resolve, reject) => {
+      const i = early.findIndex((m) => m.type === type);
+      if (i >= 0) return resolve(early.splice(i, 1)[0] as Extract<Msg, { type: T }>);
+      if (exited) return reject(new Error(`${exited} before sending ${type}`));
+      const w = {
+        type,
+        resolve: (m: Msg) => (clearTimeout(timer), resolve(m as Extract<Msg, { type: T }>)),
+        reject: (e: Error) => (clearTimeout(timer), reject(e)),
+      };
+      const timer = setTimeout(() => {
+        waiting.splice(waiting.indexOf(w), 1);
+        reject(new Error(`${script} sent no ${type} within ${timeoutMs / 1000} s`));
+      }, timeoutMs);
+      waiting.push(w);
+    }),
+    exited: () => new Promise<void>((r) => (proc.exitCode !== null || proc.signalCode !== null ? r() : proc.once('exit', () => r()))),
+    kill: () => proc.kill('SIGKILL'),
   };
 }
 
@@ -72,6 +99,8 @@ async function measure(target: Target): Promise<Measured[]> {
     ];
     const out: Measured[] = [];
     for (const [label, phase] of phases) {
+      const result = client.next('result', phase.warmupMs + phase.durationMs + REPLY_TIMEOUT_MS);
+      result.catch(() => undefined);
       client.send({ type: 'run', phase });
       // Server CPU and loop delay over the measured window only (after warm-up, before the drain).
       await new Promise((r) => setTimeout(r, phase.warmupMs));
@@ -79,15 +108,20 @@ async function measure(target: Target): Promise<Measured[]> {
       await new Promise((r) => setTimeout(r, phase.durationMs));
       server.send({ type: 'stats' });
       const stats = await server.next('stats');
-      const { result } = await client.next('result');
+      const { result: r } = await result;
       const afterDrain = target === 'pagetrail' ? (server.send({ type: 'stats' }), (await server.next('stats')).storedPageViews) : null;
-      out.push({ label, result, serverCores: stats.cores, serverLoopP99Ms: stats.loopP99Ms, storedPageViews: afterDrain });
+      out.push({ label, result: r, serverCores: stats.cores, serverLoopP99Ms: stats.loopP99Ms, storedPageViews: afterDrain });
       print(target, out.at(-1)!);
     }
     return out;
   } finally {
-    client.send({ type: 'close' });
-    server.send({ type: 'close' });
+    for (const p of [client, server]) {
+      try {
+        p.send({ type: 'close' });
+      } catch {
+        // already gone
+      }
+    }
     const timeout = setTimeout(() => (client.kill(), server.kill()), prof ? 120_000 : 10_000);
     await Promise.all([client.exited(), server.exited()]);
     clearTimeout(timeout);
@@ -103,7 +137,10 @@ function print(target: Target, m: Measured): void {
   console.log(`    emit->ack  p50 ${ms(r.ack.p50)}  p99 ${ms(r.ack.p99)}`);
   console.log(`    errors: ${errs}; unacked ${r.unacked}, acked but not on feed ${r.unseen}; presence updates ${int(r.presenceUpdates)}`);
   console.log(`    cpu: server ${(m.serverCores * 100).toFixed(0)}% of a core (loop delay p99 ${ms(m.serverLoopP99Ms)}), client ${(r.clientCores * 100).toFixed(0)}% (loop delay p99 ${ms(r.clientLoopP99Ms)})`);
-  if (m.storedPageViews !== null) console.log(`    page_view rows stored so far: ${int(m.storedPageViews)}`);
+  if (m.storedPageViews !== null) {
+    const lost = m.result.ackedTotal - m.storedPageViews;
+    console.log(`    page_view rows stored so far: ${int(m.storedPageViews)} of ${int(m.result.ackedTotal)} acknowledged${lost > 0 ? ` (${int(lost)} ACKNOWLEDGED BUT NOT STORED)` : ''}`);
+  }
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;

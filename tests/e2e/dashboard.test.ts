@@ -50,14 +50,14 @@ describe('dashboard', () => {
     await page.click('.signin-form button[type=submit]');
     await page.locator('.topbar').waitFor();
     assert.equal(await page.locator('.user-email').textContent(), sender.email);
-    await eventually(async () => (await page.locator('.conn').textContent()) === 'Live', 5000, 'feed connected');
+    await eventually(async () => (await page.locator('.conn').textContent()) === 'Live', 30_000, 'feed connected');
   });
 
   it('uploads by file input with progress and shows the document once converted', async () => {
     const pdf = makePdf(5, { text: (p) => `Board update - page ${p}`, padBytes: 200_000 });
     await page.setInputFiles('#file-input', { name: 'Board update.pdf', mimeType: 'application/pdf', buffer: pdf });
     const row = page.locator('.doc-row', { hasText: 'Board update.pdf' });
-    await row.waitFor({ timeout: 10_000 });
+    await row.waitFor({ timeout: 30_000 });
     await eventually(async () => (await row.locator('.badge').textContent()) === 'Ready', 30_000, 'conversion');
     assert.match((await row.locator('.doc-meta').textContent()) ?? '', /5 pages/);
   });
@@ -65,7 +65,7 @@ describe('dashboard', () => {
   it('shows hostile file names as text, never as markup', async () => {
     await page.setInputFiles('#file-input', { name: HOSTILE, mimeType: 'application/pdf', buffer: makePdf(1) });
     const row = page.locator('.doc-row', { hasText: 'Plan.pdf' });
-    await row.waitFor({ timeout: 10_000 });
+    await row.waitFor({ timeout: 30_000 });
     assert.equal(await page.locator('.doc-row img[src="x"]').count(), 0);
     assert.equal(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned), undefined);
     assert.ok(((await row.locator('.doc-name').textContent()) ?? '').includes('<img'));
@@ -84,7 +84,7 @@ describe('dashboard', () => {
     assert.ok(linkUrl.startsWith(`${t.url}/v/`));
     assert.match((await row.textContent()) ?? '', /download allowed/);
     await row.locator('button', { hasText: 'Copy' }).click();
-    await eventually(async () => (await row.textContent())?.includes('Copied'), 3000, 'copied');
+    await eventually(async () => (await row.textContent())?.includes('Copied'), 30_000, 'copied');
     assert.equal(await page.evaluate(() => navigator.clipboard.readText()), linkUrl);
   });
 
@@ -93,25 +93,25 @@ describe('dashboard', () => {
     const readerContext = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, userAgent: IPHONE });
     const reader = await readerContext.newPage();
     await reader.goto(linkUrl);
-    await reader.locator('.page[data-page-number="1"] canvas').waitFor({ timeout: 15_000 });
+    await reader.locator('.page[data-page-number="1"] canvas').waitFor({ timeout: 30_000 });
     const feed = page.locator('.feed-list');
-    await eventually(async () => (await feed.textContent())?.match(/reader@example\.org opened Board update\.pdf on iPhone \(Mobile Safari/), 10_000, 'open in feed');
-    await eventually(async () => (await page.locator('.presence-item').textContent())?.includes('reader@example.org'), 10_000, 'presence');
+    await eventually(async () => (await feed.textContent())?.match(/reader@example\.org opened Board update\.pdf on iPhone \(Mobile Safari/), 30_000, 'open in feed');
+    await eventually(async () => (await page.locator('.presence-item').textContent())?.includes('reader@example.org'), 30_000, 'presence');
     await reader.waitForTimeout(1500);
     await reader.evaluate(() => document.querySelector('.page[data-page-number="2"]')?.scrollIntoView());
-    await eventually(async () => (await feed.textContent())?.match(/spent \d+ s on page 1/), 10_000, 'dwell on page 1');
-    await eventually(async () => (await page.locator('.presence-page-num').textContent()) === 'Page 2 of 5', 10_000, 'presence page');
+    await eventually(async () => (await feed.textContent())?.match(/spent \d+ s on page 1/), 30_000, 'dwell on page 1');
+    await eventually(async () => (await page.locator('.presence-page-num').textContent()) === 'Page 2 of 5', 30_000, 'presence page');
     // The document page refreshes its numbers after activity.
-    await eventually(async () => /^[1-9]\d* s$/.test((await page.locator('.page-row').first().locator('.page-time').textContent()) ?? ''), 10_000, 'per-page time');
+    await eventually(async () => /^[1-9]\d* s$/.test((await page.locator('.page-row').first().locator('.page-time').textContent()) ?? ''), 30_000, 'per-page time');
     await screenshot(page, 'dashboard-document');
     await readerContext.close();
-    await eventually(async () => (await page.locator('.presence-item').count()) === 0, 10_000, 'presence leave');
+    await eventually(async () => (await page.locator('.presence-item').count()) === 0, 30_000, 'presence leave');
   });
 
   it('revokes the link from the dashboard', async () => {
     const row = page.locator('.link-row', { hasText: 'reader@example.org' });
     await row.locator('button', { hasText: 'Revoke' }).click();
-    await eventually(async () => (await row.locator('.badge').textContent()) === 'Revoked', 5000, 'revoked badge');
+    await eventually(async () => (await row.locator('.badge').textContent()) === 'Revoked', 30_000, 'revoked badge');
     const res = await fetch(linkUrl);
     assert.ok([404, 410].includes(res.status));
   });

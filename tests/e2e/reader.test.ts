@@ -41,7 +41,7 @@ async function openReader(url: string, viewport = { width: 1280, height: 800 }):
   const page = await context.newPage();
   const problems = await watchProblems(page);
   await page.goto(url);
-  await page.locator('.page[data-page-number="1"] canvas').waitFor({ timeout: 15_000 });
+  await page.locator('.page[data-page-number="1"] canvas').waitFor({ timeout: 30_000 });
   return { context, page, problems };
 }
 
@@ -109,18 +109,18 @@ describe('reader', () => {
   it('navigates with buttons, the page field and the keyboard', async () => {
     const { context, page } = await openReader((await newLink()).url);
     await page.click('#next');
-    await eventually(async () => (await page.locator('#page-number').inputValue()) === '2', 5000, 'page 2');
+    await eventually(async () => (await page.locator('#page-number').inputValue()) === '2', 30_000, 'page 2');
     await page.keyboard.press('End');
-    await eventually(async () => (await page.locator('#page-number').inputValue()) === String(PAGES), 5000, 'last page');
+    await eventually(async () => (await page.locator('#page-number').inputValue()) === String(PAGES), 30_000, 'last page');
     assert.equal(await page.locator('#next').isDisabled(), true);
     await page.keyboard.press('Home');
-    await eventually(async () => (await page.locator('#page-number').inputValue()) === '1', 5000, 'first page');
+    await eventually(async () => (await page.locator('#page-number').inputValue()) === '1', 30_000, 'first page');
     await page.fill('#page-number', '4');
     await page.press('#page-number', 'Enter');
-    await eventually(async () => (await page.locator('#page-number').inputValue()) === '4', 5000, 'typed page');
+    await eventually(async () => (await page.locator('#page-number').inputValue()) === '4', 30_000, 'typed page');
     const before = await page.evaluate(() => document.querySelector<HTMLElement>('.page')!.getBoundingClientRect().width);
     await page.keyboard.press('+');
-    await eventually(async () => (await page.evaluate(() => document.querySelector<HTMLElement>('.page')!.getBoundingClientRect().width)) > before, 5000, 'zoom in');
+    await eventually(async () => (await page.evaluate(() => document.querySelector<HTMLElement>('.page')!.getBoundingClientRect().width)) > before, 30_000, 'zoom in');
     await context.close();
   });
 
@@ -143,11 +143,11 @@ describe('reader', () => {
   it('flushes the last dwell time with a beacon when the page goes away', async () => {
     const { context, page } = await openReader((await newLink({ recipient: 'beacon@example.org' })).url);
     const mine = async () => (await events()).filter((e) => e.recipient === 'beacon@example.org' && e.type === 'page_view');
-    await eventually(async () => (await mine()).length > 0, 5000, 'arrival');
+    await eventually(async () => (await mine()).length > 0, 30_000, 'arrival');
     // Under the 5 s heartbeat, so only the beacon can carry this time.
     await page.waitForTimeout(2500);
     await page.goto('about:blank');
-    const dwell = await eventually(async () => (await mine()).find((e) => (e.durationMs ?? 0) >= 2000), 5000, 'beacon dwell');
+    const dwell = await eventually(async () => (await mine()).find((e) => (e.durationMs ?? 0) >= 2000), 30_000, 'beacon dwell');
     assert.equal(dwell.page, 1);
     await context.close();
   });
@@ -158,10 +158,10 @@ describe('reader', () => {
     await noDl.context.close();
 
     const { context, page } = await openReader((await newLink({ recipient: 'dl@example.org', allowDownload: true })).url);
-    await eventually(async () => (await page.locator('#download').getAttribute('href'))?.includes('visit='), 5000, 'visit id on the download link');
+    await eventually(async () => (await page.locator('#download').getAttribute('href'))?.includes('visit='), 30_000, 'visit id on the download link');
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download')]);
     assert.match(download.suggestedFilename(), /\.pdf$/);
-    await eventually(async () => (await events()).some((e) => e.type === 'download' && e.recipient === 'dl@example.org' && e.visitId), 5000, 'download event');
+    await eventually(async () => (await events()).some((e) => e.type === 'download' && e.recipient === 'dl@example.org' && e.visitId), 30_000, 'download event');
     await context.close();
   });
 
@@ -170,11 +170,11 @@ describe('reader', () => {
     const res = await api<{ url: string }>('POST', `/api/documents/${id}/links`, {});
     const { context, page } = await openReader(res.body.url);
     const annotation = page.locator('.annotationLayer a[href="https://example.org/pricing"]');
-    await annotation.waitFor({ state: 'attached', timeout: 5000 });
+    await annotation.waitFor({ state: 'attached', timeout: 30_000 });
     assert.equal(await annotation.getAttribute('target'), '_blank');
     assert.equal(await annotation.getAttribute('rel'), 'noopener noreferrer nofollow');
     const auto = page.locator('.annotationLayer a[href="https://example.com/terms"], .textLayer a[href="https://example.com/terms"]');
-    await auto.first().waitFor({ state: 'attached', timeout: 5000 });
+    await auto.first().waitFor({ state: 'attached', timeout: 30_000 });
     assert.equal(await auto.first().getAttribute('rel'), 'noopener noreferrer nofollow');
     await context.close();
   });
@@ -183,7 +183,7 @@ describe('reader', () => {
     const link = await newLink({ recipient: 'revoked@example.org' });
     const { context, page } = await openReader(link.url);
     assert.equal((await api('DELETE', `/api/links/${link.id}`)).status, 204);
-    await page.locator('#notice:not([hidden])').waitFor({ timeout: 5000 });
+    await page.locator('#notice:not([hidden])').waitFor({ timeout: 30_000 });
     assert.match((await page.locator('#notice-title').textContent()) ?? '', /no longer available/);
     await screenshot(page, 'reader-revoked');
     const res = await page.goto(link.url);

@@ -31,7 +31,7 @@ async function openReader(url: string): Promise<{ context: BrowserContext; page:
   const page = await context.newPage();
   const problems = await watchProblems(page);
   await page.goto(url);
-  await page.locator('.page[data-page-number="1"] canvas').waitFor({ timeout: 15_000 });
+  await page.locator('.page[data-page-number="1"] canvas').waitFor({ timeout: 30_000 });
   return { context, page, problems: () => problems.list() };
 }
 
@@ -64,18 +64,18 @@ describe('a reading session on the live feed', () => {
     const l = await link(docId, 'reader@example.org');
     const { context, page, problems } = await openReader(l.url);
     const opened = Date.now();
-    await eventually(async () => mine('reader@example.org').some((e) => e.type === 'open'), 5000, 'open on the feed');
+    await eventually(async () => mine('reader@example.org').some((e) => e.type === 'open'), 30_000, 'open on the feed');
     const open = mine('reader@example.org').find((e) => e.type === 'open')!;
     assert.equal(open.documentId, docId);
     assert.equal(open.device?.type, 'desktop');
-    await eventually(async () => mine('reader@example.org').some((e) => e.type === 'page_view' && e.page === 1), 5000, 'arrival on page 1');
+    await eventually(async () => mine('reader@example.org').some((e) => e.type === 'page_view' && e.page === 1), 30_000, 'arrival on page 1');
 
     await page.mouse.move(400, 400);
     await page.waitForTimeout(2000);
     const leftPage1At = Date.now();
     await page.locator('.page[data-page-number="3"]').scrollIntoViewIfNeeded();
     await page.mouse.move(500, 400);
-    await eventually(async () => mine('reader@example.org').some((e) => e.type === 'page_view' && e.page === 3), 5000, 'arrival on page 3');
+    await eventually(async () => mine('reader@example.org').some((e) => e.type === 'page_view' && e.page === 3), 30_000, 'arrival on page 3');
     const p1 = pageMs(mine('reader@example.org'), 1);
     assert.ok(Math.abs(p1 - (leftPage1At - opened)) < 1500, `page 1: ${p1} ms recorded vs ~${leftPage1At - opened} ms spent`);
 
@@ -85,11 +85,11 @@ describe('a reading session on the live feed', () => {
     assert.ok(live3 >= 3000, `page 3 progress while reading: ${live3} ms`);
 
     await page.click('#download');
-    await eventually(async () => mine('reader@example.org').some((e) => e.type === 'download'), 5000, 'download on the feed');
+    await eventually(async () => mine('reader@example.org').some((e) => e.type === 'download'), 30_000, 'download on the feed');
 
     const closedAt = Date.now();
     await context.close();
-    await eventually(async () => pageMs(mine('reader@example.org'), 3) >= (closedAt - leftPage1At) - 1500, 5000, 'final dwell on page 3');
+    await eventually(async () => pageMs(mine('reader@example.org'), 3) >= (closedAt - leftPage1At) - 1500, 30_000, 'final dwell on page 3');
     const p3 = pageMs(mine('reader@example.org'), 3);
     assert.ok(Math.abs(p3 - (closedAt - leftPage1At)) < 1500, `page 3: ${p3} ms recorded vs ${closedAt - leftPage1At} ms spent`);
     assert.equal(pageMs(mine('reader@example.org'), 2) < 1500, true, 'page 2 was only passed over');
@@ -120,11 +120,11 @@ describe('a reading session on the live feed', () => {
     await page.waitForTimeout(1000);
     await page.locator('.page[data-page-number="2"]').scrollIntoViewIfNeeded();
     await page.mouse.move(300, 300);
-    await eventually(async () => dropped === 1, 5000, 'the drop');
+    await eventually(async () => dropped === 1, 30_000, 'the drop');
     await page.waitForTimeout(1500);
     await page.locator('.page[data-page-number="4"]').scrollIntoViewIfNeeded();
     await page.mouse.move(310, 310);
-    await eventually(async () => mine('drop@example.org').some((e) => e.type === 'page_view' && e.page === 4), 10_000, 'events after the reconnect');
+    await eventually(async () => mine('drop@example.org').some((e) => e.type === 'page_view' && e.page === 4), 30_000, 'events after the reconnect');
     viewers.off('connection', onConnection);
     await context.close();
     await new Promise((r) => setTimeout(r, 1000));

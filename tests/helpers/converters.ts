@@ -28,10 +28,13 @@ export function libreOfficeConvert(root: string, timeoutMs = 60_000): LibreOffic
 
 export interface AdapterUnderTest {
   name: string;
+  /** Keeps soffice running between jobs (so a first job can bring it up before the job under test). */
+  pooled: boolean;
   make(root: string, timeoutMs?: number): Converter;
 }
 
 export const ADAPTERS: AdapterUnderTest[] = [
-  { name: 'uno-pool', make: (root, timeoutMs) => unoPool(root, timeoutMs ? { timeoutMs } : {}) },
-  { name: 'libreoffice-convert', make: (root, timeoutMs) => libreOfficeConvert(root, timeoutMs) },
+  // With a deadline (the frozen-job test), no idle probe either: the freeze must hit the job, not a probe.
+  { name: 'uno-pool', pooled: true, make: (root, timeoutMs) => unoPool(root, timeoutMs ? { timeoutMs, idleProbeMs: 600_000 } : {}) },
+  { name: 'libreoffice-convert', pooled: false, make: (root, timeoutMs) => libreOfficeConvert(root, timeoutMs) },
 ];

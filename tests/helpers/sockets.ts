@@ -18,7 +18,8 @@ export function feed(base: string, auth: { token?: string; after?: number }, hea
   return io(`${base}/feed`, { auth, transports: ['websocket'], reconnection: false, forceNew: true, extraHeaders: headers }) as unknown as FeedClient;
 }
 
-export function once<T>(socket: Socket, event: string, timeoutMs = 5000): Promise<T> {
+/** Bounds here are for things that should arrive: generous, since a loaded machine is slow, never a speed check. */
+export function once<T>(socket: Socket, event: string, timeoutMs = 20_000): Promise<T> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no ${event} within ${timeoutMs} ms`)), timeoutMs);
     socket.once(event, (v: T) => {
@@ -32,12 +33,12 @@ export async function started(v: ViewerClient): Promise<VisitInfo> {
   return once<VisitInfo>(v as unknown as Socket, 'visit:started');
 }
 
-export function connectError(s: Socket, timeoutMs = 5000): Promise<{ message: string; data?: { code: string } }> {
+export function connectError(s: Socket, timeoutMs = 20_000): Promise<{ message: string; data?: { code: string } }> {
   return once(s, 'connect_error', timeoutMs);
 }
 
 export function pageView(v: ViewerClient, input: unknown): Promise<Reply<{ seq: number; duplicate: boolean }>> {
-  return (v as unknown as Socket).timeout(5000).emitWithAck('page:view', input);
+  return (v as unknown as Socket).timeout(20_000).emitWithAck('page:view', input);
 }
 
 /** Collects feed:activity events into an array as they come. */
@@ -47,7 +48,7 @@ export function collect(f: FeedClient): ActivityEvent[] {
   return got;
 }
 
-export async function until(cond: () => boolean, timeoutMs = 5000, what = 'condition'): Promise<void> {
+export async function until(cond: () => boolean, timeoutMs = 20_000, what = 'condition'): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!cond()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);

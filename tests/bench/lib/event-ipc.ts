@@ -30,6 +30,8 @@ export interface PhaseResult {
   /** Viewer emit -> ack. */
   ack: { n: number; p50: number; p90: number; p99: number; max: number };
   errors: Record<string, number>;
+  /** Events acknowledged as stored since the load process started (all phases), to compare with the rows stored. */
+  ackedTotal: number;
   /** Emitted (whole phase) but never acknowledged / never seen on the feed within the drain time. */
   unacked: number;
   unseen: number;

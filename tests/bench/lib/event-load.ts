@@ -27,6 +27,7 @@ let viewers: Viewer[] = [];
 let feedSocket: Socket | null = null;
 let run = 0;
 let idCounter = 0;
+let ackedTotal = 0;
 
 /** State of the phase in progress; the feed listener writes into it. */
 let phase: {
@@ -131,6 +132,7 @@ async function runPhase(p: Phase): Promise<PhaseResult> {
       if (inWindow(t)) ackInWindow++;
       if ('error' in reply) errors[reply.error.code] = (errors[reply.error.code] ?? 0) + 1;
       else {
+        ackedTotal++;
         const seenAt = state.seenEarly.get(reply.data.seq);
         if (seenAt === undefined) state.awaitingFeed.set(reply.data.seq, sentAt);
         else {
@@ -185,6 +187,7 @@ async function runPhase(p: Phase): Promise<PhaseResult> {
     latency: summarize(state.latencies),
     ack: summarize(acks),
     errors,
+    ackedTotal,
     unacked: outstanding,
     unseen: state.awaitingFeed.size,
     presenceUpdates: state.presenceUpdates,
