@@ -1,21 +1,14 @@
 // Who is on the other end: device from the user agent, place from the address, machine or human.
-import { UAParser } from 'ua-parser-js';
 import type { DeviceInfo, LocationInfo } from '../realtime/protocol.ts';
+import { agentInfo } from './user-agent.ts';
 
-const BOT = /bot\b|crawler|spider|crawling|headless|preview|fetch|monitor|scanner|curl\/|wget\/|python-requests|go-http-client|node-fetch|axios\/|googleimageproxy|ggpht\.com|yahoomailproxy|proofpoint|mimecast|barracuda|safelinks/i;
-
+/** Crawlers, link scanners, HTTP libraries, headless browsers and requests with no user agent. */
 export function isAutomatedAgent(ua: string | undefined): boolean {
-  return !ua || BOT.test(ua);
+  return agentInfo(ua).automated;
 }
 
 export function deviceFrom(ua: string | undefined): DeviceInfo {
-  const r = new UAParser(ua ?? '').getResult();
-  const t = r.device.type;
-  const type: DeviceInfo['type'] = isAutomatedAgent(ua) ? 'bot'
-    : t === 'mobile' ? 'mobile' : t === 'tablet' ? 'tablet' : t === undefined ? 'desktop' : 'other';
-  const name = (n?: string, v?: string) => (n ? `${n}${v ? ` ${v.split('.')[0]}` : ''}` : null);
-  const model = r.device.model && r.device.vendor === 'Apple' && (t === 'mobile' || t === 'tablet') ? r.device.model : null;
-  return { type, os: model ?? name(r.os.name, r.os.version), browser: name(r.browser.name, r.browser.version) };
+  return agentInfo(ua).device;
 }
 
 export interface GeoLookup {

@@ -5,7 +5,8 @@ import { newSortableId } from '../accounts/secrets.ts';
 import type { ResolvedLink } from '../documents/links.ts';
 import { badRequest, gone, notFound, tooManyRequests } from '../errors.ts';
 import type { DeviceInfo, LocationInfo, PageViewInput } from '../realtime/protocol.ts';
-import { deviceFrom, type GeoLookup, isAutomatedAgent } from './enrich.ts';
+import type { GeoLookup } from './enrich.ts';
+import { agentInfoAsync } from './user-agent.ts';
 import type { EventStore, Stored } from './event-store.ts';
 import { beaconBody, pageViewInput } from './page-view.schema.ts';
 import { RateLimiter } from './rate-limit.ts';
@@ -77,15 +78,15 @@ export class Tracker {
    * never makes the event loop wait for the database's write lock). */
   async openVisit(resolved: ResolvedLink, client: ClientInfo): Promise<VisitState> {
     const now = new Date().toISOString();
-    const device = deviceFrom(client.userAgent);
-    const location = await this.geo.lookup(client.ip);
+    const [agent, location] = await Promise.all([agentInfoAsync(client.userAgent), this.geo.lookup(client.ip)]);
+    const device = agent.device;
     const row: VisitRow = {
       // Time-ordered: live visits are recent ones, so their rows in visit_totals sit together.
       id: newSortableId('vis'), link_id: resolved.link.id, document_id: resolved.document.id, sender_id: resolved.link.sender_id,
       started_at: now, last_seen_at: now,
       viewer_key: createHash('sha256').update(`${client.ip}|${client.userAgent ?? ''}`).digest('base64url').slice(0, 22),
       device: JSON.stringify(device), location: location ? JSON.stringify(location) : null,
-      automated: isAutomatedAgent(client.userAgent) ? 1 : 0, self: client.signedInSenderId === resolved.link.sender_id ? 1 : 0,
+      automated: agent.automated ? 1 : 0, self: client.signedInSenderId === resolved.link.sender_id ? 1 : 0,
     };
     const s = this.state(row, resolved, 0);
     try {
