@@ -61,8 +61,9 @@ export async function startApp(env: Record<string, string> = {}, opts: { convert
   };
 }
 
-/** Polls a document until it leaves `processing`. */
-export async function waitReady(t: TestApp, token: string, id: string, timeoutMs = 60_000): Promise<Record<string, unknown>> {
+/** Polls a document until it leaves `processing`. The bound is past the service's own conversion deadline (60 s),
+ * with room for waiting in line on a slow machine, so a stuck document is told apart from a slow one. */
+export async function waitReady(t: TestApp, token: string, id: string, timeoutMs = 180_000): Promise<Record<string, unknown>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const res = await fetch(`${t.url}/api/documents/${id}`, { headers: { authorization: `Bearer ${token}` } });
