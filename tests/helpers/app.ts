@@ -30,7 +30,9 @@ export type TestSender = Awaited<ReturnType<TestApp['sender']>>;
 let counter = 0;
 
 export async function startApp(env: Record<string, string> = {}, opts: { converter?: Converter } = {}): Promise<TestApp> {
-  const config = loadConfig({ DATA_DIR: await fs.mkdtemp(path.join(os.tmpdir(), 'pagetrail-test-')), HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', ...env });
+  const config = loadConfig({ DATA_DIR: await fs.mkdtemp(path.join(os.tmpdir(), 'pagetrail-test-')), HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    // A cold soffice on a loaded machine can pass the service's 60 s default; tests about deadlines set their own.
+    CONVERT_TIMEOUT_MS: '150000', CONVERT_START_TIMEOUT_MS: '120000', ...env });
   const dataDir = config.dataDir;
   const logger = createLogger(config.LOG_LEVEL);
   const db = await openDatabase({ dataDir });

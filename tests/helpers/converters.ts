@@ -15,14 +15,15 @@ export async function workRoot(name: string): Promise<string> {
 
 export function unoPool(root: string, o: Partial<UnoPoolOptions> = {}): UnoPoolConverter {
   return new UnoPoolConverter({
-    size: 2, queueMax: 8, timeoutMs: 60_000, restartAfter: 50, startTimeoutMs: 60_000,
+    // Deadlines far past a normal run: a cold soffice on a loaded machine has taken over a minute.
+    size: 2, queueMax: 8, timeoutMs: 180_000, restartAfter: 50, startTimeoutMs: 120_000,
     sofficePath: process.env.SOFFICE_PATH ?? 'soffice',
     pythonPath: process.env.CONVERT_PYTHON_PATH ?? '/usr/bin/python3',
     logger: testLogger, workRoot: root, ...o,
   });
 }
 
-export function libreOfficeConvert(root: string, timeoutMs = 60_000): LibreOfficeConvertConverter {
+export function libreOfficeConvert(root: string, timeoutMs = 180_000): LibreOfficeConvertConverter {
   return new LibreOfficeConvertConverter({ timeoutMs, logger: testLogger, workRoot: root });
 }
 

@@ -100,7 +100,8 @@ for (const adapter of ADAPTERS) {
     });
 
     test('a frozen soffice ends in 503 conversion_timeout within the deadline, leaving no soffice.bin', async () => {
-      const deadlineMs = 3000;
+      // Long enough for the warm-up job on a loaded machine (a 1-page DOCX in a warm pool), which shares it.
+      const deadlineMs = 15_000;
       const hungRoot = path.join(root, 'hung');
       const hung = adapter.make(hungRoot, deadlineMs);
       try {
