@@ -1,5 +1,5 @@
 // The JSON shapes of the HTTP API: produced by the server, read by the dashboard (with `import type`).
-import type { DeviceInfo, LocationInfo } from './realtime/protocol.ts';
+import type { DeviceInfo, LocationInfo } from './domain-types.ts';
 
 export interface DocumentJson {
   id: string;

@@ -1,5 +1,5 @@
 // Passwords (scrypt) and bearer secrets (random, stored only as hashes).
-import { createHash, randomBytes, randomFillSync, scrypt, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
 
 const scryptAsync = promisify(scrypt) as (pw: string, salt: Buffer, len: number, opts: { N: number; r: number; p: number; maxmem: number }) => Promise<Buffer>;
@@ -25,29 +25,6 @@ export async function verifyPassword(password: string, stored: string): Promise<
 export function randomSecret(bytes = 32): string {
   return randomBytes(bytes).toString('base64url');
 }
-
-/** Public ids: a short prefix and 128 random bits. */
-export function newId(prefix: string): string {
-  return `${prefix}_${randomBytes(16).toString('base64url')}`;
-}
-
-/** Ids that sort by creation time (48-bit milliseconds, then 80 random bits): new rows land at the end of the
- * primary-key index instead of on a random page of it, which keeps high-rate inserts cheap. Not secrets. */
-export function newSortableId(prefix: string): string {
-  if (poolAt + 10 > pool.length) {
-    randomFillSync(pool);
-    poolAt = 0;
-  }
-  const b = Buffer.allocUnsafe(16);
-  b.writeUIntBE(Date.now(), 0, 6);
-  pool.copy(b, 6, poolAt, (poolAt += 10));
-  return `${prefix}_${b.toString('base64url')}`;
-}
-
-// Random bits for sortable ids come from a pool refilled 4 KiB at a time: one system call per ~400 ids
-// instead of one per id (these ids are made for every stored event).
-const pool = Buffer.alloc(4096);
-let poolAt = pool.length;
 
 /** Secrets are looked up by their hash, so a guess's timing tells nothing about stored values. */
 export function hashSecret(secret: string): string {

@@ -1,7 +1,8 @@
 // Senders, their API tokens and dashboard sessions.
 import type { Db, SenderRow } from '../../storage/db/index.ts';
 import { conflict } from '../errors.ts';
-import { hashPassword, hashSecret, newId, randomSecret, verifyPassword } from './secrets.ts';
+import { newId } from '../ids.ts';
+import { hashPassword, hashSecret, randomSecret, verifyPassword } from './secrets.ts';
 
 export interface Sender {
   id: string;

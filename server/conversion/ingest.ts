@@ -6,7 +6,7 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { BlobStore } from '../../storage/blobs/blob-store.ts';
 import type { Db, DocumentRow } from '../../storage/db/index.ts';
-import { newId } from '../accounts/secrets.ts';
+import { newId } from '../ids.ts';
 import { AppError, tooManyRequests } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { Converter } from './converter.ts';

@@ -1,7 +1,8 @@
 // Per-recipient links: unguessable tokens (192 bits), looked up by hash, revocable and expirable.
 import type { LinkJson } from '../api-types.ts';
 import type { Db, DocumentRow, LinkRow } from '../../storage/db/index.ts';
-import { hashSecret, newId, randomSecret } from '../accounts/secrets.ts';
+import { hashSecret, randomSecret } from '../accounts/secrets.ts';
+import { newId } from '../ids.ts';
 import { conflict, gone, notFound, unavailable } from '../errors.ts';
 
 export interface ResolvedLink {

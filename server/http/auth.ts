@@ -1,43 +1,8 @@
-// Authentication: Bearer API tokens for programs, an HttpOnly session cookie for the dashboard.
-import type { IncomingMessage } from 'node:http';
+// Authentication middleware: Bearer API tokens for programs, an HttpOnly session cookie for the dashboard.
 import type { RequestHandler } from 'express';
-import type { Accounts, Sender } from '../accounts/senders.ts';
+import { authenticate, bearer } from '../accounts/identity.ts';
+import type { Accounts } from '../accounts/senders.ts';
 import { AppError, unauthorized } from '../errors.ts';
-
-export const SESSION_COOKIE = 'pt_session';
-
-export function readCookie(req: IncomingMessage, name: string): string | undefined {
-  const header = req.headers.cookie;
-  if (!header) return undefined;
-  for (const part of header.split(';')) {
-    const i = part.indexOf('=');
-    if (i > 0 && part.slice(0, i).trim() === name) {
-      try { return decodeURIComponent(part.slice(i + 1).trim()); } catch { return undefined; }
-    }
-  }
-  return undefined;
-}
-
-function bearer(req: IncomingMessage): string | undefined {
-  const h = req.headers.authorization;
-  const m = h && /^Bearer\s+(\S+)\s*$/i.exec(h);
-  return m?.[1];
-}
-
-/** The sender behind a request or a socket handshake, by token first, else by session cookie. */
-export async function authenticate(accounts: Accounts, req: IncomingMessage, token?: string): Promise<{ sender: Sender; via: 'token' | 'session' } | null> {
-  const t = token ?? bearer(req);
-  if (t) {
-    const sender = await accounts.senderByToken(t);
-    return sender ? { sender, via: 'token' } : null;
-  }
-  const sid = readCookie(req, SESSION_COOKIE);
-  if (sid) {
-    const sender = await accounts.senderBySession(sid);
-    return sender ? { sender, via: 'session' } : null;
-  }
-  return null;
-}
 
 export function requireSender(accounts: Accounts): RequestHandler {
   return async (req, _res, next) => {

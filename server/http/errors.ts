@@ -1,6 +1,7 @@
 // Every failure becomes the contract's JSON error; internal causes are logged, never sent.
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import multer from 'multer';
+import { BlobNotFoundError } from '../../storage/blobs/blob-store.ts';
 import { AppError, isAppError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 
@@ -24,6 +25,8 @@ const BODY: Record<string, [number, string, string]> = {
 
 export function toAppError(err: unknown): AppError {
   if (isAppError(err)) return err;
+  // A blob gone between its stat and its read (deleted meanwhile).
+  if (err instanceof BlobNotFoundError) return new AppError(404, 'not_found', 'File not found.', { cause: err });
   if (err instanceof multer.MulterError) {
     const [status, code, message] = MULTER[err.code] ?? [400, 'bad_upload', 'The upload could not be read.'];
     return new AppError(status, code, message, { cause: err });

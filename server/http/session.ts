@@ -2,8 +2,9 @@
 import { Router } from 'express';
 import type { Accounts } from '../accounts/senders.ts';
 import { AppError, tooManyRequests } from '../errors.ts';
-import { KeyedRateLimiter } from '../tracking/rate-limit.ts';
-import { readCookie, requireSender, SESSION_COOKIE } from './auth.ts';
+import { KeyedRateLimiter } from '../rate-limit.ts';
+import { readCookie, SESSION_COOKIE } from '../accounts/identity.ts';
+import { requireSender } from './auth.ts';
 import { senderOf } from './context.ts';
 import { signInBody } from './session.schema.ts';
 import { parse } from './validate.ts';

@@ -6,7 +6,7 @@ import type { Links } from '../documents/links.ts';
 import { contentDisposition, pdfName } from '../documents/names.ts';
 import { forbidden, isAppError } from '../errors.ts';
 import type { Tracker } from '../tracking/tracker.ts';
-import { clientInfo } from './client.ts';
+import { clientInfo } from '../accounts/identity.ts';
 import { readerPage, unavailablePage } from './pages.ts';
 import { sendPage } from './security.ts';
 import { sendBlob } from './send-blob.ts';

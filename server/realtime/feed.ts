@@ -3,7 +3,7 @@
 // either in a replay read or published after the socket registered, so with `lastSeq` nothing is missed or sent twice.
 import type { Namespace, Server, Socket } from 'socket.io';
 import type { Accounts, Sender } from '../accounts/senders.ts';
-import { authenticate } from '../http/auth.ts';
+import { authenticate } from '../accounts/identity.ts';
 import type { Logger } from '../logger.ts';
 import type { EventStore } from '../tracking/event-store.ts';
 import { TurnCoalescer } from './coalesce.ts';

@@ -1,5 +1,5 @@
 // Who is reading right now: one entry per live visit, shown on its sender's feed.
-import type { Presence } from './protocol.ts';
+import type { Presence } from '../domain-types.ts';
 
 interface Entry extends Presence {
   senderId: string;

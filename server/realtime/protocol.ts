@@ -1,52 +1,11 @@
 // The typed socket protocol shared by the server and the browser (imported there with `import type`).
 // Event names are `resource:verb`; replies are `{ data } | { error }`; rooms are derived on the server.
 
+import type { ActivityEvent, DocumentUpdate, PageViewInput, Presence } from '../domain-types.ts';
+
+export type * from '../domain-types.ts';
+
 export type Reply<T> = { data: T } | { error: { code: string; message: string } };
-
-export interface DeviceInfo {
-  type: 'desktop' | 'mobile' | 'tablet' | 'bot' | 'other';
-  os: string | null;
-  browser: string | null;
-}
-
-export interface LocationInfo {
-  country: string | null;
-  region: string | null;
-  city: string | null;
-}
-
-export type EventType = 'open' | 'page_view' | 'download' | 'email_open' | 'click' | 'reply';
-
-/** One stored happening, as the API and the feed show it. */
-export interface ActivityEvent {
-  id: string;
-  seq: number;
-  type: EventType;
-  at: string;
-  documentId?: string;
-  linkId?: string;
-  recipient?: string | null;
-  page?: number;
-  durationMs?: number;
-  visitId?: string;
-  device?: DeviceInfo | null;
-  location?: LocationInfo | null;
-  automated: boolean;
-  self: boolean;
-}
-
-/** Someone reading right now. */
-export interface Presence {
-  visitId: string;
-  documentId: string;
-  linkId: string;
-  recipient: string | null;
-  page: number | null;
-  /** When the reader arrived on `page`. */
-  pageSince: string;
-  device: DeviceInfo | null;
-  location: LocationInfo | null;
-}
 
 // ---- /viewer namespace: a recipient's browser, authenticated by the link token ----
 
@@ -60,14 +19,6 @@ export interface VisitInfo {
   visitId: string;
   documentId: string;
   pageCount: number;
-}
-
-/** A page event: arrival (durationMs 0) or time spent on the page since the previous event for it. */
-export interface PageViewInput {
-  /** Client-generated unique id; a re-sent event with the same id is stored once. */
-  id: string;
-  page: number;
-  durationMs: number;
 }
 
 export interface ViewerClientEvents {
@@ -100,5 +51,5 @@ export interface FeedServerEvents {
   'presence:snapshot': (readers: Presence[]) => void;
   'presence:update': (reader: Presence) => void;
   'presence:leave': (visitId: string) => void;
-  'document:updated': (doc: { id: string; status: string; pageCount: number | null }) => void;
+  'document:updated': (doc: DocumentUpdate) => void;
 }

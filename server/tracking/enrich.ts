@@ -1,5 +1,5 @@
 // Who is on the other end: device from the user agent, place from the address, machine or human.
-import type { DeviceInfo, LocationInfo } from '../realtime/protocol.ts';
+import type { DeviceInfo, LocationInfo } from '../domain-types.ts';
 import { agentInfo } from './user-agent.ts';
 
 /** Crawlers, link scanners, HTTP libraries, headless browsers and requests with no user agent. */

@@ -1,9 +1,8 @@
 // Stores events with a per-sender `seq`, in batches (one transaction per up to 500 queued events), then
 // each event is published in seq order (so a feed can replay from the store and continue live without gaps).
-import type { Db, EventRow, NewEvent, VisitRow } from '../../storage/db/index.ts';
-import { createEventLog, type EventLog } from '../../storage/db/event-log.ts';
-import { newSortableId } from '../accounts/secrets.ts';
-import type { ActivityEvent, EventType } from '../realtime/protocol.ts';
+import { createEventLog, type Db, type EventLog, type EventRow, type NewEvent, type VisitRow } from '../../storage/db/index.ts';
+import { newSortableId } from '../ids.ts';
+import type { ActivityEvent, EventType } from '../domain-types.ts';
 
 export type Stored = { event: ActivityEvent; duplicate: false } | { duplicate: true; seq: number };
 

@@ -1,23 +1,16 @@
 // Records what link holders do: validate -> enrich (device, place, machine/human, self) -> store -> publish.
 import { createHash } from 'node:crypto';
 import type { Db, NewEvent, VisitRow } from '../../storage/db/index.ts';
-import { newSortableId } from '../accounts/secrets.ts';
+import type { ClientInfo } from '../accounts/identity.ts';
+import { newSortableId } from '../ids.ts';
 import type { ResolvedLink } from '../documents/links.ts';
 import { badRequest, gone, notFound, tooManyRequests } from '../errors.ts';
-import type { DeviceInfo, LocationInfo, PageViewInput } from '../realtime/protocol.ts';
+import type { DeviceInfo, LocationInfo, PageViewInput } from '../domain-types.ts';
 import type { GeoLookup } from './enrich.ts';
 import { agentInfoAsync } from './user-agent.ts';
 import type { EventStore, Stored } from './event-store.ts';
 import { beaconBody, pageViewInput } from './page-view.schema.ts';
-import { RateLimiter } from './rate-limit.ts';
-
-/** What the edge (HTTP or socket) knows of the caller. */
-export interface ClientInfo {
-  ip: string;
-  userAgent: string | undefined;
-  /** The sender signed in on this browser, if any: their own views are marked `self`. */
-  signedInSenderId?: string;
-}
+import { RateLimiter } from '../rate-limit.ts';
 
 export interface VisitState {
   id: string;

@@ -3,7 +3,7 @@
 import { isbot } from 'isbot';
 import detectorModule from 'node-device-detector';
 import { Worker } from 'node:worker_threads';
-import type { DeviceInfo } from '../realtime/protocol.ts';
+import type { DeviceInfo } from '../domain-types.ts';
 
 export interface AgentInfo {
   device: DeviceInfo;

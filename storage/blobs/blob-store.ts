@@ -16,11 +16,21 @@ export interface BlobStore {
   /** Store the file at localPath under key (atomically: readers never see a partial blob). */
   putFile(key: string, localPath: string, contentType: string): Promise<BlobInfo>;
   stat(key: string): Promise<BlobInfo | null>;
-  /** A stream of the blob or of one inclusive byte range of it. Rejects with notFound when missing. */
+  /** A stream of the blob or of one inclusive byte range of it. Rejects with BlobNotFoundError when missing. */
   read(key: string, range?: ByteRange): Promise<Readable>;
   delete(key: string): Promise<void>;
   /** Cheap readiness check for /readyz. */
   check(): Promise<void>;
+}
+
+/** Storage's own error for a missing blob: the edge that reads it decides what the caller is told. */
+export class BlobNotFoundError extends Error {
+  readonly key: string;
+  constructor(key: string, options?: { cause?: unknown }) {
+    super(`no blob under ${key}`, options);
+    this.name = 'BlobNotFoundError';
+    this.key = key;
+  }
 }
 
 /** Keys are made by the server only: letters, digits, '/', '-', '_', '.' and no '..'. */

@@ -3,8 +3,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import { notFound } from '../../server/errors.ts';
-import { assertSafeKey, type BlobInfo, type BlobStore, type ByteRange } from './blob-store.ts';
+import { assertSafeKey, BlobNotFoundError, type BlobInfo, type BlobStore, type ByteRange } from './blob-store.ts';
 
 export class LocalBlobStore implements BlobStore {
   readonly root: string;
@@ -57,7 +56,7 @@ export class LocalBlobStore implements BlobStore {
   async read(key: string, range?: ByteRange): Promise<Readable> {
     const p = this.file(key);
     const handle = await fs.open(p, 'r').catch((err: NodeJS.ErrnoException) => {
-      throw err.code === 'ENOENT' ? notFound('File') : err;
+      throw err.code === 'ENOENT' ? new BlobNotFoundError(key, { cause: err }) : err;
     });
     return handle.createReadStream(range ? { start: range.start, end: range.end } : {});
   }

@@ -1,17 +1,7 @@
 // SQLite event appends with statements prepared once and one synchronous transaction per batch.
 import type SQLite from 'better-sqlite3';
-import type { Appended, EventInput, EventLog } from './event-log.ts';
+import { addDuration, eventRow, type Appended, type EventInput, type EventLog } from './event-log.ts';
 import type { EventRow, VisitRow } from './schema.ts';
-
-const NULLS = {
-  document_id: null, link_id: null, visit_id: null, client_id: null, recipient: null, page: null, duration_ms: null,
-  device: null, location: null, automated: 0, self: 0,
-};
-
-/** A full row from an input: absent columns null, the given seq. */
-export function eventRow(input: EventInput, seq: number): EventRow {
-  return { ...NULLS, ...input, seq } as EventRow;
-}
 
 const COLUMNS = ['id', 'sender_id', 'seq', 'type', 'at', 'document_id', 'link_id', 'visit_id', 'client_id', 'recipient',
   'page', 'duration_ms', 'device', 'location', 'automated', 'self'] as const;
@@ -22,11 +12,6 @@ const VISIT_COLUMNS = ['id', 'link_id', 'document_id', 'sender_id', 'started_at'
 /** Adds a visit's page time to its total. */
 const ACCOUNT = 'insert into visit_totals (visit_id, accounted_ms) values (?, ?) '
   + 'on conflict (visit_id) do update set accounted_ms = visit_totals.accounted_ms + excluded.accounted_ms';
-
-/** Sums a batch's page time per visit, for one visit_totals update each. */
-export function addDuration(totals: Map<string, number>, row: Pick<EventRow, 'visit_id' | 'duration_ms'>): void {
-  if (row.visit_id && row.duration_ms) totals.set(row.visit_id, (totals.get(row.visit_id) ?? 0) + Number(row.duration_ms));
-}
 
 /** The append transaction on one connection: prepared once, run synchronously per batch. Used in the event loop
  * (SqliteEventLog) or on the database thread (ThreadEventLog). */

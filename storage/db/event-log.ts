@@ -1,11 +1,9 @@
 // Appending events is the one hot write path: it has its own seam, with prepared-statement adapters for SQLite
 // (on the database thread for a database file, in the event loop for an in-memory one) and a query-builder
 // adapter for any other database. Both give each new event the sender's next `seq` and
-// recognise a re-sent client event (same visit and client id) instead of storing it twice.
-import { addDuration, eventRow, SqliteEventLog } from './event-log-sqlite.ts';
-import type { Db, EventRow, NewEvent, VisitRow } from './schema.ts';
-import { ThreadEventLog } from './event-log-thread.ts';
-import { sqliteHandle, sqliteThread } from './sqlite.ts';
+// recognise a re-sent client event (same visit and client id) instead of storing it twice. This file is the seam
+// and the helpers the adapters share; the adapters import it, never the reverse, and index.ts picks one.
+import type { EventRow, NewEvent, VisitRow } from './schema.ts';
 
 /** An event to store; its id is chosen by the caller, its seq by the log. */
 export type EventInput = NewEvent & { id: string };
@@ -18,75 +16,17 @@ export interface EventLog {
   append(inputs: EventInput[], visits?: VisitRow[]): Promise<Appended[]>;
 }
 
-export function createEventLog(db: Db): EventLog {
-  const thread = sqliteThread(db);
-  if (thread) return new ThreadEventLog(thread);
-  const sqlite = sqliteHandle(db);
-  return sqlite ? new SqliteEventLog(sqlite) : new KyselyEventLog(db);
+const NULLS = {
+  document_id: null, link_id: null, visit_id: null, client_id: null, recipient: null, page: null, duration_ms: null,
+  device: null, location: null, automated: 0, self: 0,
+};
+
+/** A full row from an input: absent columns null, the given seq. */
+export function eventRow(input: EventInput, seq: number): EventRow {
+  return { ...NULLS, ...input, seq } as EventRow;
 }
 
-export class KyselyEventLog implements EventLog {
-  private readonly db: Db;
-
-  constructor(db: Db) {
-    this.db = db;
-  }
-
-  append(inputs: EventInput[], visits: VisitRow[] = []): Promise<Appended[]> {
-    return this.db.transaction().execute(async (trx) => {
-      if (visits.length) await trx.insertInto('visits').values(visits).execute();
-      // First which inputs are re-sends; then one `event_seq + k` per sender, which also locks the sender's row
-      // until commit, so concurrent writers never hand out the same seq.
-      const inBatch = new Set<string>();
-      const keys = inputs.map((i) => (i.visit_id && i.client_id ? `${i.visit_id}\u0000${i.client_id}` : null));
-      const fresh: (EventInput | { duplicate: true; seq: number } | null)[] = [];
-      const count = new Map<string, number>();
-      for (const [n, input] of inputs.entries()) {
-        const key = keys[n];
-        if (key && inBatch.has(key)) {
-          fresh.push(null);
-          continue;
-        }
-        const prior = key ? (await trx.selectFrom('events').select('seq')
-          .where('visit_id', '=', input.visit_id!).where('client_id', '=', input.client_id!).executeTakeFirst())?.seq : undefined;
-        if (prior !== undefined) {
-          fresh.push({ duplicate: true, seq: Number(prior) });
-        } else {
-          if (key) inBatch.add(key);
-          fresh.push(input);
-          count.set(input.sender_id, (count.get(input.sender_id) ?? 0) + 1);
-        }
-      }
-      const next = new Map<string, number>();
-      for (const [id, k] of count) {
-        const r = await trx.updateTable('senders').set((eb) => ({ event_seq: eb('event_seq', '+', k) })).where('id', '=', id)
-          .returning('event_seq').executeTakeFirst();
-        if (!r) throw new Error(`no sender ${id}`);
-        next.set(id, Number(r.event_seq) - k);
-      }
-      const out: Appended[] = [];
-      const rows: EventRow[] = [];
-      const accounted = new Map<string, number>();
-      const seqOf = new Map<string, number>();
-      fresh.forEach((f, n) => {
-        const key = keys[n];
-        if (f === null) return out.push({ duplicate: true, seq: seqOf.get(key!)! });
-        if ('duplicate' in f) return out.push(f);
-        const seq = next.get(f.sender_id)! + 1;
-        next.set(f.sender_id, seq);
-        if (key) seqOf.set(key, seq);
-        const row = eventRow(f, seq);
-        rows.push(row);
-        addDuration(accounted, row);
-        return out.push({ duplicate: false, row });
-      });
-      for (let i = 0; i < rows.length; i += 50) await trx.insertInto('events').values(rows.slice(i, i + 50)).execute();
-      for (const [visit, ms] of accounted) {
-        await trx.insertInto('visit_totals').values({ visit_id: visit, accounted_ms: ms })
-          .onConflict((oc) => oc.column('visit_id').doUpdateSet({ accounted_ms: (eb) => eb('visit_totals.accounted_ms', '+', eb.ref('excluded.accounted_ms')) }))
-          .execute();
-      }
-      return out;
-    });
-  }
+/** Sums a batch's page time per visit, for one visit_totals update each. */
+export function addDuration(totals: Map<string, number>, row: Pick<EventRow, 'visit_id' | 'duration_ms'>): void {
+  if (row.visit_id && row.duration_ms) totals.set(row.visit_id, (totals.get(row.visit_id) ?? 0) + Number(row.duration_ms));
 }

@@ -4,8 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { createEventLog, type EventInput, type EventLog } from '../../storage/db/event-log.ts';
-import { openDatabase, type Db, type VisitRow } from '../../storage/db/index.ts';
+import { createEventLog, openDatabase, type Db, type EventInput, type EventLog, type VisitRow } from '../../storage/db/index.ts';
 import type { ActivityEvent } from '../../server/realtime/protocol.ts';
 import { EventStore } from '../../server/tracking/event-store.ts';
 

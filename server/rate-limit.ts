@@ -1,4 +1,4 @@
-// A token bucket: `capacity` events per `windowMs`, refilled continuously.
+// Token buckets, shared by every edge that limits a caller: `capacity` events per `windowMs`, refilled continuously.
 export class RateLimiter {
   private tokens: number;
   private last: number;

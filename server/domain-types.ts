@@ -1,0 +1,62 @@
+// The domain's shared shapes: what happened, on which device, from where, who is reading now. Producers and
+// consumers on every layer use them; the socket protocol re-exports them for the browser.
+
+export interface DeviceInfo {
+  type: 'desktop' | 'mobile' | 'tablet' | 'bot' | 'other';
+  os: string | null;
+  browser: string | null;
+}
+
+export interface LocationInfo {
+  country: string | null;
+  region: string | null;
+  city: string | null;
+}
+
+export type EventType = 'open' | 'page_view' | 'download' | 'email_open' | 'click' | 'reply';
+
+/** One stored happening, as the API and the feed show it. */
+export interface ActivityEvent {
+  id: string;
+  seq: number;
+  type: EventType;
+  at: string;
+  documentId?: string;
+  linkId?: string;
+  recipient?: string | null;
+  page?: number;
+  durationMs?: number;
+  visitId?: string;
+  device?: DeviceInfo | null;
+  location?: LocationInfo | null;
+  automated: boolean;
+  self: boolean;
+}
+
+/** Someone reading right now. */
+export interface Presence {
+  visitId: string;
+  documentId: string;
+  linkId: string;
+  recipient: string | null;
+  page: number | null;
+  /** When the reader arrived on `page`. */
+  pageSince: string;
+  device: DeviceInfo | null;
+  location: LocationInfo | null;
+}
+
+/** A page event: arrival (durationMs 0) or time spent on the page since the previous event for it. */
+export interface PageViewInput {
+  /** Client-generated unique id; a re-sent event with the same id is stored once. */
+  id: string;
+  page: number;
+  durationMs: number;
+}
+
+/** A document's new status, as the feed shows it when a conversion ends. */
+export interface DocumentUpdate {
+  id: string;
+  status: string;
+  pageCount: number | null;
+}
