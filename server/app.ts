@@ -12,7 +12,7 @@ import { Accounts } from './accounts/senders.ts';
 import type { Config } from './config.ts';
 import type { Converter } from './conversion/converter.ts';
 import { Ingest } from './conversion/ingest.ts';
-import { documentJson, Documents } from './documents/documents.ts';
+import { Documents } from './documents/documents.ts';
 import { Links } from './documents/links.ts';
 import { activityRoutes } from './http/activity.ts';
 import { assetRoutes } from './http/assets.ts';
@@ -25,6 +25,7 @@ import { requestLog } from './http/request-log.ts';
 import { baseHeaders, sendPage } from './http/security.ts';
 import { sessionRoutes } from './http/session.ts';
 import { viewerRoutes } from './http/viewer.ts';
+import { DomainEvents } from './events.ts';
 import { category, type Logger } from './logger.ts';
 import { FeedHub } from './realtime/feed.ts';
 import { PresenceBoard } from './realtime/presence.ts';
@@ -40,6 +41,8 @@ export interface AppDeps {
   blobs: BlobStore;
   converter: Converter;
   geo?: GeoLookup;
+  /** The server to answer on (a test's, already listening on its random port); made here when absent. */
+  httpServer?: HttpServer;
 }
 
 export interface App {
@@ -61,25 +64,32 @@ export function createApp(deps: AppDeps): App {
   fs.mkdirSync(tmpDir, { recursive: true });
 
   const app = express();
-  const httpServer = createServer(app);
+  const httpServer = deps.httpServer ?? createServer();
+  httpServer.on('request', app);
   const io = new IoServer(httpServer, { maxHttpBufferSize: 16 * 1024, serveClient: false, cors: { origin: false } });
   const rt = category(logger, 'realtime');
 
   const accounts = new Accounts(db, { sessionTtlHours: config.SESSION_TTL_HOURS });
-  const documents = new Documents(db, blobs);
-  const links = new Links(db, () => config.publicUrl);
-  // The store publishes to the feed, and the feed replays from the store.
-  const events: EventStore = new EventStore(db, (senderId, e) => feed.publish(senderId, e));
-  const presence = new PresenceBoard((senderId, kind, p) => feed.presenceChanged(senderId, kind, p));
+  const bus = new DomainEvents();
+  const documents = new Documents(db, blobs, bus);
+  const links = new Links(db, config.publicUrl, bus);
+  const events = new EventStore(db, bus);
+  const presence = new PresenceBoard(bus);
   const feed = new FeedHub({ accounts, events, presence, logger: rt });
   const tracker = new Tracker({ db, store: events, geo: deps.geo ?? fastGeoIp(), eventsPer10s: config.VIEWER_EVENTS_PER_10S });
   const ingest = new Ingest({
-    db, blobs, converter, logger: category(logger, 'convert'), tmpDir, qpdfPath: config.QPDF_PATH, pdftoppmPath: config.PDFTOPPM_PATH, queueMax: config.CONVERT_QUEUE_MAX,
-    onUpdate: (doc) => feed.documentUpdated(doc.sender_id, { id: doc.id, status: doc.status, pageCount: documentJson(doc).pageCount }),
+    db, blobs, converter, bus, logger: category(logger, 'convert'), tmpDir, qpdfPath: config.QPDF_PATH, pdftoppmPath: config.PDFTOPPM_PATH, queueMax: config.CONVERT_QUEUE_MAX,
   });
 
   const viewerNsp = attachViewer(io, { accounts, links, tracker, presence, logger: rt, trustProxy: config.TRUST_PROXY, visitsPerMinute: config.VIEWER_VISITS_PER_MINUTE });
   feed.attach(io);
+  bus.subscribe({
+    'event:stored': ({ senderId, event }) => feed.publish(senderId, event),
+    'presence:changed': ({ senderId, kind, presence: p }) => feed.presenceChanged(senderId, kind, p),
+    'document:updated': ({ senderId, document }) => feed.documentUpdated(senderId, document),
+    'document:deleted': ({ documentId }) => dropViewers(viewerNsp, `doc:${documentId}`),
+    'link:revoked': ({ linkId }) => dropViewers(viewerNsp, `link:${linkId}`),
+  });
 
   app.disable('x-powered-by');
   app.set('trust proxy', config.TRUST_PROXY);
@@ -90,8 +100,8 @@ export function createApp(deps: AppDeps): App {
   app.use(viewerRoutes({ links, blobs, tracker, accounts, trustProxy: config.TRUST_PROXY }));
   app.use('/api', express.json({ limit: '64kb' }));
   app.use(sessionRoutes(accounts, { secureCookies: config.publicUrl.startsWith('https:'), ttlHours: config.SESSION_TTL_HOURS, attemptsPerMinute: config.SIGNIN_ATTEMPTS_PER_MINUTE }));
-  app.use(documentRoutes({ config, accounts, documents, ingest, blobs, tmpDir, onDeleted: (id) => dropViewers(viewerNsp, `doc:${id}`) }));
-  app.use(linkRoutes({ accounts, documents, links, onRevoked: (id) => dropViewers(viewerNsp, `link:${id}`) }));
+  app.use(documentRoutes({ config, accounts, documents, ingest, blobs, tmpDir, }));
+  app.use(linkRoutes({ accounts, documents, links }));
   app.use(activityRoutes({ db, accounts, documents, events }));
   app.use(notFoundHandler());
   app.use(errorHandler(category(logger, 'http')));

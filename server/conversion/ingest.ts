@@ -7,7 +7,9 @@ import { pipeline } from 'node:stream/promises';
 import type { BlobStore } from '../../storage/blobs/blob-store.ts';
 import type { Db, DocumentRow } from '../../storage/db/index.ts';
 import { newId } from '../ids.ts';
+import { documentJson } from '../documents/documents.ts';
 import { AppError, tooManyRequests } from '../errors.ts';
+import type { DomainEvents } from '../events.ts';
 import type { Logger } from '../logger.ts';
 import type { Converter } from './converter.ts';
 import { inspectPdf } from './pdf-inspect.ts';
@@ -23,8 +25,8 @@ export interface IngestDeps {
   qpdfPath: string;
   pdftoppmPath: string;
   queueMax: number;
-  /** Told when a document changes status (the feed shows it). */
-  onUpdate?: (doc: DocumentRow) => void;
+  /** A document's change of status goes out on it (`document:updated`). */
+  bus: DomainEvents;
 }
 
 export interface Upload {
@@ -123,7 +125,8 @@ export class Ingest {
       for (const key of [k.original, k.pdf, k.thumb]) await this.deps.blobs.delete(key);
       return;
     }
-    this.deps.onUpdate?.({ ...doc, ...patch, updated_at });
+    const json = documentJson({ ...doc, ...patch, updated_at });
+    this.deps.bus.emit('document:updated', { senderId: doc.sender_id, document: { id: json.id, status: json.status, pageCount: json.pageCount } });
   }
 
   /** At start, before any upload: documents left `processing` by the last stop are converted again from their

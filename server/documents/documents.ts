@@ -3,6 +3,7 @@ import type { DocumentJson } from '../api-types.ts';
 import type { BlobStore } from '../../storage/blobs/blob-store.ts';
 import type { Db, DocumentRow } from '../../storage/db/index.ts';
 import { notFound } from '../errors.ts';
+import type { DomainEvents } from '../events.ts';
 
 export function documentJson(d: DocumentRow): DocumentJson {
   return {
@@ -22,10 +23,12 @@ export function documentJson(d: DocumentRow): DocumentJson {
 export class Documents {
   private readonly db: Db;
   private readonly blobs: BlobStore;
+  private readonly bus: DomainEvents;
 
-  constructor(db: Db, blobs: BlobStore) {
+  constructor(db: Db, blobs: BlobStore, bus: DomainEvents) {
     this.db = db;
     this.blobs = blobs;
+    this.bus = bus;
   }
 
   async list(senderId: string): Promise<DocumentRow[]> {
@@ -49,6 +52,7 @@ export class Documents {
       await trx.deleteFrom('documents').where('id', '=', id).execute();
     });
     await this.removeBlobs(doc);
+    this.bus.emit('document:deleted', { senderId, documentId: id });
     return doc;
   }
 

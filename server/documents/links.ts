@@ -2,6 +2,7 @@
 import type { LinkJson } from '../api-types.ts';
 import type { Db, DocumentRow, LinkRow } from '../../storage/db/index.ts';
 import { hashSecret, randomSecret } from '../accounts/secrets.ts';
+import type { DomainEvents } from '../events.ts';
 import { newId } from '../ids.ts';
 import { conflict, gone, notFound, unavailable } from '../errors.ts';
 
@@ -16,16 +17,17 @@ export interface ReadableLink extends ResolvedLink {
 
 export class Links {
   private readonly db: Db;
-  /** Read per call: the base can be settled after construction (a test's random port). */
-  private readonly publicUrl: () => string;
+  private readonly publicUrl: string;
+  private readonly bus: DomainEvents;
 
-  constructor(db: Db, publicUrl: () => string) {
+  constructor(db: Db, publicUrl: string, bus: DomainEvents) {
     this.db = db;
     this.publicUrl = publicUrl;
+    this.bus = bus;
   }
 
   url(token: string): string {
-    return `${this.publicUrl()}/v/${token}`;
+    return `${this.publicUrl}/v/${token}`;
   }
 
   json(l: LinkRow): LinkJson {
@@ -59,6 +61,8 @@ export class Links {
       row.revoked_at = new Date().toISOString();
       await this.db.updateTable('links').set({ revoked_at: row.revoked_at }).where('id', '=', id).execute();
     }
+    // Also when it was revoked before: a reader still connected then is turned away now.
+    this.bus.emit('link:revoked', { senderId, linkId: row.id });
     return row;
   }
 

@@ -23,7 +23,6 @@ export interface DocumentRoutesDeps {
   ingest: Ingest;
   blobs: BlobStore;
   tmpDir: string;
-  onDeleted: (documentId: string) => void;
 }
 
 export function documentRoutes(d: DocumentRoutesDeps): Router {
@@ -58,7 +57,6 @@ export function documentRoutes(d: DocumentRoutesDeps): Router {
   r.delete('/api/documents/:id', auth, async (req, res) => {
     const { id } = parse(idParam, req.params);
     await d.documents.remove(senderOf(req).id, id);
-    d.onDeleted(id);
     res.status(204).end();
   });
 

@@ -9,7 +9,7 @@ import { idParam } from './documents.schema.ts';
 import { createLinkBody } from './links.schema.ts';
 import { parse } from './validate.ts';
 
-export function linkRoutes(d: { accounts: Accounts; documents: Documents; links: Links; onRevoked: (linkId: string) => void }): Router {
+export function linkRoutes(d: { accounts: Accounts; documents: Documents; links: Links }): Router {
   const r = Router();
   const auth = requireSender(d.accounts);
 
@@ -31,8 +31,7 @@ export function linkRoutes(d: { accounts: Accounts; documents: Documents; links:
 
   r.delete('/api/links/:id', auth, async (req, res) => {
     const { id } = parse(idParam, req.params);
-    const link = await d.links.revoke(senderOf(req).id, id);
-    d.onRevoked(link.id);
+    await d.links.revoke(senderOf(req).id, id);
     res.status(204).end();
   });
   return r;

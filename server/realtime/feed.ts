@@ -8,7 +8,7 @@ import type { Logger } from '../logger.ts';
 import type { EventStore } from '../tracking/event-store.ts';
 import { TurnCoalescer } from './coalesce.ts';
 import type { PresenceBoard } from './presence.ts';
-import type { ActivityEvent, FeedClientEvents, FeedServerEvents, Presence } from './protocol.ts';
+import type { ActivityEvent, DocumentUpdate, FeedClientEvents, FeedServerEvents, Presence } from './protocol.ts';
 
 interface FeedData {
   sender: Sender;
@@ -95,7 +95,7 @@ export class FeedHub {
     }
   }
 
-  documentUpdated(senderId: string, doc: { id: string; status: string; pageCount: number | null }): void {
+  documentUpdated(senderId: string, doc: DocumentUpdate): void {
     for (const s of this.bySender.get(senderId) ?? []) s.emit('document:updated', doc);
   }
 }

@@ -1,5 +1,6 @@
-// Who is reading right now: one entry per live visit, shown on its sender's feed.
+// Who is reading right now: one entry per live visit; changes go out on the bus (`presence:changed`) to the feed.
 import type { Presence } from '../domain-types.ts';
+import type { DomainEvents } from '../events.ts';
 
 interface Entry extends Presence {
   senderId: string;
@@ -8,10 +9,14 @@ interface Entry extends Presence {
 
 export class PresenceBoard {
   private readonly live = new Map<string, Entry>();
-  private readonly emit: (senderId: string, kind: 'update' | 'leave', p: Presence) => void;
+  private readonly bus: DomainEvents;
 
-  constructor(emit: (senderId: string, kind: 'update' | 'leave', p: Presence) => void) {
-    this.emit = emit;
+  constructor(bus: DomainEvents) {
+    this.bus = bus;
+  }
+
+  private emit(senderId: string, kind: 'update' | 'leave', presence: Presence): void {
+    this.bus.emit('presence:changed', { senderId, kind, presence });
   }
 
   join(senderId: string, p: Presence): void {

@@ -1,6 +1,7 @@
 // Stores events with a per-sender `seq`, in batches (one transaction per up to 500 queued events), then
-// each event is published in seq order (so a feed can replay from the store and continue live without gaps).
+// each event is published on the bus (`event:stored`) in seq order (so a feed can replay from the store and continue live without gaps).
 import { createEventLog, type Db, type EventLog, type EventRow, type NewEvent, type VisitRow } from '../../storage/db/index.ts';
+import type { DomainEvents } from '../events.ts';
 import { newSortableId } from '../ids.ts';
 import type { ActivityEvent, EventType } from '../domain-types.ts';
 
@@ -41,17 +42,18 @@ export function toActivity(r: EventRow): ActivityEvent {
 
 export class EventStore {
   private readonly db: Db;
-  private readonly publish: (senderId: string, e: ActivityEvent) => void;
+  private readonly bus: DomainEvents;
   private queue: Pending[] = [];
   private flushing: Promise<void> | null = null;
   private readonly maxBatch: number;
   private readonly log: EventLog;
 
-  constructor(db: Db, publish: (senderId: string, e: ActivityEvent) => void, opts: { maxBatch?: number; log?: EventLog } = {}) {
+  constructor(db: Db, bus: DomainEvents, opts: { maxBatch?: number; log?: EventLog } = {}) {
     this.db = db;
     this.log = opts.log ?? createEventLog(db);
-    this.publish = publish;
-    // A batch is one synchronous write (500 events take about 8 ms here); the event loop breathes between batches.
+    this.bus = bus;
+    // A batch is one transaction on the event writer; the event loop breathes between batches, and a bounded
+    // batch keeps one publishing turn short.
     this.maxBatch = opts.maxBatch ?? 500;
   }
 
@@ -90,7 +92,7 @@ export class EventStore {
     }
     batch.forEach((p, i) => {
       const r = results[i]!;
-      if (!r.duplicate) this.publish(p.input.sender_id, r.event);
+      if (!r.duplicate) this.bus.emit('event:stored', { senderId: p.input.sender_id, event: r.event });
       p.resolve(r);
     });
   }

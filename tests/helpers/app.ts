@@ -1,5 +1,6 @@
 // Starts the real app (real SQLite, local blobs, a real converter) on 127.0.0.1 and a random port.
 import fs from 'node:fs/promises';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -30,20 +31,22 @@ export type TestSender = Awaited<ReturnType<TestApp['sender']>>;
 let counter = 0;
 
 export async function startApp(env: Record<string, string> = {}, opts: { converter?: Converter } = {}): Promise<TestApp> {
-  const config = loadConfig({ DATA_DIR: await fs.mkdtemp(path.join(os.tmpdir(), 'pagetrail-test-')), HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+  // Listening first, so the links handed out can point at this server's random port.
+  const httpServer = createServer();
+  await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(httpServer.address() as AddressInfo).port}`;
+  const config = loadConfig({
+    DATA_DIR: await fs.mkdtemp(path.join(os.tmpdir(), 'pagetrail-test-')), HOST: '127.0.0.1', PORT: '0', PUBLIC_URL: url,
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     // A cold soffice on a loaded machine can pass the service's 60 s default; tests about deadlines set their own.
-    CONVERT_TIMEOUT_MS: '150000', CONVERT_START_TIMEOUT_MS: '120000', ...env });
+    CONVERT_TIMEOUT_MS: '150000', CONVERT_START_TIMEOUT_MS: '120000', ...env,
+  });
   const dataDir = config.dataDir;
   const logger = createLogger(config.LOG_LEVEL);
   const db = await openDatabase({ dataDir });
   const blobs = new LocalBlobStore(path.join(dataDir, 'blobs'));
   const converter = opts.converter ?? createConverter(config, logger);
-  const app = createApp({ config, logger, db, blobs, converter });
-  await new Promise<void>((resolve) => app.httpServer.listen(0, '127.0.0.1', resolve));
-  const { port } = app.httpServer.address() as AddressInfo;
-  const url = `http://127.0.0.1:${port}`;
-  // Links handed out must point at this server.
-  (config as { publicUrl: string }).publicUrl = url;
+  const app = createApp({ config, logger, db, blobs, converter, httpServer });
   return {
     url, config, app, db, dataDir, converter,
     async sender(email = `sender${++counter}-${Date.now()}@example.org`) {

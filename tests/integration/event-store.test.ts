@@ -6,6 +6,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { createEventLog, openDatabase, type Db, type EventInput, type EventLog, type VisitRow } from '../../storage/db/index.ts';
 import type { ActivityEvent } from '../../server/realtime/protocol.ts';
+import { DomainEvents } from '../../server/events.ts';
 import { EventStore } from '../../server/tracking/event-store.ts';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pt-eventstore-'));
@@ -27,7 +28,9 @@ function counting(log: EventLog, sizes: number[]): EventLog {
 test('events queued in one turn are written together, up to the batch size, and published in seq order', async () => {
   const sizes: number[] = [];
   const published: ActivityEvent[] = [];
-  const store = new EventStore(db, (_s, e) => published.push(e), { log: counting(createEventLog(db), sizes), maxBatch: 100 });
+  const bus = new DomainEvents();
+  bus.on('event:stored', ({ event }) => published.push(event));
+  const store = new EventStore(db, bus, { log: counting(createEventLog(db), sizes), maxBatch: 100 });
   const at = new Date().toISOString();
   const all = Array.from({ length: 250 }, (_, i) => store.append({ sender_id: 'snd_a', type: 'page_view', at, automated: 0, self: 0, page: 1 + (i % 3), duration_ms: i }));
   const stored = await Promise.all(all);
@@ -44,7 +47,9 @@ test('events queued in one turn are written together, up to the batch size, and 
 
 test('one bad event in a batch fails alone: the others are stored and published', async () => {
   const published: ActivityEvent[] = [];
-  const store = new EventStore(db, (_s, e) => published.push(e), { log: createEventLog(db) });
+  const bus = new DomainEvents();
+  bus.on('event:stored', ({ event }) => published.push(event));
+  const store = new EventStore(db, bus, { log: createEventLog(db) });
   const at = new Date().toISOString();
   const ok = (page: number) => store.append({ sender_id: 'snd_a', type: 'page_view', at, automated: 0, self: 0, page, duration_ms: 0 });
   // Same turn, so one batch; the second event names a document that does not exist (a foreign key).
