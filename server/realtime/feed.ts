@@ -29,7 +29,7 @@ export class FeedHub {
     this.d = d;
   }
 
-  attach(io: Server): void {
+  attach(io: Server): Namespace<FeedClientEvents, FeedServerEvents, Record<string, never>, FeedData> {
     const nsp = io.of('/feed') as unknown as Namespace<FeedClientEvents, FeedServerEvents, Record<string, never>, FeedData>;
     nsp.use(async (socket, next) => {
       const token = typeof socket.handshake.auth?.token === 'string' ? socket.handshake.auth.token : undefined;
@@ -44,6 +44,7 @@ export class FeedHub {
         socket.disconnect(true);
       });
     });
+    return nsp;
   }
 
   private async connected(socket: FeedSocket): Promise<void> {
