@@ -1,6 +1,6 @@
 // Senders, their API tokens and dashboard sessions.
 import type { Db, SenderRow } from '../../storage/db/index.ts';
-import { conflict } from '../errors.ts';
+import { senderExists } from '../errors.ts';
 import { newId } from '../ids.ts';
 import { hashPassword, hashSecret, randomSecret, verifyPassword } from './secrets.ts';
 
@@ -24,7 +24,7 @@ export class Accounts {
   async createSender(email: string, password: string): Promise<{ sender: Sender; token: string }> {
     const e = normEmail(email);
     const existing = await this.db.selectFrom('senders').select('id').where('email', '=', e).executeTakeFirst();
-    if (existing) throw conflict('sender_exists', 'A sender with this email already exists.');
+    if (existing) throw senderExists();
     const sender = { id: newId('snd'), email: e };
     await this.db.insertInto('senders').values({ ...sender, password_hash: await hashPassword(password), created_at: new Date().toISOString() }).execute();
     return { sender, token: await this.createToken(sender.id) };

@@ -8,7 +8,7 @@ import type { BlobStore } from '../../storage/blobs/blob-store.ts';
 import type { Db, DocumentRow } from '../../storage/db/index.ts';
 import { newId } from '../ids.ts';
 import { documentJson } from '../documents/documents.ts';
-import { AppError, tooManyRequests } from '../errors.ts';
+import { conversionFailed, conversionQueueFull, isAppError, processingInterrupted } from '../errors.ts';
 import type { DomainEvents } from '../events.ts';
 import type { Logger } from '../logger.ts';
 import type { Converter } from './converter.ts';
@@ -55,7 +55,7 @@ export class Ingest {
     if (upload.format === 'pdf') {
       pageCount = (await inspectPdf(upload.tempPath)).pageCount;
     } else if (converter.status().queued >= queueMax) {
-      throw tooManyRequests('conversion_queue_full', 'Too many documents are being converted right now. Try again in a moment.');
+      throw conversionQueueFull();
     }
     const now = new Date().toISOString();
     const doc: DocumentRow = {
@@ -101,13 +101,9 @@ export class Ingest {
       };
       logger.info({ documentId: doc.id, format: doc.format, pageCount, convertMs }, 'document ready');
     } catch (err) {
-      const e = err instanceof AppError ? err : null;
+      const e = isAppError(err) ? err : conversionFailed({ cause: err });
       logger.warn({ documentId: doc.id, format: doc.format, err }, 'document failed');
-      outcome = {
-        status: 'failed', original_key: k.original,
-        error_code: e?.code ?? 'conversion_failed',
-        error_message: e?.publicMessage ?? 'The document could not be converted to PDF.',
-      };
+      outcome = { status: 'failed', original_key: k.original, error_code: e.code, error_message: e.publicMessage };
     } finally {
       await fs.rm(work, { recursive: true, force: true });
       await fs.rm(upload.tempPath, { force: true });
@@ -137,7 +133,8 @@ export class Ingest {
     for (const doc of stuck) {
       const k = keys(doc.id);
       if (!(await blobs.stat(k.original))) {
-        await this.finish(doc, { status: 'failed', error_code: 'processing_interrupted', error_message: 'Processing was interrupted. Upload the file again.' });
+        const e = processingInterrupted();
+        await this.finish(doc, { status: 'failed', error_code: e.code, error_message: e.publicMessage });
         continue;
       }
       const tempPath = path.join(this.deps.tmpDir, `recover-${doc.id}`);

@@ -1,12 +1,9 @@
 // Per-job scratch directories and output validation, shared by both adapters.
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { AppError, unprocessable } from '../errors.ts';
+import { AppError, conversionFailed } from '../errors.ts';
 import type { ConvertJob } from './converter.ts';
 import { inspectPdf, type PdfInfo } from './pdf-inspect.ts';
-
-export const conversionFailed = (cause?: unknown) =>
-  unprocessable('conversion_failed', 'The document could not be converted to PDF. It may be corrupt or encrypted.', { cause });
 
 /** Runs fn with a private, empty directory holding a copy of the input; the directory is gone afterwards. */
 export async function withJobDir<T>(root: string, job: ConvertJob, fn: (dir: string, input: string) => Promise<T>): Promise<T> {
@@ -29,7 +26,7 @@ export async function acceptPdf(producedPath: string, job: ConvertJob): Promise<
   try {
     info = await inspectPdf(producedPath);
   } catch (err) {
-    throw conversionFailed(err);
+    throw conversionFailed({ cause: err });
   }
   job.onPdf?.(info);
   const dest = path.join(job.outputDir, 'out.pdf');
@@ -38,5 +35,5 @@ export async function acceptPdf(producedPath: string, job: ConvertJob): Promise<
 }
 
 export function asAppError(err: unknown): AppError {
-  return err instanceof AppError ? err : conversionFailed(err);
+  return err instanceof AppError ? err : conversionFailed({ cause: err });
 }

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import libre from 'libreoffice-convert';
 import type { Logger } from '../logger.ts';
-import { AppError, unavailable } from '../errors.ts';
+import { AppError, conversionAborted, conversionTimeout, converterClosed, converterUnavailable } from '../errors.ts';
 import type { ConvertJob, Converter, ConverterStatus } from './converter.ts';
 import { acceptPdf, asAppError, withJobDir } from './job-files.ts';
 import { killProcesses } from './proc-sweep.ts';
@@ -55,7 +55,7 @@ export class LibreOfficeConvertConverter implements Converter {
   }
 
   async convert(job: ConvertJob): Promise<string> {
-    if (this.closed) throw unavailable('converter_closed', 'The converter is shutting down.');
+    if (this.closed) throw converterClosed();
     this.running++;
     const started = Date.now();
     try {
@@ -82,7 +82,7 @@ export class LibreOfficeConvertConverter implements Converter {
           } catch (err) {
             local.abort(err);
             await pending.catch(() => undefined);
-            throw unavailable('converter_unavailable', 'The document converter is not available.', { cause: err });
+            throw converterUnavailable({ cause: err });
           }
           const pdf = await pending;
           const out = path.join(dir, 'out.pdf');
@@ -90,9 +90,9 @@ export class LibreOfficeConvertConverter implements Converter {
           return await acceptPdf(out, job);
         } catch (err) {
           if (err instanceof AppError) throw err;
-          if (job.signal?.aborted) throw unavailable('conversion_aborted', 'The conversion was cancelled.', { cause: err });
+          if (job.signal?.aborted) throw conversionAborted({ cause: err });
           if (Date.now() - started >= this.timeoutMs - 50) {
-            throw unavailable('conversion_timeout', 'The document took too long to convert.', { cause: err });
+            throw conversionTimeout({ cause: err });
           }
           throw asAppError(err);
         } finally {

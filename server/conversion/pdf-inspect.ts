@@ -1,6 +1,6 @@
 // Opens a PDF with pdf.js to validate it and count its pages; refuses corrupt and password-protected files.
 import fs from 'node:fs/promises';
-import { unprocessable } from '../errors.ts';
+import { fileEncrypted, pdfInvalid } from '../errors.ts';
 
 type PdfJs = typeof import('pdfjs-dist/legacy/build/pdf.mjs');
 let pdfjs: Promise<PdfJs> | undefined;
@@ -23,9 +23,9 @@ export async function inspectPdf(file: string): Promise<PdfInfo> {
     return { pageCount };
   } catch (err) {
     if (err instanceof PasswordException || (err as { name?: string }).name === 'PasswordException') {
-      throw unprocessable('file_encrypted', 'The file is password-protected. Upload a copy without a password.', { cause: err });
+      throw fileEncrypted({ cause: err });
     }
-    throw unprocessable('pdf_invalid', 'The PDF is damaged or incomplete and cannot be opened.', { cause: err });
+    throw pdfInvalid({ cause: err });
   } finally {
     await task.destroy();
   }

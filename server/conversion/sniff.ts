@@ -1,6 +1,6 @@
 // Decides what an upload is from its bytes alone (never the name or the client's Content-Type).
 import fs from 'node:fs/promises';
-import { unprocessable, unsupportedFile } from '../errors.ts';
+import { fileEmpty, fileEncrypted, unsupportedFile } from '../errors.ts';
 import type { OfficeFormat } from './converter.ts';
 import { inspectZip, readStoredEntry, type ZipLimits } from './zip-inspect.ts';
 
@@ -18,7 +18,7 @@ export async function detectFormat(file: string, limits: ZipLimits): Promise<Det
   const fh = await fs.open(file, 'r');
   try {
     const { size } = await fh.stat();
-    if (size === 0) throw unprocessable('file_empty', 'The file is empty.');
+    if (size === 0) throw fileEmpty();
     const head = Buffer.alloc(Math.min(size, 1024));
     await fh.read(head, 0, head.length, 0);
     if (head.indexOf('%PDF-') !== -1) return 'pdf';
@@ -60,7 +60,7 @@ async function sniffOle(fh: fs.FileHandle, size: number): Promise<DetectedFormat
   for (const [, kind] of OLE_STREAMS) {
     if (!found.has(kind)) continue;
     if (kind === 'encrypted') {
-      throw unprocessable('file_encrypted', 'The file is password-protected. Upload a copy without a password.');
+      throw fileEncrypted();
     }
     return kind;
   }

@@ -2,8 +2,7 @@
 // bounded queue refused at once when full, one job per worker, a deadline per job after which the worker is
 // killed and replaced, restart after N jobs, lazy start, crash detection. Knows nothing of LibreOffice.
 import type { Logger } from '../logger.ts';
-import { AppError, tooManyRequests, unavailable } from '../errors.ts';
-import { conversionFailed } from './job-files.ts';
+import { AppError, conversionAborted, conversionFailed, conversionQueueFull, conversionTimeout, converterClosed, converterUnavailable } from '../errors.ts';
 
 /** One started, ready process that runs one job at a time. */
 export interface Worker<J, R> {
@@ -48,7 +47,7 @@ interface Pending<J, R> {
   onAbort?: () => void;
 }
 
-const closedError = () => unavailable('converter_closed', 'The converter is shutting down.');
+const closedError = () => converterClosed();
 
 export class Supervisor<J, R> {
   private readonly slots: Slot<J, R>[];
@@ -71,7 +70,7 @@ export class Supervisor<J, R> {
     const idle = this.slots.some((s) => !s.busy);
     if (!idle && this.queue.length >= this.opts.queueMax) {
       this.log.warn({ queued: this.queue.length, running: this.running() }, 'conversion queue full');
-      return Promise.reject(tooManyRequests('conversion_queue_full', 'Too many documents are being converted. Try again shortly.'));
+      return Promise.reject(conversionQueueFull());
     }
     return new Promise<R>((resolve, reject) => {
       const p: Pending<J, R> = { job, signal, resolve, reject, enqueued: Date.now() };
@@ -138,7 +137,7 @@ export class Supervisor<J, R> {
       worker = await this.ready(slot);
     } catch (err) {
       this.log.error({ err, slot: slot.index }, 'converter process failed to start');
-      p.reject(err instanceof AppError ? err : unavailable('converter_unavailable', 'The document converter is not available.', { cause: err }));
+      p.reject(err instanceof AppError ? err : converterUnavailable({ cause: err }));
       return;
     }
     if (this.closed) return p.reject(closedError());
@@ -149,7 +148,7 @@ export class Supervisor<J, R> {
     let outcome: 'ok' | 'failed' | 'timeout' | 'aborted' | 'crashed' = 'ok';
     try {
       const deadline = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => { outcome = 'timeout'; reject(unavailable('conversion_timeout', 'The document took too long to convert.')); }, this.opts.timeoutMs);
+        timer = setTimeout(() => { outcome = 'timeout'; reject(conversionTimeout()); }, this.opts.timeoutMs);
         if (p.signal) {
           onAbort = () => { outcome = 'aborted'; reject(abortedError(p.signal!)); };
           p.signal.addEventListener('abort', onAbort, { once: true });
@@ -158,7 +157,7 @@ export class Supervisor<J, R> {
       const crashed = worker.exited.then(() => {
         outcome = 'crashed';
         if (this.closed) throw closedError(); // killed by close(), not by the document
-        throw conversionFailed(new Error('converter process exited during the job'));
+        throw conversionFailed({ cause: new Error('converter process exited during the job') });
       });
       const result = await Promise.race([worker.run(p.job), deadline, crashed]);
       p.resolve(result);
@@ -239,7 +238,7 @@ export class Supervisor<J, R> {
 }
 
 function abortedError(signal: AbortSignal): AppError {
-  return unavailable('conversion_aborted', 'The conversion was cancelled.', { cause: signal.reason });
+  return conversionAborted({ cause: signal.reason });
 }
 
 function settle<J, R>(p: Pending<J, R>, fn: () => void): void {

@@ -4,7 +4,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Logger } from '../logger.ts';
-import { unavailable } from '../errors.ts';
+import { converterClosed } from '../errors.ts';
 import type { ConvertJob, Converter, ConverterStatus } from './converter.ts';
 import { acceptPdf, asAppError, withJobDir } from './job-files.ts';
 import { giveTree, type Owner } from './run-as.ts';
@@ -97,7 +97,7 @@ export class UnoPoolConverter implements Converter {
   }
 
   async convert(job: ConvertJob): Promise<string> {
-    if (this.closed) throw unavailable('converter_closed', 'The converter is shutting down.');
+    if (this.closed) throw converterClosed();
     const started = Date.now();
     try {
       await this.prepareRoot();

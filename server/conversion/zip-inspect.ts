@@ -1,6 +1,6 @@
 // Reads a zip container's central directory (never inflating anything) so bombs are refused before LibreOffice sees them.
 import type { FileHandle } from 'node:fs/promises';
-import { unprocessable } from '../errors.ts';
+import { fileCorrupt, zipBomb } from '../errors.ts';
 
 export interface ZipLimits {
   maxEntries: number;
@@ -20,8 +20,8 @@ const EOCD_SIG = 0x06054b50;
 const CEN_SIG = 0x02014b50;
 const LOC_SIG = 0x04034b50;
 
-const corrupt = () => unprocessable('file_corrupt', 'The file is damaged: its zip structure could not be read.');
-const bomb = (why: string) => unprocessable('zip_bomb', `The file was refused: ${why}.`);
+const corrupt = () => fileCorrupt();
+const bomb = zipBomb;
 
 async function readAt(fh: FileHandle, position: number, length: number): Promise<Buffer> {
   const buf = Buffer.alloc(length);

@@ -2,7 +2,7 @@
 import type { DocumentJson } from '../api-types.ts';
 import type { BlobStore } from '../../storage/blobs/blob-store.ts';
 import type { Db, DocumentRow } from '../../storage/db/index.ts';
-import { notFound } from '../errors.ts';
+import { ERRORS, notFound } from '../errors.ts';
 import type { DomainEvents } from '../events.ts';
 
 export function documentJson(d: DocumentRow): DocumentJson {
@@ -16,7 +16,7 @@ export function documentJson(d: DocumentRow): DocumentJson {
     createdAt: d.created_at,
     updatedAt: d.updated_at,
     thumbnailUrl: d.thumbnail_key ? `/api/documents/${d.id}/thumbnail` : null,
-    ...(d.status === 'failed' ? { error: { code: d.error_code ?? 'conversion_failed', message: d.error_message ?? 'The document could not be processed.' } } : {}),
+    ...(d.status === 'failed' ? { error: { code: d.error_code ?? 'conversion_failed', message: d.error_message ?? ERRORS.conversion_failed[1] } } : {}),
   };
 }
 

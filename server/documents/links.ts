@@ -4,7 +4,7 @@ import type { Db, DocumentRow, LinkRow } from '../../storage/db/index.ts';
 import { hashSecret, randomSecret } from '../accounts/secrets.ts';
 import type { DomainEvents } from '../events.ts';
 import { newId } from '../ids.ts';
-import { conflict, gone, notFound, unavailable } from '../errors.ts';
+import { documentFailed, documentNotReady, linkExpired, linkRevoked, notFound } from '../errors.ts';
 
 export interface ResolvedLink {
   link: LinkRow;
@@ -38,7 +38,7 @@ export class Links {
   }
 
   async create(doc: DocumentRow, input: { recipient?: string | null; allowDownload?: boolean; expiresAt?: string | null }): Promise<LinkRow> {
-    if (doc.status === 'failed') throw conflict('document_failed', 'This document failed to process; links cannot be made for it.');
+    if (doc.status === 'failed') throw documentFailed();
     const token = randomSecret(24);
     const row: LinkRow = {
       id: newId('lnk'), document_id: doc.id, sender_id: doc.sender_id, token, token_hash: hashSecret(token),
@@ -71,8 +71,8 @@ export class Links {
     if (!/^[A-Za-z0-9_-]{16,64}$/.test(token)) throw notFound('Link');
     const link = await this.db.selectFrom('links').selectAll().where('token_hash', '=', hashSecret(token)).executeTakeFirst();
     if (!link) throw notFound('Link');
-    if (link.revoked_at) throw gone('link_revoked', 'This link is no longer available.');
-    if (link.expires_at && link.expires_at <= new Date().toISOString()) throw gone('link_expired', 'This link is no longer available.');
+    if (link.revoked_at) throw linkRevoked();
+    if (link.expires_at && link.expires_at <= new Date().toISOString()) throw linkExpired();
     const document = await this.db.selectFrom('documents').selectAll().where('id', '=', link.document_id).executeTakeFirst();
     if (!document) throw notFound('Link');
     return { link, document };
@@ -83,7 +83,7 @@ export class Links {
     const resolved = await this.resolve(token);
     const pdfKey = resolved.document.pdf_key;
     if (resolved.document.status !== 'ready' || !pdfKey) {
-      throw unavailable('document_not_ready', 'This document is still being prepared. Try again in a moment.');
+      throw documentNotReady();
     }
     return { ...resolved, pdfKey };
   }

@@ -1,56 +1,52 @@
-// Every failure becomes the contract's JSON error; internal causes are logged, never sent.
+// The one mapping of failures to HTTP answers: the contract's JSON error; internal causes are logged, never sent.
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import multer from 'multer';
 import { BlobNotFoundError } from '../../storage/blobs/blob-store.ts';
-import { AppError, isAppError } from '../errors.ts';
+import {
+  type AppError, badUpload, bodyTooLarge, fieldNameTooLong, fieldTooLong, fileTooLarge, internalError, invalidJson, isAppError,
+  noSuchEndpoint, notFound, requestAborted, requestRefused, tooManyFields, tooManyFiles, tooManyParts, unexpectedField,
+  unsupportedCharset, unsupportedEncoding,
+} from '../errors.ts';
 import type { Logger } from '../logger.ts';
 
-const MULTER: Record<string, [number, string, string]> = {
-  LIMIT_FILE_SIZE: [413, 'file_too_large', 'The file is larger than the upload limit.'],
-  LIMIT_FILE_COUNT: [400, 'too_many_files', 'Send exactly one file in the field "file".'],
-  LIMIT_UNEXPECTED_FILE: [400, 'unexpected_field', 'Send the file in the multipart field "file".'],
-  LIMIT_PART_COUNT: [400, 'too_many_parts', 'The upload has too many parts.'],
-  LIMIT_FIELD_COUNT: [400, 'too_many_fields', 'The upload has too many fields.'],
-  LIMIT_FIELD_KEY: [400, 'field_name_too_long', 'A field name is too long.'],
-  LIMIT_FIELD_VALUE: [400, 'field_too_long', 'A field value is too long.'],
+type Make = (o: { cause: unknown }) => AppError;
+
+const MULTER: Record<string, Make> = {
+  LIMIT_FILE_SIZE: fileTooLarge,
+  LIMIT_FILE_COUNT: tooManyFiles,
+  LIMIT_UNEXPECTED_FILE: unexpectedField,
+  LIMIT_PART_COUNT: tooManyParts,
+  LIMIT_FIELD_COUNT: tooManyFields,
+  LIMIT_FIELD_KEY: fieldNameTooLong,
+  LIMIT_FIELD_VALUE: fieldTooLong,
 };
 
-const BODY: Record<string, [number, string, string]> = {
-  'entity.parse.failed': [400, 'invalid_json', 'The request body is not valid JSON.'],
-  'entity.too.large': [413, 'body_too_large', 'The request body is too large.'],
-  'encoding.unsupported': [415, 'unsupported_encoding', 'The request body encoding is not supported.'],
-  'charset.unsupported': [415, 'unsupported_charset', 'The request body charset is not supported.'],
-  'request.aborted': [400, 'request_aborted', 'The request was aborted.'],
+const BODY: Record<string, Make> = {
+  'entity.parse.failed': invalidJson,
+  'entity.too.large': bodyTooLarge,
+  'encoding.unsupported': unsupportedEncoding,
+  'charset.unsupported': unsupportedCharset,
+  'request.aborted': requestAborted,
 };
 
 export function toAppError(err: unknown): AppError {
   if (isAppError(err)) return err;
+  const cause = { cause: err };
   // A blob gone between its stat and its read (deleted meanwhile).
-  if (err instanceof BlobNotFoundError) return new AppError(404, 'not_found', 'File not found.', { cause: err });
-  if (err instanceof multer.MulterError) {
-    const [status, code, message] = MULTER[err.code] ?? [400, 'bad_upload', 'The upload could not be read.'];
-    return new AppError(status, code, message, { cause: err });
-  }
+  if (err instanceof BlobNotFoundError) return notFound('File', cause);
+  if (err instanceof multer.MulterError) return (MULTER[err.code] ?? badUpload)(cause);
   const type = (err as { type?: string } | null)?.type;
-  if (type && BODY[type]) {
-    const [status, code, message] = BODY[type];
-    return new AppError(status, code, message, { cause: err });
-  }
+  if (type && BODY[type]) return BODY[type](cause);
   // http-errors from Express's own parts (static files): a client error keeps its status.
   const status = (err as { status?: unknown } | null)?.status;
-  if (typeof status === 'number' && status >= 400 && status < 500) {
-    return status === 404 ? new AppError(404, 'not_found', 'No such file.', { cause: err })
-      : new AppError(status, 'bad_request', 'The request was refused.', { cause: err });
-  }
+  if (typeof status === 'number' && status >= 400 && status < 500) return status === 404 ? notFound('File', cause) : requestRefused(status, err);
   const msg = (err as Error | null)?.message ?? '';
-  if (/Multipart: Boundary not found|Unexpected end of form|Malformed part header/i.test(msg)) {
-    return new AppError(400, 'bad_upload', 'The multipart body could not be read.', { cause: err });
-  }
-  return new AppError(500, 'internal_error', 'Something went wrong on our side.', { cause: err });
+  if (/Multipart: Boundary not found|Unexpected end of form|Malformed part header/i.test(msg)) return badUpload(cause);
+  return internalError(cause);
 }
 
 export function notFoundHandler(): RequestHandler {
-  return (_req, _res, next) => next(new AppError(404, 'not_found', 'No such endpoint.'));
+  return (_req, _res, next) => next(noSuchEndpoint());
 }
 
 export function errorHandler(logger: Logger): ErrorRequestHandler {

@@ -2,7 +2,7 @@
 import { pipeline } from 'node:stream/promises';
 import type { Request, Response } from 'express';
 import type { BlobStore, ByteRange } from '../../storage/blobs/blob-store.ts';
-import { AppError, notFound } from '../errors.ts';
+import { notFound, rangeNotSatisfiable } from '../errors.ts';
 
 export interface SendOptions {
   contentType: string;
@@ -53,7 +53,7 @@ export async function sendBlob(req: Request, res: Response, blobs: BlobStore, ke
   const range = ifRange && ifRange !== etag ? null : parseRange(req.get('range'), info.size);
   if (range === 'unsatisfiable') {
     res.set('Content-Range', `bytes */${info.size}`);
-    throw new AppError(416, 'range_not_satisfiable', 'The requested byte range is outside the file.');
+    throw rangeNotSatisfiable();
   }
   if (range) {
     res.status(206).set({ 'Content-Range': `bytes ${range.start}-${range.end}/${info.size}`, 'Content-Length': String(range.end - range.start + 1) });

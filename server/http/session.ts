@@ -1,7 +1,7 @@
 // Dashboard sign-in and sign-out (session cookie), and who am I.
 import { Router } from 'express';
 import type { Accounts } from '../accounts/senders.ts';
-import { AppError, tooManyRequests } from '../errors.ts';
+import { invalidCredentials, signInRateLimited } from '../errors.ts';
 import { KeyedRateLimiter } from '../rate-limit.ts';
 import { readCookie, SESSION_COOKIE } from '../accounts/identity.ts';
 import { requireSender } from './auth.ts';
@@ -18,9 +18,9 @@ export function sessionRoutes(accounts: Accounts, opts: { secureCookies: boolean
 
   r.post('/api/session', async (req, res) => {
     const body = parse(signInBody, req.body);
-    if (!attempts.take(req.ip ?? '')) throw tooManyRequests('rate_limited', 'Too many sign-in attempts. Wait a minute and try again.');
+    if (!attempts.take(req.ip ?? '')) throw signInRateLimited();
     const result = await accounts.signIn(body.email, body.password);
-    if (!result) throw new AppError(401, 'invalid_credentials', 'The email or password is not correct.');
+    if (!result) throw invalidCredentials();
     res.cookie(SESSION_COOKIE, result.sessionId, { ...cookie, maxAge: opts.ttlHours * 3600_000 });
     res.json({ sender: result.sender });
   });

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { RequestHandler } from 'express';
 import multer from 'multer';
 import { randomSecret } from '../accounts/secrets.ts';
-import { badRequest } from '../errors.ts';
+import { fileMissing, multipartRequired } from '../errors.ts';
 
 export function uploadOne(tmpDir: string, maxBytes: number): RequestHandler {
   const storage = multer.diskStorage({
@@ -19,7 +19,7 @@ export function uploadOne(tmpDir: string, maxBytes: number): RequestHandler {
 
   return (req, res, next) => {
     if (!req.is('multipart/form-data')) {
-      next(badRequest('multipart_required', 'Send the file as multipart/form-data in the field "file".'));
+      next(multipartRequired());
       return;
     }
     // Whatever happens after (refusal, error, client gone), the temp file does not outlive the request
@@ -29,7 +29,7 @@ export function uploadOne(tmpDir: string, maxBytes: number): RequestHandler {
       if (typeof f?.path === 'string' && !f.claimed) fs.rm(f.path, { force: true }, () => {});
     });
     mw(req, res, (err?: unknown) => {
-      if (!err && !req.file) return next(badRequest('file_missing', 'Send the file in the multipart field "file".'));
+      if (!err && !req.file) return next(fileMissing());
       next(err);
     });
   };

@@ -4,7 +4,7 @@ import type { Accounts } from '../accounts/senders.ts';
 import type { BlobStore } from '../../storage/blobs/blob-store.ts';
 import type { Links } from '../documents/links.ts';
 import { contentDisposition, pdfName } from '../documents/names.ts';
-import { forbidden, isAppError } from '../errors.ts';
+import { downloadDisabled, isAppError } from '../errors.ts';
 import type { Tracker } from '../tracking/tracker.ts';
 import { clientInfo } from '../accounts/identity.ts';
 import { readerPage, unavailablePage } from './pages.ts';
@@ -24,9 +24,10 @@ export function viewerRoutes(d: { links: Links; blobs: BlobStore; tracker: Track
         allowDownload: Boolean(link.allow_download), documentId: document.id,
       }));
     } catch (err) {
-      if (!isAppError(err) || err.status >= 500 && err.code !== 'document_not_ready') throw err;
-      if (err.code === 'document_not_ready') res.set('Retry-After', '5');
-      sendPage(res, err.status, unavailablePage(err.code === 'document_not_ready' ? err.publicMessage : undefined));
+      const notReady = isAppError(err) && err.code === 'document_not_ready';
+      if (!isAppError(err) || (err.status >= 500 && !notReady)) throw err;
+      if (notReady) res.set('Retry-After', '5');
+      sendPage(res, err.status, unavailablePage(notReady ? err.publicMessage : undefined));
     }
   });
 
@@ -39,7 +40,7 @@ export function viewerRoutes(d: { links: Links; blobs: BlobStore; tracker: Track
 
   r.get('/v/:token/download', async (req, res) => {
     const resolved = await d.links.resolveReadable(tokenOf(req));
-    if (!resolved.link.allow_download) throw forbidden('download_disabled', 'The sender has not allowed downloads for this link.');
+    if (!resolved.link.allow_download) throw downloadDisabled();
     // Ranged re-requests of the same download (resume) are not new downloads.
     if (!req.get('range')) await d.tracker.download(resolved, typeof req.query.visit === 'string' ? req.query.visit : undefined, await clientInfo(d.accounts, req, d.trustProxy));
     await sendBlob(req, res, d.blobs, resolved.pdfKey, {

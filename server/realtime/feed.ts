@@ -4,9 +4,11 @@
 import type { Namespace, Server, Socket } from 'socket.io';
 import type { Accounts, Sender } from '../accounts/senders.ts';
 import { authenticate } from '../accounts/identity.ts';
+import { signInRequired } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { EventStore } from '../tracking/event-store.ts';
 import { TurnCoalescer } from './coalesce.ts';
+import { refusal } from './errors.ts';
 import type { PresenceBoard } from './presence.ts';
 import type { ActivityEvent, DocumentUpdate, FeedClientEvents, FeedServerEvents, Presence } from './protocol.ts';
 
@@ -34,7 +36,7 @@ export class FeedHub {
     nsp.use(async (socket, next) => {
       const token = typeof socket.handshake.auth?.token === 'string' ? socket.handshake.auth.token : undefined;
       const auth = await authenticate(this.d.accounts, socket.request, token).catch(() => null);
-      if (!auth) return next(Object.assign(new Error('unauthorized'), { data: { code: 'unauthorized', message: 'Sign in or pass a valid API token.' } }));
+      if (!auth) return next(refusal(signInRequired()));
       socket.data.sender = auth.sender;
       next();
     });

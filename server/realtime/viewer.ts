@@ -3,11 +3,12 @@
 import type { Namespace, Server, Socket } from 'socket.io';
 import type { Accounts } from '../accounts/senders.ts';
 import type { Links } from '../documents/links.ts';
-import { isAppError } from '../errors.ts';
+import { connectionRateLimited, linkUnavailable } from '../errors.ts';
 import { clientAddress, clientInfo } from '../accounts/identity.ts';
 import type { Logger } from '../logger.ts';
 import { KeyedRateLimiter } from '../rate-limit.ts';
 import type { Tracker, VisitState } from '../tracking/tracker.ts';
+import { refusal, toSocketError } from './errors.ts';
 import type { PresenceBoard } from './presence.ts';
 import type { Reply, ViewerClientEvents, ViewerServerEvents } from './protocol.ts';
 
@@ -16,8 +17,6 @@ interface ViewerData {
 }
 type ViewerNsp = Namespace<ViewerClientEvents, ViewerServerEvents, Record<string, never>, ViewerData>;
 type ViewerSocket = Socket<ViewerClientEvents, ViewerServerEvents, Record<string, never>, ViewerData>;
-
-const refuse = (code: string, message: string) => Object.assign(new Error(code), { data: { code, message } });
 
 export interface ViewerDeps {
   accounts: Accounts;
@@ -36,8 +35,8 @@ export function attachViewer(io: Server, d: ViewerDeps): ViewerNsp {
 
   nsp.use(async (socket, next) => {
     const token = socket.handshake.auth?.token;
-    if (typeof token !== 'string') return next(refuse('link_unavailable', 'This link is no longer available.'));
-    if (!perAddress.take(clientAddress(socket.request, d.trustProxy))) return next(refuse('rate_limited', 'Too many connections; try again later.'));
+    if (typeof token !== 'string') return next(refusal(linkUnavailable()));
+    if (!perAddress.take(clientAddress(socket.request, d.trustProxy))) return next(refusal(connectionRateLimited()));
     try {
       const resolved = await d.links.resolveReadable(token);
       // The visit is settled in the handshake, so event handlers exist the moment the client is connected.
@@ -46,8 +45,9 @@ export function attachViewer(io: Server, d: ViewerDeps): ViewerNsp {
         ?? await d.tracker.openVisit(resolved, await clientInfo(d.accounts, socket.request, d.trustProxy));
       next();
     } catch (err) {
-      if (isAppError(err) && err.code === 'document_not_ready') next(refuse(err.code, err.publicMessage));
-      else next(isAppError(err) ? refuse('link_unavailable', 'This link is no longer available.') : refuse('internal_error', 'Something went wrong.'));
+      const e = toSocketError(err, d.logger, 'viewer handshake failed');
+      // A link the reader cannot use (unknown, revoked, expired) is unavailable, whatever the reason.
+      next(refusal(e.status === 404 || e.status === 410 ? linkUnavailable() : e));
     }
   });
 
@@ -67,14 +67,12 @@ function connected(socket: ViewerSocket, d: ViewerDeps): void {
       reply({ data: { seq: stored.duplicate ? stored.seq : stored.event.seq, duplicate: stored.duplicate } });
       if (!stored.duplicate) d.presence.page(visit.id, stored.event.page ?? 0);
     } catch (err) {
-      if (isAppError(err) && err.code === 'link_expired') {
-        reply({ error: err.toJSON() });
+      const e = toSocketError(err, d.logger, 'page event failed');
+      reply({ error: e.toJSON() });
+      // The link expired during the visit: the reader is turned away as on revocation.
+      if (e.status === 410) {
         socket.emit('link:revoked');
         socket.disconnect(true);
-      } else if (isAppError(err) && err.status < 500) reply({ error: err.toJSON() });
-      else {
-        d.logger.error({ err }, 'page event failed');
-        reply({ error: { code: 'internal_error', message: 'The event could not be stored.' } });
       }
     }
   });

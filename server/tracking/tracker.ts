@@ -4,7 +4,7 @@ import type { Db, NewEvent, VisitRow } from '../../storage/db/index.ts';
 import type { ClientInfo } from '../accounts/identity.ts';
 import { newSortableId } from '../ids.ts';
 import type { ResolvedLink } from '../documents/links.ts';
-import { badRequest, gone, notFound, tooManyRequests } from '../errors.ts';
+import { eventRateLimited, invalidBeacon, invalidDuration, invalidEvent, invalidPage, linkExpired, notFound } from '../errors.ts';
 import type { DeviceInfo, LocationInfo, PageViewInput } from '../domain-types.ts';
 import type { GeoLookup } from './enrich.ts';
 import { agentInfoAsync } from './user-agent.ts';
@@ -105,15 +105,15 @@ export class Tracker {
 
   /** Validates a page event against the visit (page range, wall time, rate) and stores it. */
   async pageView(s: VisitState, raw: unknown): Promise<Stored> {
-    if (s.expiresAtMs !== null && Date.now() >= s.expiresAtMs) throw gone('link_expired', 'This link is no longer available.');
-    if (!s.limiter.take()) throw tooManyRequests('rate_limited', 'Too many events; slow down.');
+    if (s.expiresAtMs !== null && Date.now() >= s.expiresAtMs) throw linkExpired();
+    if (!s.limiter.take()) throw eventRateLimited();
     const r = pageViewInput.safeParse(raw);
-    if (!r.success) throw badRequest('invalid_event', 'The event is malformed.');
+    if (!r.success) throw invalidEvent();
     const input: PageViewInput = r.data;
-    if (input.page > s.pageCount) throw badRequest('invalid_page', `Page ${input.page} is outside 1..${s.pageCount}.`);
+    if (input.page > s.pageCount) throw invalidPage(input.page, s.pageCount);
     const elapsed = Date.now() - s.startedAtMs;
     if (s.accountedMs + input.durationMs > elapsed + WALL_SLACK_MS) {
-      throw badRequest('invalid_duration', 'The duration is longer than the visit.');
+      throw invalidDuration();
     }
     const stored = await this.store.append({ ...this.base(s), type: 'page_view', client_id: input.id, page: input.page, duration_ms: input.durationMs });
     if (!stored.duplicate) s.accountedMs += input.durationMs;
@@ -123,7 +123,7 @@ export class Tracker {
   /** The last dwell time, sent by sendBeacon when the page is hidden or closed. */
   async beacon(resolved: ResolvedLink, body: unknown): Promise<void> {
     const parsed = beaconBody.safeParse(body);
-    if (!parsed.success) throw badRequest('invalid_event', 'The beacon is malformed.');
+    if (!parsed.success) throw invalidBeacon();
     const s = await this.resumeVisit(resolved, parsed.data.visitId);
     if (!s) throw notFound('Visit');
     for (const e of parsed.data.events) await this.pageView(s, e);
