@@ -5,7 +5,8 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { build } from '../../viewer/build.ts';
 import { startApp, type TestApp, type TestSender } from '../helpers/app.ts';
-import { eventually, launchBrowser, screenshot, watchProblems, type Problems } from '../helpers/browser.ts';
+import { launchBrowser, screenshot, watchProblems, type Problems } from '../helpers/browser.ts';
+import { eventually } from '../helpers/wait.ts';
 import { makePdf } from '../helpers/pdf.ts';
 
 let t: TestApp;

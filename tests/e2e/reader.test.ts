@@ -6,7 +6,8 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { ActivityEvent } from '../../server/realtime/protocol.ts';
 import { build } from '../../viewer/build.ts';
 import { startApp, uploadReady, type TestApp, type TestSender } from '../helpers/app.ts';
-import { eventually, launchBrowser, screenshot, watchProblems } from '../helpers/browser.ts';
+import { launchBrowser, screenshot, watchProblems } from '../helpers/browser.ts';
+import { eventually } from '../helpers/wait.ts';
 import { makePdf } from '../helpers/pdf.ts';
 
 let t: TestApp;

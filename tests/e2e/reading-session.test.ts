@@ -9,7 +9,8 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { ActivityEvent } from '../../server/realtime/protocol.ts';
 import { build } from '../../viewer/build.ts';
 import { createLink, startApp, uploadReady, type TestApp, type TestSender } from '../helpers/app.ts';
-import { eventually, launchBrowser, watchProblems } from '../helpers/browser.ts';
+import { launchBrowser, watchProblems } from '../helpers/browser.ts';
+import { eventually } from '../helpers/wait.ts';
 import { makePdf } from '../helpers/pdf.ts';
 import { BROWSER_UA, collect, connectError, feed, once, viewer, type FeedClient } from '../helpers/sockets.ts';
 

@@ -47,11 +47,3 @@ export function collect(f: FeedClient): ActivityEvent[] {
   (f as unknown as Socket).on('feed:activity', (e: ActivityEvent) => got.push(e));
   return got;
 }
-
-export async function until(cond: () => boolean, timeoutMs = 20_000, what = 'condition'): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}

@@ -11,7 +11,8 @@ import { ADAPTERS, workRoot } from '../helpers/converters.ts';
 import { AFTER, BEFORE, imageDocx, imageFodt, imageOdt, type ImageSource, macroOdt } from '../helpers/documents.ts';
 import { fixture } from '../helpers/fixtures.ts';
 import { pdfImageCount, pdfText } from '../helpers/pdf-contents.ts';
-import { isAlive, officeProcesses, waitFor } from '../helpers/processes.ts';
+import { isAlive, officeProcesses } from '../helpers/processes.ts';
+import { eventually } from '../helpers/wait.ts';
 import { AppError } from '../../server/errors.ts';
 
 const PAGE_COUNTS: Array<[OfficeFormat, number]> = [
@@ -124,7 +125,7 @@ for (const adapter of ADAPTERS) {
         const pending = hung.convert({ inputPath: input, format: 'docx', outputDir: dir });
         pending.catch(() => undefined);
         if (frozen.length === 0) {
-          await waitFor(async () => (frozen = await officeProcesses(hungRoot)).length > 0, deadlineMs, 5);
+          await eventually(async () => (frozen = await officeProcesses(hungRoot)).length > 0, deadlineMs, 'soffice.bin started', 5).catch(() => null);
         }
         for (const pid of frozen) process.kill(pid, 'SIGSTOP');
         await assert.rejects(pending, (err: AppError) => err instanceof AppError && err.status === 503 && err.code === 'conversion_timeout');
@@ -132,7 +133,7 @@ for (const adapter of ADAPTERS) {
         // Generous room past the deadline for killing the process group on a loaded machine; a frozen soffice
         // never ends by itself, so without the deadline this would not end at all.
         assert.ok(took < deadlineMs + 15_000, `rejected after ${took} ms (deadline ${deadlineMs} ms)`);
-        assert.ok(await waitFor(() => frozen.every((pid) => !isAlive(pid)), 15_000), 'the frozen soffice.bin is gone');
+        await eventually(() => frozen.every((pid) => !isAlive(pid)), 15_000, 'the frozen soffice.bin is gone');
       } finally {
         await hung.close(5000);
       }

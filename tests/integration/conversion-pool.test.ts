@@ -9,7 +9,8 @@ import type { UnoPoolConverter } from '../../server/conversion/uno-pool.ts';
 import { AppError } from '../../server/errors.ts';
 import { unoPool, workRoot } from '../helpers/converters.ts';
 import { fixture } from '../helpers/fixtures.ts';
-import { isAlive, officeProcesses, waitFor } from '../helpers/processes.ts';
+import { isAlive, officeProcesses } from '../helpers/processes.ts';
+import { eventually } from '../helpers/wait.ts';
 
 let root: string;
 let n = 0;
@@ -52,8 +53,8 @@ describe('a hung conversion', () => {
     // At the deadline, not before; the upper bound leaves room for a loaded machine (a frozen soffice never ends).
     assert.ok(took >= DEADLINE_MS - 100 && took < DEADLINE_MS + 15_000, `rejected after ${took} ms`);
 
-    assert.ok(await waitFor(() => !isAlive(stuck), 30_000), 'the frozen soffice.bin was killed');
-    assert.ok(await waitFor(async () => (await officeProcesses(pool.workRoot)).length === 1, 30_000), 'a replacement is running');
+    await eventually(() => !isAlive(stuck), 30_000, 'the frozen soffice.bin was killed');
+    await eventually(async () => (await officeProcesses(pool.workRoot)).length === 1, 30_000, 'a replacement is running');
     const [replacement] = await officeProcesses(pool.workRoot);
     assert.notEqual(replacement, stuck);
 
@@ -106,13 +107,13 @@ describe('lifecycle', () => {
       await pool.convert(await job('odt', 1));
       const [first] = await officeProcesses(pool.workRoot);
       await pool.convert(await job('odt', 1)); // second job: quota reached, restart
-      assert.ok(await waitFor(() => !isAlive(first!), 30_000), 'replaced after 2 jobs');
+      await eventually(() => !isAlive(first!), 30_000, 'replaced after 2 jobs');
 
       await pool.convert(await job('odt', 1));
       const [current] = await officeProcesses(pool.workRoot);
       process.kill(current!, 'SIGKILL'); // crash while idle
-      assert.ok(await waitFor(() => !isAlive(current!), 30_000));
-      assert.ok(await waitFor(() => pool.liveProcesses() === 0, 30_000), 'the crash is noticed while idle');
+      await eventually(() => !isAlive(current!), 30_000, 'the killed soffice.bin is gone');
+      await eventually(() => pool.liveProcesses() === 0, 30_000, 'the crash is noticed while idle');
       const pdf = await pool.convert(await job('odt', 3));
       assert.equal((await inspectPdf(pdf)).pageCount, 3, 'a crashed process is replaced on demand');
     } finally {

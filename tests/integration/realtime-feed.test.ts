@@ -5,7 +5,8 @@ import request from 'supertest';
 import type { Presence } from '../../server/realtime/protocol.ts';
 import { createLink, startApp, uploadReady, type TestApp, type TestSender } from '../helpers/app.ts';
 import { makePdf } from '../helpers/pdf.ts';
-import { collect, feed, once, pageView, started, until, viewer } from '../helpers/sockets.ts';
+import { collect, feed, once, pageView, started, viewer } from '../helpers/sockets.ts';
+import { eventually } from '../helpers/wait.ts';
 
 let t: TestApp;
 let alice: TestSender;
@@ -40,7 +41,7 @@ describe('feed replay', () => {
     await live;
     const total = (await request(t.url).get(`/api/documents/${docId}/events`).set('authorization', `Bearer ${alice.token}`).expect(200)).body.events;
     const expected = total.filter((e: { seq: number }) => e.seq > cut).map((e: { seq: number }) => e.seq);
-    await until(() => got.length >= expected.length, 30_000, 'all events');
+    await eventually(() => got.length >= expected.length, 30_000, 'all events');
     await new Promise((r) => setTimeout(r, 100));
     assert.deepEqual(got.map((e) => e.seq), expected);
   });
@@ -53,7 +54,7 @@ describe('feed replay', () => {
     const f = track(feed(t.url, { token: alice.token, after: 0 }));
     const got = collect(f);
     const [{ n }] = await t.db.selectFrom('events').select((eb) => eb.fn.countAll<number>().as('n')).where('sender_id', '=', alice.id).execute() as [{ n: number }];
-    await until(() => got.length >= Number(n), 30_000, 'full replay');
+    await eventually(() => got.length >= Number(n), 30_000, 'full replay');
     const seqs = got.map((e) => e.seq);
     assert.equal(new Set(seqs).size, seqs.length, 'no duplicates');
     assert.deepEqual(seqs, [...seqs].sort((a, b) => a - b));
@@ -77,9 +78,9 @@ describe('presence', () => {
     const link = await newLink('presence@example.org');
     const v = track(viewer(t.url, { token: link.token }));
     const visit = await started(v);
-    await until(() => updates.some((p) => p.visitId === visit.visitId), 30_000, 'presence join');
+    await eventually(() => updates.some((p) => p.visitId === visit.visitId), 30_000, 'presence join');
     await pageView(v, { id: crypto.randomUUID(), page: 2, durationMs: 0 });
-    await until(() => updates.some((p) => p.visitId === visit.visitId && p.page === 2), 30_000, 'presence page');
+    await eventually(() => updates.some((p) => p.visitId === visit.visitId && p.page === 2), 30_000, 'presence page');
     const left = once<string>(f as never, 'presence:leave');
     v.close();
     assert.equal(await left, visit.visitId);

@@ -5,7 +5,8 @@ import request from 'supertest';
 import type { ActivityEvent } from '../../server/realtime/protocol.ts';
 import { createLink, startApp, uploadReady, type TestApp, type TestSender } from '../helpers/app.ts';
 import { makePdf } from '../helpers/pdf.ts';
-import { collect, connectError, feed, once, pageView, started, until, viewer, type FeedClient } from '../helpers/sockets.ts';
+import { collect, connectError, feed, once, pageView, started, viewer, type FeedClient } from '../helpers/sockets.ts';
+import { eventually } from '../helpers/wait.ts';
 
 let t: TestApp;
 let alice: TestSender;
@@ -46,7 +47,7 @@ describe('viewer socket', () => {
     const visit = await started(v);
     assert.equal(visit.pageCount, 5);
     assert.match(visit.visitId, /^vis_/);
-    await until(() => aliceGot.some((e) => e.type === 'open' && e.visitId === visit.visitId), 30_000, 'open on feed');
+    await eventually(() => aliceGot.some((e) => e.type === 'open' && e.visitId === visit.visitId), 30_000, 'open on feed');
     const openEv = aliceGot.find((e) => e.type === 'open' && e.visitId === visit.visitId)!;
     assert.equal(openEv.recipient, 'reader@example.org');
     assert.equal(openEv.device?.type, 'desktop');
@@ -58,7 +59,7 @@ describe('viewer socket', () => {
     assert.ok('data' in ack && ack.data.seq > openEv.seq);
     const stored = await t.db.selectFrom('events').selectAll().where('visit_id', '=', visit.visitId).where('type', '=', 'page_view').execute();
     assert.equal(stored.length, 1, 'stored before the ack');
-    await until(() => aliceGot.some((e) => e.type === 'page_view' && e.visitId === visit.visitId), 30_000, 'page_view on feed');
+    await eventually(() => aliceGot.some((e) => e.type === 'page_view' && e.visitId === visit.visitId), 30_000, 'page_view on feed');
     assert.equal(bobGot.length, 0, "another sender's feed receives nothing");
   });
 

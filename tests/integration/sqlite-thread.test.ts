@@ -9,7 +9,7 @@ import { sql } from 'kysely';
 import type { EventInput } from '../../storage/db/event-log.ts';
 import { openDatabase } from '../../storage/db/index.ts';
 import { openSqlite, sqliteHandle, sqliteThread } from '../../storage/db/sqlite.ts';
-import { waitFor } from '../helpers/processes.ts';
+import { eventually } from '../helpers/wait.ts';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pt-wal-'));
 after(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -29,7 +29,7 @@ test('the log stops growing while writes go on, and is folded into the database 
   const walBytes = fs.statSync(`${file}-wal`).size;
   assert.ok(walBytes < 12 * 1024 * 1024, `log is ${walBytes} bytes after 24 MiB of writes`);
   await db.destroy();
-  assert.ok(await waitFor(() => !fs.existsSync(`${file}-wal`), 30_000), 'the log is gone once the last connection closed');
+  await eventually(() => !fs.existsSync(`${file}-wal`), 30_000, 'the log is gone once the last connection closed');
   const reopened = openSqlite(file);
   try {
     const { rows } = await sql<{ n: number }>`select count(*) as n from chunks`.execute(reopened);
