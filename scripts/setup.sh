@@ -21,7 +21,7 @@ want_pkg fonts-crosextra-caladea
 want_pkg python3-uno
 want_pkg qpdf
 want_pkg poppler-utils
-if [ "$mode" = test ]; then want_pkg chromium; fi
+if [ "$mode" = test ]; then want_pkg chromium; want_pkg swaks; want_pkg python3; fi
 
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && has_cmd apt-get; then

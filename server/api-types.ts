@@ -47,3 +47,28 @@ export interface VisitSummary {
   self: boolean;
   automated: boolean;
 }
+
+export interface MessageSummaryJson {
+  id: string;
+  messageId: string;
+  subject: string | null;
+  from: string;
+  status: string;
+  sentAt: string | null;
+  createdAt: string;
+  tracked: boolean;
+  recipients: { address: string; role: string; delivery: string }[];
+  documents: { id: string; name: string; status: string | null; pageCount: number | null }[];
+}
+
+export interface MessageJson extends MessageSummaryJson {
+  attachments: { name: string; outcome: string; documentId: string | null; reason: string | null }[];
+  copies: {
+    recipient: string;
+    role: string;
+    delivery: string;
+    deliveredAt: string | null;
+    response: string | null;
+    links: { documentId: string; linkId: string; url: string; visits: number; totalMs: number; lastSeenAt: string | null }[];
+  }[];
+}

@@ -22,6 +22,7 @@ import { siteModule } from './http/module.ts';
 import { requestLog } from './http/request-log.ts';
 import { baseHeaders } from './http/security.ts';
 import { category, type Logger } from './logger.ts';
+import { type MailFeature, type MailModule, mailModule } from './mail/module.ts';
 import { feedModule } from './realtime/module.ts';
 import { PresenceBoard } from './realtime/presence.ts';
 import { fastGeoIp, type GeoLookup } from './tracking/enrich.ts';
@@ -30,7 +31,7 @@ import { trackingModule } from './tracking/module.ts';
 import { Tracker } from './tracking/tracker.ts';
 
 /** The features, mounted (routes) and closed (shutdown) in this order. */
-const FEATURES: Feature[] = [siteModule, accountsModule, documentsModule, trackingModule, feedModule];
+const FEATURES: Feature[] = [siteModule, accountsModule, mailModule, documentsModule, trackingModule, feedModule];
 
 export interface AppDeps {
   config: Config;
@@ -51,6 +52,8 @@ export interface App {
   accounts: Accounts;
   ingest: Ingest;
   events: EventStore;
+  /** Email out: the SMTP relay (started by main.ts or a test) and the message service. */
+  mail: MailFeature;
   /** Stop in order: no new requests, let each feature finish its work (conversions, event writes), close sockets.
    * The caller closes db and converter. */
   close(graceMs?: number): Promise<void>;
@@ -85,6 +88,7 @@ export function createApp(deps: AppDeps): App {
   const io = new IoServer(httpServer, { maxHttpBufferSize: 16 * 1024, serveClient: false, cors: { origin: false } });
   const ctx = buildContext(deps, io);
   const modules = FEATURES.map((feature) => feature(ctx));
+  const mail = (modules.find((m) => m.name === 'mail') as MailModule).mail;
   const unsubscribe = modules.map((m) => ctx.bus.subscribe(m.subscriptions ?? {}));
 
   app.disable('x-powered-by');
@@ -105,5 +109,5 @@ export function createApp(deps: AppDeps): App {
     await stopped;
   }
 
-  return { app, httpServer, io, bus: ctx.bus, accounts: ctx.accounts, ingest: ctx.ingest, events: ctx.events, close };
+  return { app, httpServer, io, bus: ctx.bus, accounts: ctx.accounts, ingest: ctx.ingest, events: ctx.events, mail, close };
 }

@@ -34,6 +34,16 @@ export const settings = {
   SHUTDOWN_GRACE_MS: [int(0, 600_000).default(15_000), 'Time allowed on SIGTERM to finish conversions and close connections.'],
   VIEWER_EVENTS_PER_10S: [int(1, 10_000).default(60), 'Per-socket limit on viewer events in any 10 s window.'],
   VIEWER_VISITS_PER_MINUTE: [int(1, 1_000_000).default(60), 'New reader visits one address may open per minute.'],
+  MAX_MESSAGE_BYTES: [int(1024, 2 ** 40).default(50 * 1024 * 1024), 'Largest message accepted by the relay and the messages API (attachments included).'],
+  SMTP_RELAY_PORT: [int(0, 65535).default(2525), 'TCP port of the SMTP submission relay (STARTTLS when a certificate is set; 0 picks a free port).'],
+  SMTP_RELAY_TLS_PORT: [int(0, 65535).optional(), 'Optional port for implicit-TLS submission (like 465); needs SMTP_TLS_CERT and SMTP_TLS_KEY.'],
+  SMTP_TLS_CERT: [z.string().min(1).optional(), 'PEM certificate file for the relay\'s STARTTLS and implicit-TLS port.'],
+  SMTP_TLS_KEY: [z.string().min(1).optional(), 'PEM private key file for SMTP_TLS_CERT.'],
+  SMTP_ALLOW_INSECURE_AUTH: [bool.default(false), 'Accept AUTH over an unencrypted connection from any address (by default only from loopback).'],
+  SMTP_UPSTREAM_URL: [z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://').optional(), 'Where rewritten copies are sent, e.g. smtp://user:pass@smtp.example.org:587 (TLS verified).'],
+  MAIL_MESSAGES_PER_HOUR: [int(1, 1_000_000).default(200), 'Messages one sender may send per hour (relay and API).'],
+  MAIL_RECIPIENTS_PER_HOUR: [int(1, 10_000_000).default(1000), 'Recipients one sender may send to per hour (relay and API).'],
+  MAIL_MAX_RECIPIENTS: [int(1, 10_000).default(100), 'Most recipients of one message.'],
 } as const;
 
 type Settings = typeof settings;

@@ -13,7 +13,14 @@ export interface LocationInfo {
   city: string | null;
 }
 
-export type EventType = 'open' | 'page_view' | 'download' | 'email_open' | 'click' | 'reply';
+export type EventType = 'open' | 'page_view' | 'download' | 'email_open' | 'click' | 'reply' | 'attachment_kept';
+
+/** What an `attachment_kept` event adds: the attachment left in the mail and why, as a sentence for the sender. */
+export interface AttachmentNotice {
+  file: string;
+  code: string;
+  message: string;
+}
 
 /** One stored happening, as the API and the feed show it. */
 export interface ActivityEvent {
@@ -29,6 +36,9 @@ export interface ActivityEvent {
   visitId?: string;
   device?: DeviceInfo | null;
   location?: LocationInfo | null;
+  /** The message an email event belongs to (GET /api/messages/:id). */
+  messageId?: string;
+  notice?: AttachmentNotice;
   automated: boolean;
   self: boolean;
 }

@@ -67,6 +67,17 @@ export const ERRORS = {
   converter_closed: [503, 'The converter is shutting down.'],
   conversion_timeout: [503, 'The document took too long to convert.'],
   conversion_aborted: [503, 'The conversion was cancelled.'],
+  // Email out (server/mail): the relay maps each to an SMTP reply in mail/smtp/replies.ts.
+  message_invalid: [400, 'The message could not be read as an RFC 5322 message.'],
+  sender_address_refused: [403, 'Mail may only be sent from the address of the signed-in sender.'],
+  message_too_large: [413, 'The message is larger than the limit (MAX_MESSAGE_BYTES).'],
+  rfc822_required: [415, 'Send the message with Content-Type: message/rfc822.'],
+  no_recipients: [422, 'The message has no recipients (To, Cc or Bcc).'],
+  too_many_recipients: [422, 'The message has too many recipients (MAIL_MAX_RECIPIENTS).'],
+  recipient_invalid: [422, 'Not a valid recipient address.'],
+  upstream_refused: [502, 'The upstream mail server refused the message.'],
+  smtp_upstream_not_configured: [503, 'Sending is not configured: set SMTP_UPSTREAM_URL to the SMTP server that delivers your mail.'],
+  upstream_unavailable: [503, 'The upstream mail server did not accept every copy.'],
 } as const satisfies Record<string, readonly [number, string]>;
 
 export type ErrorCode = keyof typeof ERRORS;

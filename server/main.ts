@@ -24,6 +24,11 @@ app.httpServer.listen(config.PORT, config.HOST, () => {
   log.info({ host: config.HOST, port, publicUrl: config.publicUrl, dataDir: config.dataDir, converter: converter.status().engine }, `Pagetrail listening on ${config.HOST}:${port}`);
 });
 
+await app.mail.relay.start().catch((err: unknown) => {
+  log.error({ err, port: config.SMTP_RELAY_PORT }, 'the SMTP relay could not start (SMTP_RELAY_PORT)');
+  process.exit(1);
+});
+
 let stopping = false;
 async function shutdown(signal: string): Promise<void> {
   if (stopping) return;

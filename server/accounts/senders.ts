@@ -38,6 +38,16 @@ export class Accounts {
     return token;
   }
 
+  /** The per-sender switch for mail: off leaves every attachment attached. */
+  async setMailTracking(senderId: string, on: boolean): Promise<void> {
+    await this.db.updateTable('senders').set({ mail_tracking: on ? 1 : 0 }).where('id', '=', senderId).execute();
+  }
+
+  async mailTracking(senderId: string): Promise<boolean> {
+    const row = await this.db.selectFrom('senders').select('mail_tracking').where('id', '=', senderId).executeTakeFirst();
+    return Number(row?.mail_tracking ?? 1) !== 0;
+  }
+
   async senderByEmail(email: string): Promise<Sender | null> {
     const row = await this.db.selectFrom('senders').select(['id', 'email']).where('email', '=', normEmail(email)).executeTakeFirst();
     return row ? toSender(row) : null;

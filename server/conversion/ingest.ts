@@ -35,6 +35,8 @@ export interface Upload {
   tempPath: string;
   size: number;
   format: DetectedFormat;
+  /** SHA-256 of the file, kept so the same file from the same sender can be found again (mail attachments). */
+  contentHash?: string;
 }
 
 const keys = (id: string) => ({ original: `docs/${id}/original`, pdf: `docs/${id}/document.pdf`, thumb: `docs/${id}/thumbnail.png` });
@@ -61,7 +63,7 @@ export class Ingest {
     const doc: DocumentRow = {
       id: newId('doc'), sender_id: upload.senderId, name: upload.name, format: upload.format, status: 'processing',
       page_count: null, size_bytes: upload.size, original_key: null, pdf_key: null, pdf_size: null, thumbnail_key: null,
-      error_code: null, error_message: null, convert_ms: null, created_at: now, updated_at: now,
+      error_code: null, error_message: null, convert_ms: null, content_hash: upload.contentHash ?? null, created_at: now, updated_at: now,
     };
     await db.insertInto('documents').values(doc).execute();
     this.track(doc, upload, pageCount);

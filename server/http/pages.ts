@@ -33,7 +33,7 @@ function icon(name: keyof typeof ICONS): string {
   return `<svg class="icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">${ICONS[name]}</svg>`;
 }
 
-function layout(opts: { title: string; styles: string[]; script?: string; bodyClass: string; body: string}): string {
+function layout(opts: { title: string; styles: string[]; script?: string; bodyClass: string; body: string; refreshSeconds?: number }): string {
   const links = opts.styles.map((href) => `<link rel="stylesheet" href="${escapeHtml(href)}">`).join('\n    ');
   const script = opts.script ? `\n    <script type="module" src="${escapeHtml(opts.script)}"></script>` : '';
   return `<!doctype html>
@@ -43,7 +43,7 @@ function layout(opts: { title: string; styles: string[]; script?: string; bodyCl
     <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover">
     <meta name="referrer" content="no-referrer">
     <meta name="robots" content="noindex, nofollow">
-    <meta name="color-scheme" content="light">
+    <meta name="color-scheme" content="light">${opts.refreshSeconds ? `\n    <meta http-equiv="refresh" content="${opts.refreshSeconds}">` : ''}
     <title>${escapeHtml(opts.title)}</title>
     <link rel="icon" href="/assets/favicon.svg" type="image/svg+xml">
     ${links}${script}
@@ -118,4 +118,17 @@ export function unavailablePage(message?: string): string {
       </div>
     </main>`;
   return layout({ title: message ? 'Document not available yet' : 'Link no longer available', styles: ['/assets/unavailable.css'], bodyClass: 'unavailable-body', body });
+}
+
+/** Shown when a link is opened before its document is converted (a mailed link works at once): it reloads itself
+ * every few seconds (a meta refresh: the CSP allows no inline script) and so turns into the reader when ready. */
+export function preparingPage(name: string, refreshSeconds = 3): string {
+  const body = `    <main class="unavailable" aria-busy="true">
+      <div class="unavailable-card">
+        <svg class="unavailable-icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false"><path d="M14 3H7a2 2 0 0 0-2 2v14a2 2 0 0 0 2 2h10a2 2 0 0 0 2-2V8z"/><path d="M14 3v5h5"/><path d="M12 11v4l2.5 1.5"/></svg>
+        <h1>Preparing ${escapeHtml(name)}</h1>
+        <p>The document is being prepared for reading. This page opens it by itself in a moment.</p>
+      </div>
+    </main>`;
+  return layout({ title: `Preparing ${name}`, styles: ['/assets/unavailable.css'], bodyClass: 'unavailable-body preparing-body', body, refreshSeconds });
 }

@@ -7,7 +7,7 @@ import { contentDisposition, pdfName } from '../documents/names.ts';
 import { downloadDisabled, isAppError } from '../errors.ts';
 import type { Tracker } from '../tracking/tracker.ts';
 import { clientInfo } from '../accounts/identity.ts';
-import { readerPage, unavailablePage } from './pages.ts';
+import { preparingPage, readerPage, unavailablePage } from './pages.ts';
 import { sendPage } from './security.ts';
 import { sendBlob } from './send-blob.ts';
 
@@ -18,7 +18,17 @@ export function viewerRoutes(d: { links: Links; blobs: BlobStore; tracker: Track
 
   r.get('/v/:token', async (req, res) => {
     try {
-      const { link, document } = await d.links.resolveReadable(tokenOf(req));
+      const { link, document } = await d.links.resolve(tokenOf(req));
+      // A mailed link works before its document is converted: a page that reloads itself into the reader.
+      if (document.status === 'processing') {
+        res.set('Retry-After', '3');
+        sendPage(res, 503, preparingPage(document.name));
+        return;
+      }
+      if (document.status !== 'ready') {
+        sendPage(res, 503, unavailablePage('This document could not be prepared for reading'));
+        return;
+      }
       sendPage(res, 200, readerPage({
         title: document.name, token: tokenOf(req), pageCount: Number(document.page_count),
         allowDownload: Boolean(link.allow_download), documentId: document.id,

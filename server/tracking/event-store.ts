@@ -3,7 +3,7 @@
 import { createEventLog, type Db, type EventLog, type EventRow, type NewEvent, type VisitRow } from '../../storage/db/index.ts';
 import type { DomainEvents } from '../events.ts';
 import { newSortableId } from '../ids.ts';
-import type { ActivityEvent, EventType } from '../domain-types.ts';
+import type { ActivityEvent, AttachmentNotice, EventType } from '../domain-types.ts';
 
 export type Stored = { event: ActivityEvent; duplicate: false } | { duplicate: true; seq: number };
 
@@ -37,6 +37,8 @@ export function toActivity(r: EventRow): ActivityEvent {
   if (r.duration_ms !== null) e.durationMs = Number(r.duration_ms);
   if (r.device) e.device = json(r.device);
   if (r.location) e.location = json(r.location);
+  if (r.message_id) e.messageId = r.message_id;
+  if (r.detail && r.type === 'attachment_kept') e.notice = JSON.parse(r.detail) as AttachmentNotice;
   return e;
 }
 

@@ -4,7 +4,7 @@ import { addDuration, eventRow, type Appended, type EventInput, type EventLog } 
 import type { EventRow, VisitRow } from './schema.ts';
 
 const COLUMNS = ['id', 'sender_id', 'seq', 'type', 'at', 'document_id', 'link_id', 'visit_id', 'client_id', 'recipient',
-  'page', 'duration_ms', 'device', 'location', 'automated', 'self'] as const;
+  'page', 'duration_ms', 'device', 'location', 'automated', 'self', 'message_id', 'detail'] as const;
 
 const VISIT_COLUMNS = ['id', 'link_id', 'document_id', 'sender_id', 'started_at', 'last_seen_at', 'viewer_key', 'device',
   'location', 'automated', 'self'] as const;
@@ -39,7 +39,7 @@ export function sqliteAppender(sqlite: SQLite.Database): (inputs: EventInput[], 
         seq = Number(s.event_seq);
       }
       const row: EventRow = eventRow(input, seq + 1);
-      if (insert.run(COLUMNS.map((c) => row[c])).changes === 0) {
+      if (insert.run(COLUMNS.map((c) => row[c] ?? null)).changes === 0) {
         out.push({ duplicate: true, seq: Number(prior.get(input.visit_id!, input.client_id!)!.seq) });
         continue;
       }

@@ -112,6 +112,69 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  // Email out: messages, their recipients (To/Cc/Bcc), one copy per recipient with its own token and delivery
+  // state (a retry of the same Message-ID sends only what is missing), the links each copy carries, and what
+  // became of each attachment. Documents get a content hash so the same file from the same sender is reused.
+  '0003_mail': {
+    async up(db: Kysely<any>) {
+      await db.schema.alterTable('documents').addColumn('content_hash', 'text').execute();
+      await db.schema.alterTable('senders').addColumn('mail_tracking', 'integer', (c) => c.notNull().defaultTo(1)).execute();
+      await db.schema.createIndex('documents_sender_hash').on('documents').columns(['sender_id', 'content_hash']).execute();
+      await db.schema.alterTable('events').addColumn('message_id', 'text').execute();
+      await db.schema.alterTable('events').addColumn('detail', 'text').execute();
+      await db.schema.createTable('messages')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('sender_id', 'text', (c) => c.notNull().references('senders.id').onDelete('cascade'))
+        .addColumn('message_id', 'text', (c) => c.notNull())
+        .addColumn('subject', 'text')
+        .addColumn('from_address', 'text', (c) => c.notNull())
+        .addColumn('tracked', 'integer', (c) => c.notNull().defaultTo(1))
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('sent_at', 'text')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('messages_sender_message_id').on('messages').columns(['sender_id', 'message_id']).unique().execute();
+      await db.schema.createIndex('messages_sender_created').on('messages').columns(['sender_id', 'created_at']).execute();
+      await db.schema.createTable('message_recipients')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('message_id', 'text', (c) => c.notNull().references('messages.id').onDelete('cascade'))
+        .addColumn('address', 'text', (c) => c.notNull())
+        .addColumn('role', 'text', (c) => c.notNull())
+        .addColumn('position', 'integer', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('message_recipients_message').on('message_recipients').columns(['message_id', 'address']).unique().execute();
+      await db.schema.createTable('message_copies')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('message_id', 'text', (c) => c.notNull().references('messages.id').onDelete('cascade'))
+        .addColumn('recipient_id', 'text', (c) => c.notNull().unique().references('message_recipients.id').onDelete('cascade'))
+        .addColumn('token', 'text', (c) => c.notNull())
+        .addColumn('token_hash', 'text', (c) => c.notNull().unique())
+        .addColumn('delivery', 'text', (c) => c.notNull())
+        .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('last_response', 'text')
+        .addColumn('delivered_at', 'text')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('message_copies_message').on('message_copies').column('message_id').execute();
+      await db.schema.createTable('message_copy_links')
+        .addColumn('copy_id', 'text', (c) => c.notNull().references('message_copies.id').onDelete('cascade'))
+        .addColumn('document_id', 'text', (c) => c.notNull().references('documents.id').onDelete('cascade'))
+        .addColumn('link_id', 'text', (c) => c.notNull().references('links.id').onDelete('cascade'))
+        .addPrimaryKeyConstraint('message_copy_links_pk', ['copy_id', 'document_id'])
+        .execute();
+      await db.schema.createTable('message_attachments')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('message_id', 'text', (c) => c.notNull().references('messages.id').onDelete('cascade'))
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('outcome', 'text', (c) => c.notNull())
+        .addColumn('document_id', 'text', (c) => c.references('documents.id').onDelete('set null'))
+        .addColumn('reason_code', 'text')
+        .addColumn('reason', 'text')
+        .addColumn('position', 'integer', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('message_attachments_message').on('message_attachments').column('message_id').execute();
+    },
+  },
 };
 
 class StaticProvider implements MigrationProvider {

@@ -6,6 +6,8 @@ export interface SendersTable {
   email: string;
   password_hash: string;
   event_seq: Generated<number>;
+  /** 0: attachments in this sender's mail stay attached (no links), unless a message says otherwise later. */
+  mail_tracking: Generated<number>;
   created_at: string;
 }
 
@@ -38,6 +40,8 @@ export interface DocumentsTable {
   error_code: string | null;
   error_message: string | null;
   convert_ms: number | null;
+  /** SHA-256 of the original file (documents that came in as mail attachments): the same file is reused. */
+  content_hash: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -87,12 +91,71 @@ export interface EventsTable {
   location: string | null;
   automated: number;
   self: number;
+  /** The message an email event (attachment notice, open, click, reply) belongs to. */
+  message_id: string | null;
+  /** JSON with what an email event adds (the attachment name and why it was left attached). */
+  detail: string | null;
 }
 
 /** Time a visit has accounted for so far (the sum of its page_view durations), kept with every write. */
 export interface VisitTotalsTable {
   visit_id: string;
   accounted_ms: number;
+}
+
+export interface MessagesTable {
+  id: string;
+  sender_id: string;
+  /** The RFC 5322 Message-ID every copy keeps (with its angle brackets). */
+  message_id: string;
+  subject: string | null;
+  from_address: string;
+  tracked: number;
+  /** preview (rewritten through the API, not sent), sending, sent, partial (some copies out), failed */
+  status: 'preview' | 'sending' | 'sent' | 'partial' | 'failed';
+  sent_at: string | null;
+  created_at: string;
+}
+
+export interface MessageRecipientsTable {
+  id: string;
+  message_id: string;
+  address: string;
+  role: 'to' | 'cc' | 'bcc';
+  position: number;
+}
+
+export interface MessageCopiesTable {
+  id: string;
+  message_id: string;
+  recipient_id: string;
+  /** Per-copy token (>= 128 bits) for the open pixel and click links; looked up by its hash. */
+  token: string;
+  token_hash: string;
+  /** pending (not yet accepted upstream), sent, failed (refused permanently) */
+  delivery: 'pending' | 'sent' | 'failed';
+  attempts: number;
+  last_response: string | null;
+  delivered_at: string | null;
+  created_at: string;
+}
+
+export interface MessageCopyLinksTable {
+  copy_id: string;
+  document_id: string;
+  link_id: string;
+}
+
+export interface MessageAttachmentsTable {
+  id: string;
+  message_id: string;
+  name: string;
+  /** document (replaced by links) or kept (left attached: untracked, or it could not become a document) */
+  outcome: 'document' | 'kept';
+  document_id: string | null;
+  reason_code: string | null;
+  reason: string | null;
+  position: number;
 }
 
 export interface Database {
@@ -104,6 +167,11 @@ export interface Database {
   visits: VisitsTable;
   visit_totals: VisitTotalsTable;
   events: EventsTable;
+  messages: MessagesTable;
+  message_recipients: MessageRecipientsTable;
+  message_copies: MessageCopiesTable;
+  message_copy_links: MessageCopyLinksTable;
+  message_attachments: MessageAttachmentsTable;
 }
 
 export type Db = Kysely<Database>;
@@ -112,4 +180,8 @@ export type DocumentRow = Selectable<DocumentsTable>;
 export type LinkRow = Selectable<LinksTable>;
 export type VisitRow = Selectable<VisitsTable>;
 export type EventRow = Selectable<EventsTable>;
+export type MessageRow = Selectable<MessagesTable>;
+export type MessageRecipientRow = Selectable<MessageRecipientsTable>;
+export type MessageCopyRow = Selectable<MessageCopiesTable>;
+export type MessageAttachmentRow = Selectable<MessageAttachmentsTable>;
 export type NewEvent = Omit<Insertable<EventsTable>, 'seq' | 'id'>;

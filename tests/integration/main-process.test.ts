@@ -17,7 +17,7 @@ function run(env: Record<string, string>) {
 
 it('serves on a random port and exits 0 on SIGTERM', async () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pt-main-'));
-  const p = run({ DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', CONVERTER: 'libreoffice-convert' });
+  const p = run({ DATA_DIR: dataDir, PORT: '0', SMTP_RELAY_PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', CONVERTER: 'libreoffice-convert' });
   let port = 0;
   for (let i = 0; i < 200 && !port; i++) {
     const m = /"port":(\d+)/.exec(p.output());

@@ -1,7 +1,7 @@
 // The dashboard's view of the HTTP API: response shapes and one request helper. Every call sends
 // X-Requested-With, which the server requires on cookie-authenticated writes (CSRF guard).
 
-import type { Analytics, DocumentJson as DocumentSummary, LinkJson as ShareLink, VisitSummary as Visit } from '../../server/api-types.ts';
+import type { Analytics, DocumentJson as DocumentSummary, LinkJson as ShareLink, MessageJson, MessageSummaryJson, VisitSummary as Visit } from '../../server/api-types.ts';
 import type { ActivityEvent } from '../../server/realtime/protocol.ts';
 
 export interface ApiErrorBody {
@@ -63,6 +63,8 @@ export const endpoints = {
   revokeLink: (id: string) => api<void>('DELETE', `/api/links/${encodeURIComponent(id)}`),
   analytics: (id: string) => api<Analytics>('GET', `/api/documents/${encodeURIComponent(id)}/analytics`),
   visits: (id: string) => api<{ visits: Visit[] }>('GET', `/api/documents/${encodeURIComponent(id)}/visits`),
+  messages: () => api<{ messages: MessageSummaryJson[] }>('GET', '/api/messages'),
+  message: (id: string) => api<MessageJson>('GET', `/api/messages/${encodeURIComponent(id)}`),
   events: (id: string) =>
     api<{ events: ActivityEvent[] }>('GET', `/api/documents/${encodeURIComponent(id)}/events`),
 };

@@ -5,7 +5,9 @@ import type { ActivityEvent } from '../../server/realtime/protocol.ts';
 import { endpoints } from './api.ts';
 import { h, icon, render } from './dom.ts';
 import { renderDocument, type DocumentPage } from './document-view.ts';
+import { renderCompose } from './compose-view.ts';
 import { renderDocuments } from './documents-view.ts';
+import { renderSent } from './sent-view.ts';
 import { FeedClient } from './feed.ts';
 import { FeedView } from './feed-view.ts';
 import { PresenceView } from './presence-view.ts';
@@ -41,6 +43,7 @@ export function renderApp(root: HTMLElement, me: { email: string }, onSignedOut:
         'header',
         { class: 'topbar' },
         h('a', { class: 'brand', href: '#/' }, h('span', { class: 'brand-mark', 'aria-hidden': 'true' }), h('span', { class: 'brand-name' }, 'Pagetrail')),
+        h('nav', { class: 'topbar-nav', 'aria-label': 'Sections' }, h('a', { href: '#/' }, 'Documents'), h('a', { href: '#/sent' }, 'Sent'), h('a', { href: '#/compose' }, 'Compose')),
         h('div', { class: 'topbar-right' }, h('span', { class: 'user-email hide-sm' }, me.email), signOut),
       ),
       h(
@@ -66,6 +69,8 @@ export function renderApp(root: HTMLElement, me: { email: string }, onSignedOut:
     disposeList = null;
     const match = /^#\/documents\/([^/]+)$/.exec(location.hash);
     if (match?.[1]) page = renderDocument(main, store, decodeURIComponent(match[1]));
+    else if (location.hash === '#/sent') disposeList = renderSent(main);
+    else if (location.hash === '#/compose') disposeList = renderCompose(main);
     else disposeList = renderDocuments(main, store);
     window.scrollTo(0, 0);
   };

@@ -15,6 +15,7 @@ const ICONS: Record<ActivityEvent['type'], IconName> = {
   email_open: 'mail',
   click: 'pointer',
   reply: 'reply',
+  attachment_kept: 'alert',
 };
 
 interface Row {

@@ -68,7 +68,8 @@ export function formatLocation(location: LocationInfo | null | undefined): strin
   return place ?? location.country ?? null;
 }
 
-export function actorOf(event: Pick<ActivityEvent, 'recipient' | 'self'>): string {
+export function actorOf(event: Pick<ActivityEvent, 'recipient' | 'self'> & { type?: ActivityEvent['type'] }): string {
+  if (event.type === 'attachment_kept') return 'Your email:';
   if (event.self) return 'You';
   return event.recipient || 'Someone with the link';
 }
@@ -108,6 +109,8 @@ export function describeEvent(event: ActivityEvent, documentName: string | null,
       return documentName ? [{ text: 'clicked the link to ' }, doc] : [{ text: 'clicked a link in your email' }];
     case 'reply':
       return [{ text: 'replied to your email' }];
+    case 'attachment_kept':
+      return [{ text: event.notice?.message ?? 'An attachment was left in your email.' }];
     default:
       return [{ text: 'did something' }];
   }

@@ -1,0 +1,73 @@
+// The compose page in Chromium: a message with an attachment, one file tracked and one not, sent through the same
+// rewrite and upstream; it arrives at the sink rewritten and shows up in the Sent list.
+import assert from 'node:assert/strict';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Browser } from 'playwright-core';
+import { build } from '../../viewer/build.ts';
+import type { TestSender } from '../helpers/app.ts';
+import { launchBrowser, screenshot, watchProblems } from '../helpers/browser.ts';
+import { linkTokens, parse, startMailRig, type MailRig } from '../helpers/mail.ts';
+import { makePdf } from '../helpers/pdf.ts';
+
+let rig: MailRig;
+let browser: Browser;
+let s: TestSender;
+let dir: string;
+
+before(async () => {
+  await build({ minify: true });
+  rig = await startMailRig();
+  s = await rig.t.sender();
+  browser = await launchBrowser();
+  dir = await fs.mkdtemp(path.join(os.tmpdir(), 'pagetrail-compose-'));
+});
+after(async () => {
+  await browser?.close();
+  await rig?.close();
+  await fs.rm(dir, { recursive: true, force: true });
+});
+
+describe('compose page', () => {
+  it('sends a message with a tracked and an untracked attachment that arrives rewritten, then lists it as sent', async () => {
+    const tracked = path.join(dir, 'Quote.pdf');
+    const untracked = path.join(dir, 'Appendix.pdf');
+    await fs.writeFile(tracked, makePdf(2));
+    await fs.writeFile(untracked, makePdf(1));
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    // /api/me answers 401 before signing in.
+    const problems = await watchProblems(page, { ignore: [/401 \(Unauthorized\)/] });
+    await page.goto(rig.t.url);
+    await page.locator('#signin-email').fill(s.email);
+    await page.locator('#signin-password').fill(s.password);
+    await page.locator('#signin-password').press('Enter');
+    await page.locator('.topbar-nav a', { hasText: 'Compose' }).click();
+    await page.locator('input[name="to"]').fill('ana@example.org');
+    await page.locator('input[name="bcc"]').fill('boss@example.org');
+    await page.locator('input[name="subject"]').fill('Your quote');
+    await page.locator('.compose-body').click();
+    await page.keyboard.type('Dear Ana, here is the quote.');
+    await page.locator('#compose-files').setInputFiles([tracked, untracked]);
+    await page.locator('.track-switch').nth(1).uncheck();
+    await screenshot(page, 'mail-compose');
+    await page.locator('button[type="submit"]', { hasText: 'Send' }).click();
+    await page.locator('.sent-item').first().waitFor({ timeout: 60_000 });
+    assert.match(await page.locator('.sent-subject').first().textContent() ?? '', /Your quote/);
+    assert.equal(await page.locator('.sent-recipient').count(), 2);
+    await screenshot(page, 'mail-sent');
+
+    assert.deepEqual(rig.sink.received.map((r) => r.to[0]).sort(), ['ana@example.org', 'boss@example.org']);
+    for (const copy of rig.sink.received) {
+      assert.doesNotMatch(copy.raw, /^bcc:/im);
+      const parsed = await parse(copy.raw);
+      assert.deepEqual(parsed.attachments.map((a) => a.filename), ['Appendix.pdf'], 'the untracked file stays attached');
+      assert.equal(linkTokens(rig, String(parsed.html)).length, 1, 'the tracked file became a link');
+      assert.match(String(parsed.html), /Dear Ana, here is the quote\./);
+    }
+    assert.deepEqual(problems.list(), []);
+    await context.close();
+  });
+});
