@@ -71,7 +71,7 @@ export const ERRORS = {
   message_invalid: [400, 'The message could not be read as an RFC 5322 message.'],
   sender_address_refused: [403, 'Mail may only be sent from the address of the signed-in sender.'],
   message_too_large: [413, 'The message is larger than the limit (MAX_MESSAGE_BYTES).'],
-  rfc822_required: [415, 'Send the message with Content-Type: message/rfc822.'],
+  message_type_required: [415, 'Send the message with Content-Type: message/rfc822.'],
   no_recipients: [422, 'The message has no recipients (To, Cc or Bcc).'],
   too_many_recipients: [422, 'The message has too many recipients (MAIL_MAX_RECIPIENTS).'],
   recipient_invalid: [422, 'Not a valid recipient address.'],
@@ -184,3 +184,22 @@ export const converterUnavailable = factory('converter_unavailable');
 export const converterClosed = factory('converter_closed');
 export const conversionTimeout = factory('conversion_timeout');
 export const conversionAborted = factory('conversion_aborted');
+
+// Email out (server/mail)
+export const messageTooLarge = (max = 0) =>
+  new AppError('message_too_large', { message: `The message is larger than the limit of ${Math.round(max / 1048576)} MB (MAX_MESSAGE_BYTES).` });
+export const messageInvalid = (cause?: unknown) => new AppError('message_invalid', { cause });
+export const messageTypeRequired = factory('message_type_required');
+export const noRecipients = factory('no_recipients');
+export const tooManyRecipients = (max = 0) =>
+  new AppError('too_many_recipients', { message: `A message may have at most ${max} recipients (MAIL_MAX_RECIPIENTS).` });
+export const recipientInvalid = (address = '') =>
+  new AppError('recipient_invalid', { message: `Not a valid recipient address: ${address.slice(0, 100)}.` });
+export const senderAddressRefused = factory('sender_address_refused');
+export const mailRateLimited = (what: 'messages' | 'recipients' = 'messages') =>
+  new AppError('rate_limited', { message: `Too many ${what} sent in the last hour (MAIL_${what.toUpperCase()}_PER_HOUR). Try again later.` });
+export const upstreamNotConfigured = factory('smtp_upstream_not_configured');
+export const upstreamUnavailable = (summary = 'no copy was accepted') =>
+  new AppError('upstream_unavailable', { message: `The upstream mail server did not accept every copy: ${summary}. Send again: copies already accepted are not sent twice.` });
+export const upstreamRefused = (summary = 'the message') =>
+  new AppError('upstream_refused', { message: `The upstream mail server refused: ${summary}.` });

@@ -6,7 +6,7 @@ import type { BlobStore } from '../../storage/blobs/blob-store.ts';
 import type { Accounts } from '../accounts/senders.ts';
 import type { Links } from '../documents/links.ts';
 import { notFound } from '../errors.ts';
-import { rfc822Required } from '../mail/errors.ts';
+import { messageTypeRequired } from '../mail/errors.ts';
 import { messageJson } from '../mail/json.ts';
 import type { MailService } from '../mail/service.ts';
 import { spool } from '../mail/spool.ts';
@@ -32,7 +32,7 @@ export function messageRoutes(d: MessageRoutesDeps): Router {
   const auth = requireSender(d.accounts);
 
   const submit = async (req: Request, send: boolean) => {
-    if (!req.is('message/rfc822')) throw rfc822Required();
+    if (!req.is('message/rfc822')) throw messageTypeRequired();
     const file = await spool(req, d.tmpDir, d.maxMessageBytes);
     try {
       return await d.service.submit({ sender: senderOf(req), rawPath: file.path, send });

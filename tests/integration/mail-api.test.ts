@@ -47,7 +47,7 @@ describe('messages API', () => {
   it('refuses a body that is not message/rfc822 with 415', async () => {
     const res = await post(rig, s, '/api/messages', Buffer.from('{}'), 'application/json');
     assert.equal(res.status, 415);
-    assert.equal((await res.json() as { error: { code: string } }).error.code, 'rfc822_required');
+    assert.equal((await res.json() as { error: { code: string } }).error.code, 'message_type_required');
   });
 
   it('POST /api/messages/send sends; another sender gets 404 for it and sees none of it', async () => {
