@@ -1,7 +1,7 @@
 // Builds the concrete parts from configuration: shared by the server (main.ts) and the CLI.
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { LocalBlobStore } from '../storage/blobs/local.ts';
+import { createBlobStore, type BlobStore } from '../storage/blobs/index.ts';
 import { openDatabase, type Db } from '../storage/db/index.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 
@@ -17,10 +17,10 @@ export function configOrExit(): Config {
   }
 }
 
-export async function openStorage(config: Config): Promise<{ db: Db; blobs: LocalBlobStore }> {
+export async function openStorage(config: Config): Promise<{ db: Db; blobs: BlobStore }> {
   await fs.mkdir(config.dataDir, { recursive: true });
   const db = await openDatabase({ dataDir: config.dataDir });
-  const blobs = new LocalBlobStore(path.join(config.dataDir, 'blobs'));
+  const blobs = await createBlobStore(config);
   return { db, blobs };
 }
 

@@ -21,6 +21,8 @@ export interface BlobStore {
   delete(key: string): Promise<void>;
   /** Cheap readiness check for /readyz. */
   check(): Promise<void>;
+  /** Releases connections (at shutdown). */
+  close(): Promise<void>;
 }
 
 /** Storage's own error for a missing blob: the edge that reads it decides what the caller is told. */

@@ -71,4 +71,6 @@ export class LocalBlobStore implements BlobStore {
     await fs.mkdir(this.root, { recursive: true });
     await fs.access(this.root, fs.constants.W_OK);
   }
+
+  async close(): Promise<void> {}
 }
