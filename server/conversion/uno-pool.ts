@@ -7,6 +7,7 @@ import type { Logger } from '../logger.ts';
 import { converterClosed } from '../errors.ts';
 import type { ConvertJob, Converter, ConverterStatus } from './converter.ts';
 import { acceptPdf, asAppError, withJobDir } from './job-files.ts';
+import { killProcesses } from './proc-sweep.ts';
 import { giveTree, type Owner } from './run-as.ts';
 import { SofficeWorker, type UnoJob } from './soffice-worker.ts';
 import { Supervisor } from './supervisor.ts';
@@ -30,13 +31,19 @@ export interface UnoPoolOptions {
 
 const ROOT_PREFIX = 'pagetrail-pool-';
 
-/** Work folders of pools whose process died without closing (killed hard) are removed by the next pool. */
-async function sweepStaleRoots(log: Logger): Promise<void> {
+/**
+ * Pools whose process died without closing (killed hard) are cleaned up by the next pool: anything still
+ * running from their work folder (a bridge and its soffice, should both have been killed at the same moment as
+ * their owner, before the bridge could act) is killed, then the folder removed.
+ */
+export async function sweepStaleRoots(log: Logger): Promise<void> {
   for (const name of await fs.readdir(os.tmpdir()).catch(() => [] as string[])) {
-    const pid = Number(/^pagetrail-pool-(\d+)-[0-9a-f]+$/.exec(name)?.[1]);
+    const pid = Number(/^pagetrail-(?:pool|lo)-(\d+)-[0-9a-f]+$/.exec(name)?.[1]);
     if (!pid || pid === process.pid || alive(pid)) continue;
-    await fs.rm(path.join(os.tmpdir(), name), { recursive: true, force: true });
-    log.info({ dir: name }, 'removed the work folder of a pool that did not close');
+    const dir = path.join(os.tmpdir(), name);
+    const killed = await killProcesses(dir + path.sep);
+    await fs.rm(dir, { recursive: true, force: true });
+    log.info({ dir: name, killed }, 'cleaned up after a converter that did not close');
   }
 }
 
@@ -60,7 +67,7 @@ export class UnoPoolConverter implements Converter {
   constructor(o: UnoPoolOptions) {
     this.log = o.logger;
     this.owner = o.owner ?? null;
-    if (!o.workRoot) void sweepStaleRoots(this.log);
+    if (!o.workRoot) void sweepStaleRoots(this.log).catch((err: unknown) => this.log.warn({ err }, 'sweeping stale converter folders failed'));
     this.workRoot = o.workRoot ?? path.join(os.tmpdir(), `${ROOT_PREFIX}${process.pid}-${randomBytes(4).toString('hex')}`);
     this.supervisor = new Supervisor<UnoJob, string>({
       size: o.size,
