@@ -137,6 +137,10 @@ export class SofficeWorker implements Worker<UnoJob, string> {
     }
   }
 
+  alive(): boolean {
+    return !this.gone;
+  }
+
   kill(): void {
     if (!this.gone) this.killGroup(); // once gone, the exit handler has swept the group and the id may be reused
   }

@@ -4,8 +4,9 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Logger } from '../logger.ts';
-import { converterClosed } from '../errors.ts';
+import { AppError, converterClosed } from '../errors.ts';
 import type { ConvertJob, Converter, ConverterStatus } from './converter.ts';
+import { convertInFreshSoffice } from './fresh-soffice.ts';
 import { acceptPdf, asAppError, withJobDir } from './job-files.ts';
 import { killProcesses } from './proc-sweep.ts';
 import { giveTree, type Owner } from './run-as.ts';
@@ -63,8 +64,12 @@ export class UnoPoolConverter implements Converter {
   private generation = 0;
   private readonly owner: Owner | null;
   private closed = false;
+  private readonly opts: UnoPoolOptions;
+  /** Fresh-process fallbacks running now; bounded by the pool size so bad files cannot double the load. */
+  private fallbacks = 0;
 
   constructor(o: UnoPoolOptions) {
+    this.opts = o;
     this.log = o.logger;
     this.owner = o.owner ?? null;
     if (!o.workRoot) void sweepStaleRoots(this.log).catch((err: unknown) => this.log.warn({ err }, 'sweeping stale converter folders failed'));
@@ -110,13 +115,29 @@ export class UnoPoolConverter implements Converter {
       await this.prepareRoot();
       return await withJobDir(path.join(this.workRoot, 'jobs'), job, async (dir, input) => {
         await giveTree(dir, this.owner);
-        const produced = await this.supervisor.run({ input, output: path.join(dir, 'out.pdf') }, job.signal);
+        const produced = await this.supervisor.run({ input, output: path.join(dir, 'out.pdf') }, job.signal)
+          .catch((err: unknown) => this.fallback(err, input, dir, job));
         return acceptPdf(produced, job);
       });
     } catch (err) {
       const e = asAppError(err);
       this.log.warn({ code: e.code, format: job.format, ms: Date.now() - started, err: e.cause ?? e }, 'conversion failed');
       throw e;
+    }
+  }
+
+  /** A document the pool could not load (or crashed on, twice) gets one plain soffice --convert-to. */
+  private async fallback(err: unknown, input: string, dir: string, job: ConvertJob): Promise<string> {
+    const failed = err instanceof AppError && err.code === 'conversion_failed';
+    if (!failed || this.closed || job.signal?.aborted || this.fallbacks >= this.opts.size) throw err;
+    this.fallbacks++;
+    this.log.warn({ format: job.format, err: err.cause ?? err }, 'pooled conversion failed; trying a fresh soffice');
+    try {
+      return await convertInFreshSoffice({
+        sofficePath: this.opts.sofficePath, input, dir, owner: this.owner, timeoutMs: this.opts.timeoutMs, signal: job.signal,
+      });
+    } finally {
+      this.fallbacks--;
     }
   }
 

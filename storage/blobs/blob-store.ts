@@ -19,6 +19,10 @@ export interface BlobStore {
   /** A stream of the blob or of one inclusive byte range of it. Rejects with BlobNotFoundError when missing. */
   read(key: string, range?: ByteRange): Promise<Readable>;
   delete(key: string): Promise<void>;
+  /** Every key under a prefix such as `docs/` (for the start-up sweep of blobs no document owns; local disk only). */
+  list?(prefix: string): Promise<string[]>;
+  /** Removes what interrupted writes left behind (a crash between copying and renaming); returns how many. */
+  removeIncomplete?(): Promise<number>;
   /** Cheap readiness check for /readyz. */
   check(): Promise<void>;
   /** Releases connections (at shutdown). */

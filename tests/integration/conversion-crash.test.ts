@@ -11,9 +11,18 @@ import readline from 'node:readline';
 import { after, before, test } from 'node:test';
 import { findProcesses } from '../../server/conversion/proc-sweep.ts';
 import { fixture } from '../helpers/fixtures.ts';
-import { isAlive, waitFor } from '../helpers/processes.ts';
+import { isAlive } from '../helpers/processes.ts';
 
 const GONE_WITHIN_MS = 10_000;
+
+async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs: number, intervalMs = 50): Promise<boolean> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    if (await check()) return true;
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+  return check();
+}
 let tmp: string;
 
 before(async () => {
