@@ -86,7 +86,7 @@ test('page 1 of every ready corpus document renders in the reader', { skip }, as
     for (const o of ready) {
       const link = await createLink(t, sender.token, o.id!);
       await page.goto(link.url);
-      const canvas = page.locator('.page[data-page-number="1"] canvas');
+      const canvas = page.locator('.page[data-page-number="1"] canvas').first();
       try {
         await canvas.waitFor({ timeout: 30_000 });
         // Drawn, not just created: pdf.js gave the canvas the page's size (an empty document's page is white).
