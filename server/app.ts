@@ -24,13 +24,16 @@ import { dashboardPage } from './http/pages.ts';
 import { requestLog } from './http/request-log.ts';
 import { baseHeaders, sendPage } from './http/security.ts';
 import { sessionRoutes } from './http/session.ts';
+import { tokenRoutes } from './http/tokens.ts';
 import { viewerRoutes } from './http/viewer.ts';
 import { category, type Logger } from './logger.ts';
 import { FeedHub } from './realtime/feed.ts';
+import { allowOrigin } from './realtime/origin.ts';
 import { PresenceBoard } from './realtime/presence.ts';
 import { attachViewer, dropViewers } from './realtime/viewer.ts';
 import { fastGeoIp, type GeoLookup } from './tracking/enrich.ts';
 import { EventStore } from './tracking/event-store.ts';
+import { KeyedRateLimiter } from './tracking/rate-limit.ts';
 import { Tracker } from './tracking/tracker.ts';
 
 export interface AppDeps {
@@ -61,8 +64,10 @@ export function createApp(deps: AppDeps): App {
   fs.mkdirSync(tmpDir, { recursive: true });
 
   const app = express();
-  const httpServer = createServer(app);
-  const io = new IoServer(httpServer, { maxHttpBufferSize: 16 * 1024, serveClient: false, cors: { origin: false } });
+  // Slow clients may not hold a connection open forever: headers and whole requests have deadlines (checked each second).
+  const httpServer = createServer({ headersTimeout: config.HTTP_HEADERS_TIMEOUT_MS, requestTimeout: config.HTTP_REQUEST_TIMEOUT_MS, connectionsCheckingInterval: 1000 }, app);
+  const publicUrl = () => config.publicUrl;
+  const io = new IoServer(httpServer, { maxHttpBufferSize: 16 * 1024, serveClient: false, cors: { origin: false }, allowRequest: allowOrigin(publicUrl) });
   const rt = category(logger, 'realtime');
 
   const accounts = new Accounts(db, { sessionTtlHours: config.SESSION_TTL_HOURS });
@@ -71,25 +76,27 @@ export function createApp(deps: AppDeps): App {
   // The store publishes to the feed, and the feed replays from the store.
   const events: EventStore = new EventStore(db, (senderId, e) => feed.publish(senderId, e));
   const presence = new PresenceBoard((senderId, kind, p) => feed.presenceChanged(senderId, kind, p));
-  const feed = new FeedHub({ accounts, events, presence, logger: rt });
-  const tracker = new Tracker({ db, store: events, geo: deps.geo ?? fastGeoIp(), eventsPer10s: config.VIEWER_EVENTS_PER_10S });
+  const feed = new FeedHub({ accounts, events, presence, logger: rt, publicUrl });
+  const tracker = new Tracker({ db, store: events, geo: deps.geo ?? fastGeoIp(), eventsPer10s: config.VIEWER_EVENTS_PER_10S, visitReuseMinutes: config.VISIT_REUSE_MINUTES });
+  const visitLimiter = new KeyedRateLimiter(config.VIEWER_VISITS_PER_MINUTE, 60_000);
   const ingest = new Ingest({
     db, blobs, converter, logger: category(logger, 'convert'), tmpDir, qpdfPath: config.QPDF_PATH, pdftoppmPath: config.PDFTOPPM_PATH, queueMax: config.CONVERT_QUEUE_MAX,
     onUpdate: (doc) => feed.documentUpdated(doc.sender_id, { id: doc.id, status: doc.status, pageCount: documentJson(doc).pageCount }),
   });
 
-  const viewerNsp = attachViewer(io, { accounts, links, tracker, presence, logger: rt, trustProxy: config.TRUST_PROXY, visitsPerMinute: config.VIEWER_VISITS_PER_MINUTE });
+  const viewerNsp = attachViewer(io, { accounts, links, tracker, presence, logger: rt, trustProxy: config.TRUST_PROXY, visitLimiter });
   feed.attach(io);
 
   app.disable('x-powered-by');
   app.set('trust proxy', config.TRUST_PROXY);
-  app.use(requestLog(category(logger, 'http')), baseHeaders());
+  app.use(requestLog(category(logger, 'http')), baseHeaders(publicUrl));
   app.use(healthRoutes({ db, blobs, converter }));
-  app.use('/assets', assetRoutes(ASSETS));
+  app.use('/assets', assetRoutes(ASSETS, { sourceMaps: config.SERVE_SOURCE_MAPS }));
   app.get('/', (_req, res) => sendPage(res, 200, dashboardPage()));
-  app.use(viewerRoutes({ links, blobs, tracker, accounts, trustProxy: config.TRUST_PROXY }));
+  app.use(viewerRoutes({ links, blobs, tracker, accounts, trustProxy: config.TRUST_PROXY, visitLimiter }));
   app.use('/api', express.json({ limit: '64kb' }));
-  app.use(sessionRoutes(accounts, { secureCookies: config.publicUrl.startsWith('https:'), ttlHours: config.SESSION_TTL_HOURS, attemptsPerMinute: config.SIGNIN_ATTEMPTS_PER_MINUTE }));
+  app.use(sessionRoutes(accounts, { secureCookies: config.publicUrl.startsWith('https:'), ttlHours: config.SESSION_TTL_HOURS, attemptsPerMinute: config.SIGNIN_ATTEMPTS_PER_MINUTE, onSignedOut: (senderId, hash) => feed.dropCredential(senderId, hash) }));
+  app.use(tokenRoutes({ accounts, onRevoked: (senderId, tokenId) => feed.dropCredential(senderId, tokenId) }));
   app.use(documentRoutes({ config, accounts, documents, ingest, blobs, tmpDir, onDeleted: (id) => dropViewers(viewerNsp, `doc:${id}`) }));
   app.use(linkRoutes({ accounts, documents, links, onRevoked: (id) => dropViewers(viewerNsp, `link:${id}`) }));
   app.use(activityRoutes({ db, accounts, documents, events }));

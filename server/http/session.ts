@@ -8,7 +8,15 @@ import { senderOf } from './context.ts';
 import { signInBody } from './session.schema.ts';
 import { parse } from './validate.ts';
 
-export function sessionRoutes(accounts: Accounts, opts: { secureCookies: boolean; ttlHours: number; attemptsPerMinute: number }): Router {
+export interface SessionRouteOptions {
+  secureCookies: boolean;
+  ttlHours: number;
+  attemptsPerMinute: number;
+  /** A session ended: its live sockets are closed. */
+  onSignedOut: (senderId: string, sessionHash: string) => void;
+}
+
+export function sessionRoutes(accounts: Accounts, opts: SessionRouteOptions): Router {
   const r = Router();
   const cookie = { httpOnly: true, sameSite: 'strict' as const, secure: opts.secureCookies, path: '/' };
 
@@ -26,7 +34,11 @@ export function sessionRoutes(accounts: Accounts, opts: { secureCookies: boolean
 
   r.delete('/api/session', async (req, res) => {
     const sid = readCookie(req, SESSION_COOKIE);
-    if (sid) await accounts.signOut(sid);
+    if (sid) {
+      const live = await accounts.session(sid);
+      const hash = await accounts.signOut(sid);
+      if (live) opts.onSignedOut(live.sender.id, hash);
+    }
     res.clearCookie(SESSION_COOKIE, cookie);
     res.status(204).end();
   });

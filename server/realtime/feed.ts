@@ -4,6 +4,7 @@
 import type { Namespace, Server, Socket } from 'socket.io';
 import type { Accounts, Sender } from '../accounts/senders.ts';
 import { authenticate } from '../http/auth.ts';
+import { fromOwnPages } from './origin.ts';
 import type { Logger } from '../logger.ts';
 import type { EventStore } from '../tracking/event-store.ts';
 import { TurnCoalescer } from './coalesce.ts';
@@ -12,6 +13,10 @@ import type { ActivityEvent, FeedClientEvents, FeedServerEvents, Presence } from
 
 interface FeedData {
   sender: Sender;
+  /** The API token id or session hash the socket signed in with: revoking it or signing out closes the socket. */
+  credential: string;
+  /** A session's end (ms since epoch); null for a token. */
+  expiresAtMs: number | null;
   lastSeq: number;
   /** Live events held back during replay; null once live. */
   held: ActivityEvent[] | null;
@@ -19,13 +24,25 @@ interface FeedData {
 type FeedSocket = Socket<FeedClientEvents, FeedServerEvents, Record<string, never>, FeedData>;
 
 const PAGE = 500;
+/** Longest a timer may be set for (setTimeout's limit); a later session end is checked again then. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+const unauthorized = (message: string) => Object.assign(new Error('unauthorized'), { data: { code: 'unauthorized', message } });
+
+interface FeedDeps {
+  accounts: Accounts;
+  events: EventStore;
+  presence: PresenceBoard;
+  logger: Logger;
+  /** Read per handshake: the base can be settled after construction (a test's random port). */
+  publicUrl: () => string;
+}
 
 export class FeedHub {
   private readonly bySender = new Map<string, Set<FeedSocket>>();
   private readonly turn = new TurnCoalescer();
-  private readonly d: { accounts: Accounts; events: EventStore; presence: PresenceBoard; logger: Logger };
+  private readonly d: FeedDeps;
 
-  constructor(d: { accounts: Accounts; events: EventStore; presence: PresenceBoard; logger: Logger }) {
+  constructor(d: FeedDeps) {
     this.d = d;
   }
 
@@ -34,8 +51,13 @@ export class FeedHub {
     nsp.use(async (socket, next) => {
       const token = typeof socket.handshake.auth?.token === 'string' ? socket.handshake.auth.token : undefined;
       const auth = await authenticate(this.d.accounts, socket.request, token).catch(() => null);
-      if (!auth) return next(Object.assign(new Error('unauthorized'), { data: { code: 'unauthorized', message: 'Sign in or pass a valid API token.' } }));
+      if (!auth) return next(unauthorized('Sign in or pass a valid API token.'));
+      if (auth.via === 'session' && !fromOwnPages(socket.request, this.d.publicUrl())) {
+        return next(unauthorized('The dashboard cookie is accepted only from Pagetrail\'s own pages; programs pass an API token.'));
+      }
       socket.data.sender = auth.sender;
+      socket.data.credential = auth.credential;
+      socket.data.expiresAtMs = auth.via === 'session' ? Date.parse(auth.expiresAt) : null;
       next();
     });
     nsp.on('connection', (socket) => {
@@ -56,7 +78,9 @@ export class FeedHub {
     if (!set) this.bySender.set(id, (set = new Set()));
     set.add(socket);
     socket.join(`sender:${id}`);
+    const expiry = this.watchExpiry(socket);
     socket.on('disconnect', () => {
+      if (expiry) clearTimeout(expiry.timer);
       set.delete(socket);
       if (!set.size) this.bySender.delete(id);
     });
@@ -70,6 +94,29 @@ export class FeedHub {
     const held = socket.data.held ?? [];
     socket.data.held = null;
     for (const e of held.sort((a, b) => a.seq - b.seq)) this.deliver(socket, e);
+  }
+
+  /** A session's socket closes when the session ends (checked again at the end, in case it was renewed). */
+  private watchExpiry(socket: FeedSocket): { timer: NodeJS.Timeout } | null {
+    if (socket.data.expiresAtMs === null) return null;
+    const handle = { timer: undefined as unknown as NodeJS.Timeout };
+    const arm = (atMs: number) => {
+      handle.timer = setTimeout(async () => {
+        if (!socket.connected) return;
+        if (Date.now() < atMs) return arm(atMs);
+        const live = await this.d.accounts.sessionLive(socket.data.credential).catch(() => false);
+        if (live) arm(Date.now() + 60_000);
+        else socket.disconnect(true);
+      }, Math.min(MAX_TIMER_MS, Math.max(0, atMs - Date.now())));
+      handle.timer.unref();
+    };
+    arm(socket.data.expiresAtMs);
+    return handle;
+  }
+
+  /** Signing out and revoking a token end the feeds opened with them at once. */
+  dropCredential(senderId: string, credential: string): void {
+    for (const s of [...(this.bySender.get(senderId) ?? [])]) if (s.data.credential === credential) s.disconnect(true);
   }
 
   private deliver(socket: FeedSocket, e: ActivityEvent): void {
