@@ -52,6 +52,7 @@ export interface App {
   accounts: Accounts;
   ingest: Ingest;
   events: EventStore;
+  tracker: Tracker;
   /** Stop in order: no new requests, drain conversions and event writes, close sockets. The caller closes db and converter. */
   close(graceMs?: number): Promise<void>;
 }
@@ -113,5 +114,5 @@ export function createApp(deps: AppDeps): App {
     await stopped;
   }
 
-  return { app, httpServer, io, accounts, ingest, events, close };
+  return { app, httpServer, io, accounts, ingest, events, tracker, close };
 }

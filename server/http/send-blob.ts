@@ -64,12 +64,27 @@ export async function sendBlob(req: Request, res: Response, blobs: BlobStore, ke
     res.end();
     return;
   }
-  await opts.beforeBody?.(range);
+  try {
+    await opts.beforeBody?.(range);
+  } catch (err) {
+    // The refusal is sent as JSON, not under the file's headers.
+    for (const h of ['Content-Type', 'Content-Disposition', 'Content-Length', 'Content-Range', 'ETag', 'Accept-Ranges']) res.removeHeader(h);
+    res.status(200);
+    throw err;
+  }
   // A reader may go away before the file is open; then there is nothing to send and no handle to open.
   if (res.destroyed) return;
   const stream = await blobs.read(key, range ?? undefined);
-  await pipeline(stream, res).catch((err: NodeJS.ErrnoException) => {
+  try {
+    await pipeline(stream, res);
+  } catch (err) {
     // A reader that goes away mid-file is normal (pdf.js cancels range requests); anything else is an error.
-    if (err.code !== 'ERR_STREAM_PREMATURE_CLOSE') throw err;
-  });
+    if (!GONE.has((err as NodeJS.ErrnoException).code ?? '')) throw err;
+  } finally {
+    // The file handle is closed on every path (pipeline does not destroy a source whose destination was gone already).
+    stream.destroy();
+  }
 }
+
+/** How a stream ends when the reader hangs up. */
+const GONE = new Set(['ERR_STREAM_PREMATURE_CLOSE', 'ERR_STREAM_UNABLE_TO_PIPE', 'ERR_STREAM_DESTROYED', 'EPIPE', 'ECONNRESET']);

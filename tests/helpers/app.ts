@@ -7,7 +7,7 @@ import { createApp, type App } from '../../server/app.ts';
 import { loadConfig, type Config } from '../../server/config.ts';
 import type { Converter } from '../../server/conversion/converter.ts';
 import { createConverter } from '../../server/conversion/index.ts';
-import { createLogger } from '../../server/logger.ts';
+import { createLogger, type Logger } from '../../server/logger.ts';
 import { LocalBlobStore } from '../../storage/blobs/local.ts';
 import { openDatabase, type Db } from '../../storage/db/index.ts';
 
@@ -29,10 +29,10 @@ export type TestSender = Awaited<ReturnType<TestApp['sender']>>;
 
 let counter = 0;
 
-export async function startApp(env: Record<string, string> = {}, opts: { converter?: Converter } = {}): Promise<TestApp> {
+export async function startApp(env: Record<string, string> = {}, opts: { converter?: Converter; logger?: Logger } = {}): Promise<TestApp> {
   const config = loadConfig({ DATA_DIR: await fs.mkdtemp(path.join(os.tmpdir(), 'pagetrail-test-')), HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', ...env });
   const dataDir = config.dataDir;
-  const logger = createLogger(config.LOG_LEVEL);
+  const logger = opts.logger ?? createLogger(config.LOG_LEVEL);
   const db = await openDatabase({ dataDir });
   const blobs = new LocalBlobStore(path.join(dataDir, 'blobs'));
   const converter = opts.converter ?? createConverter(config, logger);
