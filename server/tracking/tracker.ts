@@ -61,13 +61,15 @@ export class Tracker {
   private readonly ended = new Map<string, number>();
   private readonly eventsPer10s: number;
   private readonly reuseMs: number;
+  private readonly lateMs: number;
 
-  constructor(d: { db: Db; store: EventStore; geo: GeoLookup; eventsPer10s: number; visitReuseMinutes?: number }) {
+  constructor(d: { db: Db; store: EventStore; geo: GeoLookup; eventsPer10s: number; visitReuseMinutes?: number; lateMs?: number }) {
     this.db = d.db;
     this.store = d.store;
     this.geo = d.geo;
     this.eventsPer10s = d.eventsPer10s;
     this.reuseMs = (d.visitReuseMinutes ?? 30) * 60_000;
+    this.lateMs = d.lateMs ?? LATE_MS;
   }
 
   /** Visit states held in memory (for tests of what is forgotten). */
@@ -167,7 +169,7 @@ export class Tracker {
     if (this.visits.get(s.id) === s) this.visits.delete(s.id);
     this.ended.delete(s.id);
     this.ended.set(s.id, s.lastContactMs);
-    const stale = Date.now() - LATE_MS;
+    const stale = Date.now() - this.lateMs;
     for (const [id, at] of this.ended) {
       if (at >= stale && this.ended.size <= ENDED_MAX) break;
       this.ended.delete(id);
@@ -185,7 +187,7 @@ export class Tracker {
     const now = Date.now();
     // Time is bounded by the visit's contact: up to now while a socket holds it, else up to its last contact.
     const contactEnd = s.sockets > 0 ? now : s.lastContactMs;
-    if (s.sockets === 0 && now - s.lastContactMs > LATE_MS) throw badRequest('event_late', 'The visit ended too long ago to take events.');
+    if (s.sockets === 0 && now - s.lastContactMs > this.lateMs) throw badRequest('event_late', 'The visit ended too long ago to take events.');
     if (s.accountedMs + input.durationMs > contactEnd - s.startedAtMs + WALL_SLACK_MS) {
       throw badRequest('invalid_duration', 'The duration is longer than the visit.');
     }
