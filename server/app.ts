@@ -8,6 +8,7 @@ import express from 'express';
 import { Server as IoServer } from 'socket.io';
 import type { BlobStore } from '../storage/blobs/blob-store.ts';
 import type { Db } from '../storage/db/index.ts';
+import { LINK_TOKENS, Sealer } from '../storage/sealer.ts';
 import { Accounts } from './accounts/senders.ts';
 import type { Config } from './config.ts';
 import type { Converter } from './conversion/converter.ts';
@@ -62,7 +63,7 @@ const ASSETS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../vi
 export function createApp(deps: AppDeps): App {
   const { config, logger, db, blobs, converter } = deps;
   const tmpDir = path.join(config.dataDir, 'tmp');
-  fs.mkdirSync(tmpDir, { recursive: true });
+  fs.mkdirSync(tmpDir, { recursive: true, mode: 0o700 });
 
   const app = express();
   // Slow clients may not hold a connection open forever: headers and whole requests have deadlines (checked each second).
@@ -73,7 +74,7 @@ export function createApp(deps: AppDeps): App {
 
   const accounts = new Accounts(db, { sessionTtlHours: config.SESSION_TTL_HOURS });
   const documents = new Documents(db, blobs);
-  const links = new Links(db, () => config.publicUrl);
+  const links = new Links(db, () => config.publicUrl, Sealer.forDataDir(config.dataDir, LINK_TOKENS));
   // The store publishes to the feed, and the feed replays from the store.
   const events: EventStore = new EventStore(db, (senderId, e) => feed.publish(senderId, e));
   const presence = new PresenceBoard((senderId, kind, p) => feed.presenceChanged(senderId, kind, p));

@@ -1,8 +1,10 @@
-// Per-recipient links: unguessable tokens (192 bits), looked up by hash, revocable and expirable.
+// Per-recipient links: unguessable tokens (192 bits), looked up by hash, kept only sealed (for the sender's list),
+// revocable and expirable.
 import type { LinkJson } from '../api-types.ts';
 import type { Db, DocumentRow, LinkRow } from '../../storage/db/index.ts';
 import { hashSecret, newId, randomSecret } from '../accounts/secrets.ts';
 import { conflict, gone, notFound, unavailable } from '../errors.ts';
+import type { Sealer } from '../../storage/sealer.ts';
 
 export interface ResolvedLink {
   link: LinkRow;
@@ -17,10 +19,12 @@ export class Links {
   private readonly db: Db;
   /** Read per call: the base can be settled after construction (a test's random port). */
   private readonly publicUrl: () => string;
+  private readonly sealer: Sealer;
 
-  constructor(db: Db, publicUrl: () => string) {
+  constructor(db: Db, publicUrl: () => string, sealer: Sealer) {
     this.db = db;
     this.publicUrl = publicUrl;
+    this.sealer = sealer;
   }
 
   url(token: string): string {
@@ -29,7 +33,7 @@ export class Links {
 
   json(l: LinkRow): LinkJson {
     return {
-      id: l.id, documentId: l.document_id, url: this.url(l.token), recipient: l.recipient,
+      id: l.id, documentId: l.document_id, url: this.url(this.sealer.open(l.token_sealed, l.id)), recipient: l.recipient,
       allowDownload: Boolean(l.allow_download), expiresAt: l.expires_at, revokedAt: l.revoked_at, createdAt: l.created_at,
     };
   }
@@ -37,8 +41,9 @@ export class Links {
   async create(doc: DocumentRow, input: { recipient?: string | null; allowDownload?: boolean; expiresAt?: string | null }): Promise<LinkRow> {
     if (doc.status === 'failed') throw conflict('document_failed', 'This document failed to process; links cannot be made for it.');
     const token = randomSecret(24);
+    const id = newId('lnk');
     const row: LinkRow = {
-      id: newId('lnk'), document_id: doc.id, sender_id: doc.sender_id, token, token_hash: hashSecret(token),
+      id, document_id: doc.id, sender_id: doc.sender_id, token_sealed: this.sealer.seal(token, id), token_hash: hashSecret(token),
       recipient: input.recipient ?? null, allow_download: input.allowDownload === false ? 0 : 1,
       expires_at: input.expiresAt ?? null, revoked_at: null, created_at: new Date().toISOString(),
     };
