@@ -8,7 +8,8 @@ export interface SendOptions {
   contentType: string;
   disposition?: string;
   cacheControl?: string;
-  /** Runs once the response is settled to carry bytes (a GET answered 200 or 206), before any are sent. */
+  /** Runs once the response is settled to carry bytes (a GET answered 200 or 206), before any header of the file
+   * is set; if it throws, the error is the answer. */
   beforeBody?: (range: ByteRange | null) => Promise<void>;
 }
 
@@ -38,15 +39,9 @@ export async function sendBlob(req: Request, res: Response, blobs: BlobStore, ke
   const info = await blobs.stat(key);
   if (!info) throw notFound('File');
   const etag = `"${info.etag}"`;
-  res.set({
-    'Content-Type': opts.contentType,
-    'Accept-Ranges': 'bytes',
-    ETag: etag,
-    'Cache-Control': opts.cacheControl ?? 'private, no-cache',
-  });
-  if (opts.disposition) res.set('Content-Disposition', opts.disposition);
+  const validators = { ETag: etag, 'Cache-Control': opts.cacheControl ?? 'private, no-cache' };
   if (req.get('if-none-match') === etag) {
-    res.status(304).end();
+    res.status(304).set(validators).end();
     return;
   }
   const ifRange = req.get('if-range');
@@ -55,6 +50,10 @@ export async function sendBlob(req: Request, res: Response, blobs: BlobStore, ke
     res.set('Content-Range', `bytes */${info.size}`);
     throw new AppError(416, 'range_not_satisfiable', 'The requested byte range is outside the file.');
   }
+  // Before any file header is set, so a refusal here goes out as a plain JSON error.
+  if (req.method !== 'HEAD') await opts.beforeBody?.(range);
+  res.set({ ...validators, 'Content-Type': opts.contentType, 'Accept-Ranges': 'bytes' });
+  if (opts.disposition) res.set('Content-Disposition', opts.disposition);
   if (range) {
     res.status(206).set({ 'Content-Range': `bytes ${range.start}-${range.end}/${info.size}`, 'Content-Length': String(range.end - range.start + 1) });
   } else {
@@ -63,14 +62,6 @@ export async function sendBlob(req: Request, res: Response, blobs: BlobStore, ke
   if (req.method === 'HEAD') {
     res.end();
     return;
-  }
-  try {
-    await opts.beforeBody?.(range);
-  } catch (err) {
-    // The refusal is sent as JSON, not under the file's headers.
-    for (const h of ['Content-Type', 'Content-Disposition', 'Content-Length', 'Content-Range', 'ETag', 'Accept-Ranges']) res.removeHeader(h);
-    res.status(200);
-    throw err;
   }
   // A reader may go away before the file is open; then there is nothing to send and no handle to open.
   if (res.destroyed) return;
