@@ -1,6 +1,5 @@
 // /api/documents/:id/events, /analytics and /visits: what recipients did with a document.
 import { Router } from 'express';
-import { z } from 'zod';
 import type { Db } from '../../storage/db/index.ts';
 import type { Accounts } from '../accounts/senders.ts';
 import type { Documents } from '../documents/documents.ts';
@@ -9,12 +8,8 @@ import type { EventStore } from '../tracking/event-store.ts';
 import { requireSender } from './auth.ts';
 import { senderOf } from './context.ts';
 import { idParam } from './documents.schema.ts';
+import { visitsQuery } from './activity.schema.ts';
 import { parse } from './validate.ts';
-
-const visitsQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(500).optional(),
-  before: z.string().regex(/^[A-Za-z0-9_-]{1,200}$/).optional(),
-});
 
 export function activityRoutes(d: { db: Db; accounts: Accounts; documents: Documents; events: EventStore }): Router {
   const r = Router();
