@@ -36,6 +36,7 @@ export interface VisitState {
   lastContactMs: number;
   /** Sockets holding the visit; its state is kept in memory only while this is above zero or a request uses it. */
   sockets: number;
+  /** Holders of the state: sockets and requests in progress (a beacon, a download). */
   users: number;
   limiter: RateLimiter;
   /** The event columns every event of this visit shares, made once. */

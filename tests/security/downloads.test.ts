@@ -28,9 +28,11 @@ after(async () => t.close());
 const count = async (type: string, linkId: string) =>
   (await t.db.selectFrom('events').select('id').where('link_id', '=', linkId).where('type', '=', type).execute()).length;
 const visitsOf = async (linkId: string) => (await t.db.selectFrom('visits').select('id').where('link_id', '=', linkId).execute()).length;
-let clients = 0;
+/** One client address per link, so each test's visit limit starts full. */
+const addressOf = new Map<string, string>();
 const download = (link: TestLink, headers: Record<string, string> = {}) => {
-  const r = request(link.url).get('/download').set('user-agent', BROWSER_UA).set('x-forwarded-for', `192.0.2.${(link as { ip?: number }).ip ??= ++clients}`);
+  if (!addressOf.has(link.id)) addressOf.set(link.id, `192.0.2.${addressOf.size + 1}`);
+  const r = request(link.url).get('/download').set('user-agent', BROWSER_UA).set('x-forwarded-for', addressOf.get(link.id)!);
   for (const [k, v] of Object.entries(headers)) r.set(k, v);
   return r;
 };
@@ -83,6 +85,8 @@ describe('downloads and visits', () => {
       const s = await app.openVisit(resolved, { ip, userAgent: BROWSER_UA });
       app.release(s);
       ids.push(s.id);
+      // Distinct start times, so "newest first" is one order (ties are ordered by id, which is random within a ms).
+      await new Promise((r) => setTimeout(r, 3));
     }
     const seen: string[] = [];
     let before: string | null = null;
