@@ -1,7 +1,7 @@
 // Builds the concrete parts from configuration: shared by the server (main.ts) and the CLI.
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { LocalBlobStore } from '../storage/blobs/local.ts';
+import { createBlobStore, type BlobStore } from '../storage/blobs/index.ts';
 import { openDatabase, type Db } from '../storage/db/index.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 
@@ -17,12 +17,12 @@ export function configOrExit(): Config {
   }
 }
 
-export async function openStorage(config: Config): Promise<{ db: Db; blobs: LocalBlobStore }> {
+export async function openStorage(config: Config): Promise<{ db: Db; blobs: BlobStore }> {
   // Only the service's own account may read its data: other local users, and the account soffice runs as, may not.
   await fs.mkdir(config.dataDir, { recursive: true, mode: 0o700 });
   await fs.chmod(config.dataDir, 0o700);
   const db = await openDatabase({ dataDir: config.dataDir });
-  const blobs = new LocalBlobStore(path.join(config.dataDir, 'blobs'));
+  const blobs = await createBlobStore(config);
   return { db, blobs };
 }
 

@@ -31,6 +31,13 @@ export const settings = {
   HOST: [z.string().min(1).default('127.0.0.1'), 'Interface to listen on (0.0.0.0 for all).'],
   DATA_DIR: [z.string().min(1).default('./data'), 'Directory for the embedded default: SQLite database, blobs, temp files.'],
   PUBLIC_URL: [z.url().optional(), 'Absolute base URL used in every link handed out (default http://localhost:$PORT).'],
+  STORAGE: [z.enum(['local', 's3']).default('local'), 'Blob storage: files under DATA_DIR, or objects in an S3 bucket.'],
+  S3_BUCKET: [z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'an S3 bucket name').optional(), 'Bucket for blobs when STORAGE=s3 (required then).'],
+  AWS_REGION: [z.string().min(1).default('us-east-1'), 'Region of the S3 bucket.'],
+  AWS_ENDPOINT_URL_S3: [z.url().optional(), 'Endpoint of an S3-compatible store (MinIO, Ceph, ...); unset for AWS.'],
+  S3_FORCE_PATH_STYLE: [bool.default(false), 'Address buckets as endpoint/bucket instead of bucket.endpoint (most S3-compatible stores need true).'],
+  AWS_ACCESS_KEY_ID: [z.string().min(1).optional(), 'S3 access key; unset to use the SDK default chain (instance role, profile).'],
+  AWS_SECRET_ACCESS_KEY: [z.string().min(1).optional(), 'S3 secret key, with AWS_ACCESS_KEY_ID.'],
   LOG_LEVEL: [z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'), 'Log level.'],
   TRUST_PROXY: [trustProxy.default(false), 'Proxies whose X-Forwarded-For / X-Forwarded-Proto are believed: false, true (one hop), a hop count, or proxy addresses/subnets.'],
   MAX_UPLOAD_BYTES: [int(1, 2 ** 40).default(100 * 1024 * 1024), 'Largest accepted upload.'],
@@ -90,6 +97,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     if (r.success) out[name] = r.data;
     else problems.push(`${name}=${JSON.stringify(raw)}: ${r.error.issues.map((i) => i.message).join('; ')}`);
   }
+  if (out.STORAGE === 's3' && !out.S3_BUCKET) problems.push('S3_BUCKET is required when STORAGE=s3');
+  if (Boolean(out.AWS_ACCESS_KEY_ID) !== Boolean(out.AWS_SECRET_ACCESS_KEY)) problems.push('AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY go together');
   if (problems.length) throw new ConfigError(problems);
   const cfg = out as Config;
   cfg.publicUrl = (cfg.PUBLIC_URL ?? `http://localhost:${cfg.PORT}`).replace(/\/+$/, '');

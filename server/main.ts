@@ -42,6 +42,7 @@ async function shutdown(signal: string): Promise<void> {
   try {
     await app.close(config.SHUTDOWN_GRACE_MS);
     await converter.close(5000);
+    await blobs.close();
     await db.destroy();
     log.info('stopped');
     process.exit(0);

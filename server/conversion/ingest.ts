@@ -13,6 +13,7 @@ import type { DomainEvents } from '../events.ts';
 import type { Logger } from '../logger.ts';
 import type { Converter } from './converter.ts';
 import { inspectPdf } from './pdf-inspect.ts';
+import { inspectOrRepair, pdftocairoBeside } from './pdf-repair.ts';
 import { postprocessPdf } from './postprocess.ts';
 import type { DetectedFormat } from './sniff.ts';
 
@@ -54,8 +55,10 @@ export class Ingest {
   async accept(upload: Upload): Promise<DocumentRow> {
     const { db, converter, queueMax } = this.deps;
     let pageCount: number | null = null;
+    let repairedPath: string | null = null;
     if (upload.format === 'pdf') {
-      pageCount = (await inspectPdf(upload.tempPath)).pageCount;
+      const tools = { qpdfPath: this.deps.qpdfPath, pdftocairoPath: pdftocairoBeside(this.deps.pdftoppmPath) };
+      ({ pageCount, repairedPath } = await inspectOrRepair(upload.tempPath, tools));
     } else if (converter.status().queued >= queueMax) {
       throw conversionQueueFull();
     }
@@ -66,16 +69,17 @@ export class Ingest {
       error_code: null, error_message: null, convert_ms: null, content_hash: upload.contentHash ?? null, created_at: now, updated_at: now,
     };
     await db.insertInto('documents').values(doc).execute();
-    this.track(doc, upload, pageCount);
+    this.track(doc, upload, pageCount, repairedPath);
     return doc;
   }
 
-  private track(doc: DocumentRow, upload: Upload, pageCount: number | null): void {
-    const job = this.process(doc, upload, pageCount).finally(() => this.inFlight.delete(job));
+  private track(doc: DocumentRow, upload: Upload, pageCount: number | null, repairedPath: string | null = null): void {
+    const job = this.process(doc, upload, pageCount, repairedPath).finally(() => this.inFlight.delete(job));
     this.inFlight.add(job);
   }
 
-  private async process(doc: DocumentRow, upload: Upload, knownPages: number | null): Promise<void> {
+  /** repairedPath: a damaged PDF upload's rebuilt copy, served in its place (the original is kept as uploaded). */
+  private async process(doc: DocumentRow, upload: Upload, knownPages: number | null, repairedPath: string | null): Promise<void> {
     const { blobs, converter, logger } = this.deps;
     const started = Date.now();
     const k = keys(doc.id);
@@ -83,7 +87,7 @@ export class Ingest {
     let outcome: Partial<DocumentRow>;
     try {
       await blobs.putFile(k.original, upload.tempPath, 'application/octet-stream');
-      let pdfPath = upload.tempPath;
+      let pdfPath = repairedPath ?? upload.tempPath;
       let pages = knownPages;
       if (upload.format !== 'pdf') {
         const out = path.join(work, 'out');
@@ -109,6 +113,7 @@ export class Ingest {
     } finally {
       await fs.rm(work, { recursive: true, force: true });
       await fs.rm(upload.tempPath, { force: true });
+      if (repairedPath) await fs.rm(repairedPath, { force: true });
     }
     // Reported ready (or failed) only once its temp files are gone.
     await this.finish(doc, outcome).catch((err: unknown) => logger.error({ err, documentId: doc.id }, 'could not record the outcome'));
@@ -128,9 +133,10 @@ export class Ingest {
   }
 
   /** At start, before any upload: documents left `processing` by the last stop are converted again from their
-   * stored original, or marked failed. */
+   * stored original, or marked failed; blobs no document owns (a crash mid-delete, a half-written copy) go. */
   async recover(): Promise<number> {
     const { db, blobs } = this.deps;
+    await this.sweepOrphanBlobs();
     const stuck = await db.selectFrom('documents').selectAll().where('status', '=', 'processing').execute();
     for (const doc of stuck) {
       const k = keys(doc.id);
@@ -144,6 +150,16 @@ export class Ingest {
       this.track(doc, { senderId: doc.sender_id, name: doc.name, tempPath, size: Number(doc.size_bytes), format: doc.format as DetectedFormat }, null);
     }
     return stuck.length;
+  }
+
+  private async sweepOrphanBlobs(): Promise<void> {
+    const { db, blobs, logger } = this.deps;
+    if (!blobs.list) return; // a store that cannot list (S3: its puts are atomic) is not swept
+    const partial = (await blobs.removeIncomplete?.()) ?? 0;
+    const known = new Set((await db.selectFrom('documents').select('id').execute()).map((d) => d.id));
+    const orphans = (await blobs.list('docs/')).filter((key) => !known.has(key.split('/')[1] ?? ''));
+    for (const key of orphans) await blobs.delete(key);
+    if (partial || orphans.length) logger.info({ partial, orphans: orphans.length }, 'removed blobs no document owns');
   }
 
   /** Waits for in-flight documents up to the deadline, then aborts the rest (they end as failed). */

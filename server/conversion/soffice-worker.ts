@@ -80,10 +80,12 @@ export class SofficeWorker implements Worker<UnoJob, string> {
       cwd: tmpDir,
       env: officeEnv(profileDir, tmpDir),
       detached: true, // own process group: kill(-pid) reaches soffice.bin
-      stdio: ['pipe', 'pipe', 'pipe'],
+      // fd 3 is never written: the bridge watches it for end-of-file, which comes when this process dies
+      // however it dies, and then kills its group, so no soffice outlives the service (see uno-bridge.py).
+      stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
       ...(o.owner ? { uid: o.owner.uid, gid: o.owner.gid } : {}),
     });
-    const w = new SofficeWorker(child, o.dir, o.logger);
+    const w = new SofficeWorker(child as unknown as ChildProcessWithoutNullStreams, o.dir, o.logger);
     const first = new Promise<Reply>((resolve, reject) => {
       const lines = readline.createInterface({ input: child.stdout });
       let ready = false;
@@ -133,6 +135,10 @@ export class SofficeWorker implements Worker<UnoJob, string> {
     } else {
       await this.exited;
     }
+  }
+
+  alive(): boolean {
+    return !this.gone;
   }
 
   kill(): void {

@@ -15,6 +15,8 @@ export interface Worker<J, R> {
   kill(): void;
   /** Settles when the process has gone, for whatever reason. */
   readonly exited: Promise<void>;
+  /** False as soon as the process is known to have exited (exited may settle later, after its cleanup). */
+  alive?(): boolean;
 }
 
 export interface SupervisorOptions<J, R> {
@@ -45,6 +47,8 @@ interface Pending<J, R> {
   reject(e: unknown): void;
   enqueued: number;
   onAbort?: () => void;
+  /** Set once the job has been handed back after its process crashed; a second crash fails it. */
+  retried?: boolean;
 }
 
 const closedError = () => converterClosed();
@@ -162,8 +166,16 @@ export class Supervisor<J, R> {
       const result = await Promise.race([worker.run(p.job), deadline, crashed]);
       p.resolve(result);
     } catch (err) {
-      if (outcome === 'ok') outcome = 'failed';
-      p.reject(err);
+      // The process died under the job (its reply failed before `exited` settled): a crash, not the document's fault
+      // alone. soffice also crashes on state left by earlier documents, so the job gets one more try on a fresh one.
+      if (outcome === 'ok') outcome = worker.alive?.() === false ? 'crashed' : 'failed';
+      if (outcome === 'crashed' && !p.retried && !this.closed && !p.signal?.aborted) {
+        p.retried = true;
+        this.log.warn({ slot: slot.index }, 'converter process crashed during a job; retrying it on a fresh process');
+        this.queue.unshift(p);
+      } else {
+        p.reject(outcome === 'crashed' && !this.closed && !(err instanceof AppError) ? conversionFailed({ cause: err }) : err);
+      }
     } finally {
       clearTimeout(timer);
       if (onAbort) p.signal?.removeEventListener('abort', onAbort);
@@ -200,6 +212,7 @@ export class Supervisor<J, R> {
 
   /** The slot's worker, started (lazily) if needed and probed if it sat idle. */
   private async ready(slot: Slot<J, R>): Promise<Worker<J, R>> {
+    if (slot.worker?.alive?.() === false) slot.worker = undefined;
     if (slot.worker) {
       if (Date.now() - slot.lastUsed < (this.opts.idleProbeMs ?? 30_000)) return slot.worker;
       const w = slot.worker;

@@ -4,6 +4,7 @@
 # Reply:    {"id": 1, "ok": true, "filter": "writer_pdf_Export"}           or   {"id": 1, "ok": false, "error": "..."}
 import json
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -90,7 +91,22 @@ def convert(desktop, req):
             doc.dispose()
 
 
+def die_with_owner():
+    # fd 3 is a pipe whose only writer is the Node process that started us. Reading it returns end-of-file the
+    # moment that process is gone, however it died (SIGKILL included), at any stage: before soffice starts,
+    # while it starts, idle or mid-job. Then this whole process group (bridge, oosplash, soffice.bin) goes.
+    def watch():
+        try:
+            while os.read(3, 4096):
+                pass
+        except OSError:
+            pass
+        os.killpg(0, signal.SIGKILL)
+    threading.Thread(target=watch, daemon=True).start()
+
+
 def main():
+    die_with_owner()
     soffice, profile_url, pipe, startup_timeout = sys.argv[1], sys.argv[2], sys.argv[3], float(sys.argv[4])
     try:
         proc, desktop = start_office(soffice, profile_url, pipe, startup_timeout)

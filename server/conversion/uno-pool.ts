@@ -4,9 +4,11 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Logger } from '../logger.ts';
-import { converterClosed } from '../errors.ts';
+import { AppError, converterClosed } from '../errors.ts';
 import type { ConvertJob, Converter, ConverterStatus } from './converter.ts';
+import { convertInFreshSoffice } from './fresh-soffice.ts';
 import { acceptPdf, asAppError, withJobDir } from './job-files.ts';
+import { killProcesses } from './proc-sweep.ts';
 import { giveTree, type Owner } from './run-as.ts';
 import { SofficeWorker, type UnoJob } from './soffice-worker.ts';
 import { Supervisor } from './supervisor.ts';
@@ -30,13 +32,19 @@ export interface UnoPoolOptions {
 
 const ROOT_PREFIX = 'pagetrail-pool-';
 
-/** Work folders of pools whose process died without closing (killed hard) are removed by the next pool. */
-async function sweepStaleRoots(log: Logger): Promise<void> {
+/**
+ * Pools whose process died without closing (killed hard) are cleaned up by the next pool: anything still
+ * running from their work folder (a bridge and its soffice, should both have been killed at the same moment as
+ * their owner, before the bridge could act) is killed, then the folder removed.
+ */
+export async function sweepStaleRoots(log: Logger): Promise<void> {
   for (const name of await fs.readdir(os.tmpdir()).catch(() => [] as string[])) {
-    const pid = Number(/^pagetrail-pool-(\d+)-[0-9a-f]+$/.exec(name)?.[1]);
+    const pid = Number(/^pagetrail-(?:pool|lo)-(\d+)-[0-9a-f]+$/.exec(name)?.[1]);
     if (!pid || pid === process.pid || alive(pid)) continue;
-    await fs.rm(path.join(os.tmpdir(), name), { recursive: true, force: true });
-    log.info({ dir: name }, 'removed the work folder of a pool that did not close');
+    const dir = path.join(os.tmpdir(), name);
+    const killed = await killProcesses(dir + path.sep);
+    await fs.rm(dir, { recursive: true, force: true });
+    log.info({ dir: name, killed }, 'cleaned up after a converter that did not close');
   }
 }
 
@@ -56,11 +64,15 @@ export class UnoPoolConverter implements Converter {
   private generation = 0;
   private readonly owner: Owner | null;
   private closed = false;
+  private readonly opts: UnoPoolOptions;
+  /** Fresh-process fallbacks running now; bounded by the pool size so bad files cannot double the load. */
+  private fallbacks = 0;
 
   constructor(o: UnoPoolOptions) {
+    this.opts = o;
     this.log = o.logger;
     this.owner = o.owner ?? null;
-    if (!o.workRoot) void sweepStaleRoots(this.log);
+    if (!o.workRoot) void sweepStaleRoots(this.log).catch((err: unknown) => this.log.warn({ err }, 'sweeping stale converter folders failed'));
     this.workRoot = o.workRoot ?? path.join(os.tmpdir(), `${ROOT_PREFIX}${process.pid}-${randomBytes(4).toString('hex')}`);
     this.supervisor = new Supervisor<UnoJob, string>({
       size: o.size,
@@ -103,13 +115,29 @@ export class UnoPoolConverter implements Converter {
       await this.prepareRoot();
       return await withJobDir(path.join(this.workRoot, 'jobs'), job, async (dir, input) => {
         await giveTree(dir, this.owner);
-        const produced = await this.supervisor.run({ input, output: path.join(dir, 'out.pdf') }, job.signal);
+        const produced = await this.supervisor.run({ input, output: path.join(dir, 'out.pdf') }, job.signal)
+          .catch((err: unknown) => this.fallback(err, input, dir, job));
         return acceptPdf(produced, job);
       });
     } catch (err) {
       const e = asAppError(err);
       this.log.warn({ code: e.code, format: job.format, ms: Date.now() - started, err: e.cause ?? e }, 'conversion failed');
       throw e;
+    }
+  }
+
+  /** A document the pool could not load (or crashed on, twice) gets one plain soffice --convert-to. */
+  private async fallback(err: unknown, input: string, dir: string, job: ConvertJob): Promise<string> {
+    const failed = err instanceof AppError && err.code === 'conversion_failed';
+    if (!failed || this.closed || job.signal?.aborted || this.fallbacks >= this.opts.size) throw err;
+    this.fallbacks++;
+    this.log.warn({ format: job.format, err: err.cause ?? err }, 'pooled conversion failed; trying a fresh soffice');
+    try {
+      return await convertInFreshSoffice({
+        sofficePath: this.opts.sofficePath, input, dir, owner: this.owner, timeoutMs: this.opts.timeoutMs, signal: job.signal,
+      });
+    } finally {
+      this.fallbacks--;
     }
   }
 

@@ -1,5 +1,6 @@
 // Reads a zip container's central directory (never inflating anything) so bombs are refused before LibreOffice sees them.
 import type { FileHandle } from 'node:fs/promises';
+import { inflateRawSync } from 'node:zlib';
 import { fileCorrupt, zipBomb } from '../errors.ts';
 
 export interface ZipLimits {
@@ -84,4 +85,19 @@ export async function readStoredEntry(fh: FileHandle, entry: ZipEntry, maxBytes 
   if (loc.length < 30 || loc.readUInt32LE(0) !== LOC_SIG) return null;
   const start = entry.localHeaderOffset + 30 + loc.readUInt16LE(26) + loc.readUInt16LE(28);
   return readAt(fh, start, entry.uncompressedSize);
+}
+
+/** The bytes of a small stored or deflated entry (e.g. an ODF manifest); null if larger, another method or broken. */
+export async function readSmallEntry(fh: FileHandle, entry: ZipEntry, maxBytes = 1024 * 1024): Promise<Buffer | null> {
+  if (entry.method === 0) return readStoredEntry(fh, entry, maxBytes);
+  if (entry.method !== 8 || entry.uncompressedSize > maxBytes || entry.compressedSize > maxBytes) return null;
+  const loc = await readAt(fh, entry.localHeaderOffset, 30);
+  if (loc.length < 30 || loc.readUInt32LE(0) !== LOC_SIG) return null;
+  const start = entry.localHeaderOffset + 30 + loc.readUInt16LE(26) + loc.readUInt16LE(28);
+  try {
+    // The declared size may lie; the output bound holds whatever the data says.
+    return inflateRawSync(await readAt(fh, start, entry.compressedSize), { maxOutputLength: maxBytes });
+  } catch {
+    return null;
+  }
 }

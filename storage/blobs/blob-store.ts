@@ -19,8 +19,14 @@ export interface BlobStore {
   /** A stream of the blob or of one inclusive byte range of it. Rejects with BlobNotFoundError when missing. */
   read(key: string, range?: ByteRange): Promise<Readable>;
   delete(key: string): Promise<void>;
+  /** Every key under a prefix such as `docs/` (for the start-up sweep of blobs no document owns; local disk only). */
+  list?(prefix: string): Promise<string[]>;
+  /** Removes what interrupted writes left behind (a crash between copying and renaming); returns how many. */
+  removeIncomplete?(): Promise<number>;
   /** Cheap readiness check for /readyz. */
   check(): Promise<void>;
+  /** Releases connections (at shutdown). */
+  close(): Promise<void>;
 }
 
 /** Storage's own error for a missing blob: the edge that reads it decides what the caller is told. */

@@ -5,6 +5,9 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { assertSafeKey, BlobNotFoundError, type BlobInfo, type BlobStore, type ByteRange } from './blob-store.ts';
 
+/** A write in progress: `<key>.tmp-<hex>` (see putFile). */
+const TEMP = /\.tmp-[0-9a-f]{12}$/;
+
 export class LocalBlobStore implements BlobStore {
   readonly root: string;
 
@@ -72,8 +75,25 @@ export class LocalBlobStore implements BlobStore {
     await fs.rm(`${p}.etag`, { force: true });
   }
 
+  async list(prefix: string): Promise<string[]> {
+    const entries = await fs.readdir(this.root, { withFileTypes: true, recursive: true }).catch(() => []);
+    return entries
+      .filter((e) => e.isFile() && !e.name.endsWith('.etag') && !TEMP.test(e.name))
+      .map((e) => path.relative(this.root, path.join(e.parentPath, e.name)).split(path.sep).join('/'))
+      .filter((key) => key.startsWith(prefix));
+  }
+
+  async removeIncomplete(): Promise<number> {
+    const entries = await fs.readdir(this.root, { withFileTypes: true, recursive: true }).catch(() => []);
+    const partial = entries.filter((e) => e.isFile() && TEMP.test(e.name));
+    for (const e of partial) await fs.rm(path.join(e.parentPath, e.name), { force: true });
+    return partial.length;
+  }
+
   async check(): Promise<void> {
     await fs.mkdir(this.root, { recursive: true });
     await fs.access(this.root, fs.constants.W_OK);
   }
+
+  async close(): Promise<void> {}
 }

@@ -1,4 +1,4 @@
-// Starts the real app (real SQLite, local blobs, a real converter) on 127.0.0.1 and a random port.
+// Starts the real app (real SQLite, blobs from the configuration: local unless env says STORAGE=s3, a real converter) on 127.0.0.1 and a random port.
 import fs from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -9,7 +9,7 @@ import { loadConfig, type Config } from '../../server/config.ts';
 import type { Converter } from '../../server/conversion/converter.ts';
 import { createConverter } from '../../server/conversion/index.ts';
 import { createLogger, type Logger } from '../../server/logger.ts';
-import { LocalBlobStore } from '../../storage/blobs/local.ts';
+import { createBlobStore, type BlobStore } from '../../storage/blobs/index.ts';
 import { openDatabase, type Db } from '../../storage/db/index.ts';
 
 export interface TestApp {
@@ -17,6 +17,7 @@ export interface TestApp {
   config: Config;
   app: App;
   db: Db;
+  blobs: BlobStore;
   dataDir: string;
   converter: Converter;
   /** A new sender with an API token. */
@@ -45,11 +46,11 @@ export async function startApp(env: Record<string, string> = {}, opts: { convert
   const dataDir = config.dataDir;
   const logger = opts.logger ?? createLogger(config.LOG_LEVEL);
   const db = await openDatabase({ dataDir });
-  const blobs = new LocalBlobStore(path.join(dataDir, 'blobs'));
+  const blobs = await createBlobStore(config);
   const converter = opts.converter ?? createConverter(config, logger);
   const app = createApp({ config, logger, db, blobs, converter, httpServer });
   return {
-    url, config, app, db, dataDir, converter,
+    url, config, app, db, blobs, dataDir, converter,
     async sender(email = `sender${++counter}-${Date.now()}@example.org`) {
       const password = 'correct horse battery';
       const { sender, token } = await app.accounts.createSender(email, password);
@@ -61,6 +62,7 @@ export async function startApp(env: Record<string, string> = {}, opts: { convert
     async close() {
       await app.close(2000);
       await converter.close(2000);
+      await blobs.close();
       await db.destroy();
       await fs.rm(dataDir, { recursive: true, force: true });
     },

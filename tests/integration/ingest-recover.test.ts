@@ -42,3 +42,23 @@ it('reprocesses documents left processing from their stored original, and fails 
   assert.equal((b.error as { code: string }).code, 'processing_interrupted');
   assert.deepEqual(await t.tempFiles(), []);
 });
+
+it('removes at start the blobs no document owns and half-written blob copies, keeping every live document\'s', async () => {
+  const store = new LocalBlobStore(path.join(t.dataDir, 'blobs'));
+  const src = path.join(t.dataDir, 'tmp', 'orphan-src');
+  fs.writeFileSync(src, makePdf(1));
+  await store.putFile('docs/doc_goneCCCCCCCCCCCCCCCCC/original', src); // its row was deleted, then the process died
+  await store.putFile('docs/doc_goneCCCCCCCCCCCCCCCCC/document.pdf', src);
+  fs.rmSync(src);
+  const live = await store.list('docs/doc_recoverAAAAAAAAAAAAAAA/');
+  assert.ok(live.length >= 2, 'the live document from the test before has its blobs');
+  const partial = path.join(store.root, 'docs', 'doc_recoverAAAAAAAAAAAAAAA', 'document.pdf.tmp-0123456789ab');
+  fs.writeFileSync(partial, 'half a copy');
+
+  await t.app.ingest.recover();
+  assert.deepEqual(await store.list('docs/doc_goneCCCCCCCCCCCCCCCCC/'), [], 'the orphan blobs are gone');
+  assert.equal(fs.existsSync(partial), false, 'the half-written copy is gone');
+  assert.deepEqual(await store.list('docs/doc_recoverAAAAAAAAAAAAAAA/'), live, 'the live document keeps its blobs');
+  const res = await fetch(`${t.url}/api/documents/doc_recoverAAAAAAAAAAAAAAA`, { headers: { authorization: `Bearer ${s.token}` } });
+  assert.equal(((await res.json()) as { status: string }).status, 'ready');
+});

@@ -94,7 +94,7 @@ describe('files on disk', () => {
         try {
           const src = path.join(base, 'src.pdf');
           fs.writeFileSync(src, makePdf(1), { mode: 0o644 });
-          await blobs.putFile('documents/x/original.pdf', src);
+          await blobs.putFile('documents/x/original.pdf', src, 'application/pdf');
           assert.equal(fs.statSync(dir).mode & 0o777, 0o700, `${dir} is 0700`);
           assert.equal(fs.statSync(path.join(dir, 'pagetrail.sqlite')).mode & 0o777, 0o600);
           assert.equal(fs.statSync(path.join(dir, 'blobs/documents/x/original.pdf')).mode & 0o777, 0o600);

@@ -23,7 +23,7 @@ class FakeWorker implements Worker<string, string> {
   async run(job: string): Promise<string> {
     this.jobs.push(job);
     if (job === 'hang') return new Promise(() => {});
-    if (job === 'crash') {
+    if (job === 'crash' || (job === 'crash-once' && this.id === 1)) {
       setImmediate(() => this.exit());
       return new Promise(() => {});
     }
@@ -98,10 +98,17 @@ describe('Supervisor', () => {
     await sup.close();
   });
 
-  test('a worker that exits mid-job fails the job with 422 and is replaced', async () => {
-    const { sup } = setup();
+  test('a job whose worker exits mid-job is retried once on a fresh worker, then fails with 422', async () => {
+    const { sup, workers } = setup();
     await assert.rejects(sup.run('crash'), isApp(422, 'conversion_failed'));
-    assert.equal(await sup.run('a'), 'a@2');
+    assert.deepEqual(workers.slice(0, 2).map((w) => w.jobs), [['crash'], ['crash']], 'tried on two processes');
+    assert.equal(await sup.run('a'), 'a@3');
+    await sup.close();
+  });
+
+  test('a job that crashed its worker once succeeds on the fresh one', async () => {
+    const { sup } = setup();
+    assert.equal(await sup.run('crash-once'), 'crash-once@2');
     await sup.close();
   });
 
