@@ -7,6 +7,7 @@ import express from 'express';
 import { Server as IoServer } from 'socket.io';
 import type { BlobStore } from '../storage/blobs/blob-store.ts';
 import type { Db } from '../storage/db/index.ts';
+import { LINK_TOKENS, Sealer } from '../storage/sealer.ts';
 import { accountsModule } from './accounts/module.ts';
 import { Accounts } from './accounts/senders.ts';
 import type { Config } from './config.ts';
@@ -24,9 +25,11 @@ import { baseHeaders } from './http/security.ts';
 import { category, type Logger } from './logger.ts';
 import { type MailFeature, type MailModule, mailModule } from './mail/module.ts';
 import { feedModule } from './realtime/module.ts';
+import { allowOrigin } from './realtime/origin.ts';
 import { PresenceBoard } from './realtime/presence.ts';
 import { fastGeoIp, type GeoLookup } from './tracking/enrich.ts';
 import { EventStore } from './tracking/event-store.ts';
+import { KeyedRateLimiter } from './rate-limit.ts';
 import { trackingModule } from './tracking/module.ts';
 import { Tracker } from './tracking/tracker.ts';
 
@@ -52,6 +55,7 @@ export interface App {
   accounts: Accounts;
   ingest: Ingest;
   events: EventStore;
+  tracker: Tracker;
   /** Email out: the SMTP relay (started by main.ts or a test) and the message service. */
   mail: MailFeature;
   /** Stop in order: no new requests, let each feature finish its work (conversions, event writes), close sockets.
@@ -63,16 +67,19 @@ export interface App {
 function buildContext(deps: AppDeps, io: IoServer): AppContext {
   const { config, logger, db, blobs, converter } = deps;
   const tmpDir = path.join(config.dataDir, 'tmp');
-  fs.mkdirSync(tmpDir, { recursive: true });
+  fs.mkdirSync(tmpDir, { recursive: true, mode: 0o700 });
   const bus = new DomainEvents();
   const events = new EventStore(db, bus);
   return {
     config, logger, db, blobs, converter, io, bus, tmpDir, events,
     accounts: new Accounts(db, { sessionTtlHours: config.SESSION_TTL_HOURS }),
     documents: new Documents(db, blobs, bus),
-    links: new Links(db, config.publicUrl, bus),
+    links: new Links(db, config.publicUrl, Sealer.forDataDir(config.dataDir, LINK_TOKENS), bus),
     presence: new PresenceBoard(bus),
-    tracker: new Tracker({ db, store: events, geo: deps.geo ?? fastGeoIp(), eventsPer10s: config.VIEWER_EVENTS_PER_10S }),
+    tracker: new Tracker({
+      db, store: events, geo: deps.geo ?? fastGeoIp(), eventsPer10s: config.VIEWER_EVENTS_PER_10S, visitReuseMinutes: config.VISIT_REUSE_MINUTES,
+    }),
+    visitLimiter: new KeyedRateLimiter(config.VIEWER_VISITS_PER_MINUTE, 60_000),
     ingest: new Ingest({
       db, blobs, converter, bus, logger: category(logger, 'convert'), tmpDir,
       qpdfPath: config.QPDF_PATH, pdftoppmPath: config.PDFTOPPM_PATH, queueMax: config.CONVERT_QUEUE_MAX,
@@ -83,9 +90,15 @@ function buildContext(deps: AppDeps, io: IoServer): AppContext {
 export function createApp(deps: AppDeps): App {
   const { config, logger } = deps;
   const app = express();
-  const httpServer = deps.httpServer ?? createServer();
+  // Slow clients may not hold a connection open forever: headers and whole requests have deadlines (checked each
+  // second; a server made elsewhere sets connectionsCheckingInterval itself, see tests/helpers/app.ts).
+  const timeouts = { headersTimeout: config.HTTP_HEADERS_TIMEOUT_MS, requestTimeout: config.HTTP_REQUEST_TIMEOUT_MS };
+  const httpServer = deps.httpServer ?? createServer({ ...timeouts, connectionsCheckingInterval: 1000 });
+  Object.assign(httpServer, timeouts);
   httpServer.on('request', app);
-  const io = new IoServer(httpServer, { maxHttpBufferSize: 16 * 1024, serveClient: false, cors: { origin: false } });
+  const io = new IoServer(httpServer, {
+    maxHttpBufferSize: 16 * 1024, serveClient: false, cors: { origin: false }, allowRequest: allowOrigin(config.publicUrl),
+  });
   const ctx = buildContext(deps, io);
   const modules = FEATURES.map((feature) => feature(ctx));
   const mail = (modules.find((m) => m.name === 'mail') as MailModule).mail;
@@ -93,7 +106,7 @@ export function createApp(deps: AppDeps): App {
 
   app.disable('x-powered-by');
   app.set('trust proxy', config.TRUST_PROXY);
-  app.use(requestLog(category(logger, 'http')), baseHeaders());
+  app.use(requestLog(category(logger, 'http')), baseHeaders(config.publicUrl));
   app.use('/api', express.json({ limit: '64kb' }));
   for (const m of modules) if (m.routes) app.use(m.routes);
   app.use(notFoundHandler());
@@ -109,5 +122,5 @@ export function createApp(deps: AppDeps): App {
     await stopped;
   }
 
-  return { app, httpServer, io, bus: ctx.bus, accounts: ctx.accounts, ingest: ctx.ingest, events: ctx.events, mail, close };
+  return { app, httpServer, io, bus: ctx.bus, accounts: ctx.accounts, ingest: ctx.ingest, events: ctx.events, tracker: ctx.tracker, mail, close };
 }

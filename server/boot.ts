@@ -18,7 +18,9 @@ export function configOrExit(): Config {
 }
 
 export async function openStorage(config: Config): Promise<{ db: Db; blobs: BlobStore }> {
-  await fs.mkdir(config.dataDir, { recursive: true });
+  // Only the service's own account may read its data: other local users, and the account soffice runs as, may not.
+  await fs.mkdir(config.dataDir, { recursive: true, mode: 0o700 });
+  await fs.chmod(config.dataDir, 0o700);
   const db = await openDatabase({ dataDir: config.dataDir });
   const blobs = await createBlobStore(config);
   return { db, blobs };
@@ -28,5 +30,5 @@ export async function openStorage(config: Config): Promise<{ db: Db; blobs: Blob
 export async function clearTemp(config: Config): Promise<void> {
   const dir = path.join(config.dataDir, 'tmp');
   await fs.rm(dir, { recursive: true, force: true });
-  await fs.mkdir(dir, { recursive: true });
+  await fs.mkdir(dir, { recursive: true, mode: 0o700 });
 }

@@ -7,11 +7,15 @@ import { isAppError } from './errors.ts';
 const USAGE = `Usage:
   npm run cli -- sender create --email EMAIL --password PASSWORD
   npm run cli -- sender token --email EMAIL      (prints a new API token)
+  npm run cli -- sender tokens --email EMAIL     (lists the sender's API tokens: id, createdAt)
+  npm run cli -- sender revoke-token --email EMAIL --id TOKEN_ID
   npm run cli -- sender mail-tracking --email EMAIL --off|--on   (off: attachments in mail stay attached)`;
 
 async function main(argv: string[]): Promise<number> {
   const [noun, verb, ...rest] = argv;
-  const { values } = parseArgs({ args: rest, options: { email: { type: 'string' }, password: { type: 'string' }, on: { type: 'boolean' }, off: { type: 'boolean' } }, strict: true });
+  const { values } = parseArgs({
+    args: rest, options: { email: { type: 'string' }, password: { type: 'string' }, id: { type: 'string' }, on: { type: 'boolean' }, off: { type: 'boolean' } }, strict: true,
+  });
   const config = configOrExit();
   const { db } = await openStorage(config);
   const accounts = new Accounts(db, { sessionTtlHours: config.SESSION_TTL_HOURS });
@@ -35,6 +39,17 @@ async function main(argv: string[]): Promise<number> {
       if (Boolean(values.on) === Boolean(values.off)) return fail('Pass exactly one of --on or --off.');
       await accounts.setMailTracking(sender.id, Boolean(values.on));
       process.stdout.write(`${JSON.stringify({ ...sender, mailTracking: Boolean(values.on) })}\n`);
+      return 0;
+    }
+    if (noun === 'sender' && (verb === 'tokens' || verb === 'revoke-token')) {
+      const sender = values.email ? await accounts.senderByEmail(values.email) : null;
+      if (!sender) return fail('No sender with that email.');
+      if (verb === 'tokens') {
+        process.stdout.write(`${JSON.stringify({ ...sender, tokens: await accounts.listTokens(sender.id) })}\n`);
+        return 0;
+      }
+      if (!values.id || !(await accounts.revokeToken(sender.id, values.id))) return fail('No such token for that sender.');
+      process.stdout.write(`${JSON.stringify({ revoked: values.id })}\n`);
       return 0;
     }
     return fail(USAGE);

@@ -1,10 +1,29 @@
 // The one configuration module: every setting, its default and meaning, parsed once at boot.
 import os from 'node:os';
 import path from 'node:path';
+import proxyaddr from 'proxy-addr';
 import { z } from 'zod';
 
 const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+/** Which peers may tell us the client's address: none (false), the nearest n hops (`true` is one hop), or the
+ * listed proxy addresses and subnets (proxy-addr names such as `loopback` too). The client is the rightmost
+ * X-Forwarded-For entry not added by a trusted proxy, so a client cannot pick its own address. */
+export type TrustProxy = false | number | string[];
+const trustProxy = z.string().trim().transform((v, ctx): TrustProxy => {
+  if (/^(false|no|0)$/i.test(v)) return false;
+  if (/^(true|yes)$/i.test(v)) return 1;
+  if (/^\d{1,2}$/.test(v)) return Number(v);
+  const list = v.split(',').map((s) => s.trim()).filter(Boolean);
+  try {
+    proxyaddr.compile(list);
+  } catch {
+    ctx.addIssue({ code: 'custom', message: 'expected false, true, a hop count or a comma-separated list of proxy addresses or subnets' });
+    return z.NEVER;
+  }
+  return list;
+});
 
 /** name -> [schema with default, one-line description]; the README's configuration table mirrors this. */
 export const settings = {
@@ -20,7 +39,7 @@ export const settings = {
   AWS_ACCESS_KEY_ID: [z.string().min(1).optional(), 'S3 access key; unset to use the SDK default chain (instance role, profile).'],
   AWS_SECRET_ACCESS_KEY: [z.string().min(1).optional(), 'S3 secret key, with AWS_ACCESS_KEY_ID.'],
   LOG_LEVEL: [z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'), 'Log level.'],
-  TRUST_PROXY: [bool.default(false), 'Believe X-Forwarded-For / X-Forwarded-Proto (set when behind a reverse proxy).'],
+  TRUST_PROXY: [trustProxy.default(false), 'Proxies whose X-Forwarded-For / X-Forwarded-Proto are believed: false, true (one hop), a hop count, or proxy addresses/subnets.'],
   MAX_UPLOAD_BYTES: [int(1, 2 ** 40).default(100 * 1024 * 1024), 'Largest accepted upload.'],
   ZIP_MAX_ENTRIES: [int(1, 1_000_000).default(5000), 'Most entries allowed in an Office zip container.'],
   ZIP_MAX_UNCOMPRESSED_BYTES: [int(1, 2 ** 40).default(512 * 1024 * 1024), 'Largest declared uncompressed size of an Office zip container.'],
@@ -51,6 +70,10 @@ export const settings = {
   MAIL_MESSAGES_PER_HOUR: [int(1, 1_000_000).default(200), 'Messages one sender may send per hour (relay and API).'],
   MAIL_RECIPIENTS_PER_HOUR: [int(1, 10_000_000).default(1000), 'Recipients one sender may send to per hour (relay and API).'],
   MAIL_MAX_RECIPIENTS: [int(1, 10_000).default(100), 'Most recipients of one message.'],
+  VISIT_REUSE_MINUTES: [int(0, 24 * 60).default(30), 'A download without a live visit counts toward the same viewer\'s visit on the link from the last this many minutes.'],
+  HTTP_HEADERS_TIMEOUT_MS: [int(1000, 600_000).default(20_000), 'Time a client has to send a request\'s headers.'],
+  HTTP_REQUEST_TIMEOUT_MS: [int(1000, 3_600_000).default(600_000), 'Time a client has to send a whole request, body included (large uploads on slow links).'],
+  SERVE_SOURCE_MAPS: [bool.default(false), 'Serve the browser bundles\' source maps under /assets (off: they answer 404).'],
 } as const;
 
 type Settings = typeof settings;

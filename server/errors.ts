@@ -22,6 +22,7 @@ export const ERRORS = {
   invalid_event: [400, 'The event is malformed.'],
   invalid_page: [400, 'The page is outside the document.'],
   invalid_duration: [400, 'The duration is longer than the visit.'],
+  event_late: [400, 'The visit ended too long ago to take events.'],
   // 401: no or bad credentials.
   unauthorized: [401, 'Authentication is required.'],
   invalid_credentials: [401, 'The email or password is not correct.'],
@@ -132,11 +133,13 @@ export const invalidBeacon = worded('invalid_event', 'The beacon is malformed.')
 export const invalidPage = (page: number, pageCount: number) =>
   new AppError('invalid_page', { message: `Page ${page} is outside 1..${pageCount}.` });
 export const invalidDuration = factory('invalid_duration');
+export const eventLate = factory('event_late');
 // 401
 export const unauthorized = factory('unauthorized');
 export const invalidApiToken = worded('unauthorized', 'The API token is not valid.');
 /** A feed socket without a valid token or session. */
 export const signInRequired = worded('unauthorized', 'Sign in or pass a valid API token.');
+export const cookieFromForeignOrigin = worded('unauthorized', 'The dashboard cookie is accepted only from Pagetrail\'s own pages; programs pass an API token.');
 export const invalidCredentials = factory('invalid_credentials');
 // 403
 export const downloadDisabled = factory('download_disabled');
@@ -175,6 +178,7 @@ export const conversionQueueFull = factory('conversion_queue_full');
 export const signInRateLimited = worded('rate_limited', 'Too many sign-in attempts. Wait a minute and try again.');
 export const eventRateLimited = worded('rate_limited', 'Too many events; slow down.');
 export const connectionRateLimited = worded('rate_limited', 'Too many connections; try again later.');
+export const visitRateLimited = worded('rate_limited', 'Too many new visits from this address; try again later.');
 // 500
 export const internalError = factory('internal_error');
 export const processingInterrupted = factory('processing_interrupted');

@@ -13,6 +13,10 @@ export interface DomainEventMap {
   'document:deleted': { senderId: string; documentId: string };
   /** A link was revoked: its readers are turned away. */
   'link:revoked': { senderId: string; linkId: string };
+  /** A dashboard session was signed out (identified by its stored hash): sockets opened with it close. */
+  'session:ended': { senderId: string; sessionHash: string };
+  /** An API token was revoked: sockets opened with it close. */
+  'token:revoked': { senderId: string; tokenId: string };
   /** Someone started reading, moved to another page, or left. */
   'presence:changed': { senderId: string; kind: 'update' | 'leave'; presence: Presence };
   /** A tracked message was sent through Pagetrail (the mail module). */

@@ -13,6 +13,7 @@ import type { Links } from './documents/links.ts';
 import type { DomainEvents, Subscriptions } from './events.ts';
 import type { Logger } from './logger.ts';
 import type { PresenceBoard } from './realtime/presence.ts';
+import type { KeyedRateLimiter } from './rate-limit.ts';
 import type { EventStore } from './tracking/event-store.ts';
 import type { Tracker } from './tracking/tracker.ts';
 
@@ -34,6 +35,8 @@ export interface AppContext {
   events: EventStore;
   tracker: Tracker;
   presence: PresenceBoard;
+  /** New reader visits per address, shared by the viewer socket and downloads. */
+  visitLimiter: KeyedRateLimiter;
 }
 
 export interface FeatureModule {

@@ -1,6 +1,8 @@
 // Who is calling: the sender behind an API token or a dashboard session cookie, for HTTP requests and socket
 // handshakes alike; and the caller as tracking sees it (address, user agent, signed-in sender).
 import type { IncomingMessage } from 'node:http';
+import proxyaddr from 'proxy-addr';
+import type { TrustProxy } from '../config.ts';
 import type { Accounts, Sender } from './senders.ts';
 
 export const SESSION_COOKIE = 'pt_session';
@@ -31,33 +33,47 @@ export function bearer(req: IncomingMessage): string | undefined {
   return m?.[1];
 }
 
+export type Authenticated =
+  | { sender: Sender; via: 'token'; /** the token's id */ credential: string }
+  | { sender: Sender; via: 'session'; /** the session's stored hash */ credential: string; expiresAt: string };
+
 /** The sender behind a request or a socket handshake, by token first, else by session cookie. */
-export async function authenticate(accounts: Accounts, req: IncomingMessage, token?: string): Promise<{ sender: Sender; via: 'token' | 'session' } | null> {
+export async function authenticate(accounts: Accounts, req: IncomingMessage, token?: string): Promise<Authenticated | null> {
   const t = token ?? bearer(req);
   if (t) {
-    const sender = await accounts.senderByToken(t);
-    return sender ? { sender, via: 'token' } : null;
+    const found = await accounts.tokenAuth(t);
+    return found ? { sender: found.sender, via: 'token', credential: found.tokenId } : null;
   }
   const sid = readCookie(req, SESSION_COOKIE);
   if (sid) {
-    const sender = await accounts.senderBySession(sid);
-    return sender ? { sender, via: 'session' } : null;
+    const found = await accounts.session(sid);
+    return found ? { sender: found.sender, via: 'session', credential: found.idHash, expiresAt: found.expiresAt } : null;
   }
   return null;
 }
 
-/** X-Forwarded-For is believed only behind a proxy we were told about (TRUST_PROXY). */
-export function clientAddress(req: IncomingMessage, trustProxy: boolean): string {
-  const fwd = req.headers['x-forwarded-for'];
-  const first = trustProxy && typeof fwd === 'string' ? fwd.split(',')[0]?.trim() : undefined;
-  return first || req.socket.remoteAddress || '';
+const compiled = new WeakMap<string[], (addr: string, i: number) => boolean>();
+
+/** The same trust rule Express applies (`app.set('trust proxy', …)`), for requests it never sees (socket handshakes). */
+export function trustRule(trust: TrustProxy): (addr: string, i: number) => boolean {
+  if (trust === false) return () => false;
+  if (typeof trust === 'number') return (_addr, i) => i < trust;
+  let fn = compiled.get(trust);
+  if (!fn) compiled.set(trust, (fn = proxyaddr.compile(trust)));
+  return fn;
 }
 
-export async function clientInfo(accounts: Accounts, req: IncomingMessage, trustProxy: boolean): Promise<ClientInfo> {
+/** X-Forwarded-For is believed only from the proxies we were told about (TRUST_PROXY), read from the right. */
+export function clientAddress(req: IncomingMessage, trust: TrustProxy): string {
+  if (!req.socket.remoteAddress) return '';
+  return proxyaddr(req, trustRule(trust)) || req.socket.remoteAddress;
+}
+
+export async function clientInfo(accounts: Accounts, req: IncomingMessage, trust: TrustProxy): Promise<ClientInfo> {
   const sid = readCookie(req, SESSION_COOKIE);
   const signedIn = sid ? await accounts.senderBySession(sid) : null;
   return {
-    ip: clientAddress(req, trustProxy),
+    ip: clientAddress(req, trust),
     userAgent: req.headers['user-agent']?.slice(0, 512),
     ...(signedIn ? { signedInSenderId: signedIn.id } : {}),
   };

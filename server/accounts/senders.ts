@@ -54,10 +54,27 @@ export class Accounts {
   }
 
   async senderByToken(token: string): Promise<Sender | null> {
+    return (await this.tokenAuth(token))?.sender ?? null;
+  }
+
+  /** The sender behind an API token, and which token it is (sockets opened with it end when it is revoked). */
+  async tokenAuth(token: string): Promise<{ sender: Sender; tokenId: string } | null> {
     if (!token.startsWith('pt_') || token.length > 200) return null;
     const row = await this.db.selectFrom('api_tokens').innerJoin('senders', 'senders.id', 'api_tokens.sender_id')
-      .select(['senders.id', 'senders.email']).where('api_tokens.token_hash', '=', hashSecret(token)).executeTakeFirst();
-    return row ? toSender(row) : null;
+      .select(['senders.id', 'senders.email', 'api_tokens.id as token_id']).where('api_tokens.token_hash', '=', hashSecret(token)).executeTakeFirst();
+    return row ? { sender: toSender(row), tokenId: row.token_id } : null;
+  }
+
+  async listTokens(senderId: string): Promise<{ id: string; createdAt: string }[]> {
+    const rows = await this.db.selectFrom('api_tokens').select(['id', 'created_at']).where('sender_id', '=', senderId)
+      .orderBy('created_at').execute();
+    return rows.map((r) => ({ id: r.id, createdAt: r.created_at }));
+  }
+
+  /** Deletes one of the sender's tokens; false when it is not theirs (or gone already). */
+  async revokeToken(senderId: string, tokenId: string): Promise<boolean> {
+    const r = await this.db.deleteFrom('api_tokens').where('id', '=', tokenId).where('sender_id', '=', senderId).executeTakeFirst();
+    return Number(r.numDeletedRows) > 0;
   }
 
   /** Checks the password; the same work is done for unknown emails so timing does not reveal accounts. */
@@ -75,16 +92,31 @@ export class Accounts {
   }
 
   async senderBySession(sessionId: string): Promise<Sender | null> {
-    if (sessionId.length > 200) return null;
-    const row = await this.db.selectFrom('sessions').innerJoin('senders', 'senders.id', 'sessions.sender_id')
-      .select(['senders.id', 'senders.email', 'sessions.expires_at'])
-      .where('sessions.id_hash', '=', hashSecret(sessionId)).executeTakeFirst();
-    if (!row || row.expires_at <= new Date().toISOString()) return null;
-    return toSender(row);
+    return (await this.session(sessionId))?.sender ?? null;
   }
 
-  async signOut(sessionId: string): Promise<void> {
-    await this.db.deleteFrom('sessions').where('id_hash', '=', hashSecret(sessionId)).execute();
+  /** A live session: its sender, the hash it is stored under and when it ends. */
+  async session(sessionId: string): Promise<{ sender: Sender; idHash: string; expiresAt: string } | null> {
+    if (sessionId.length > 200) return null;
+    const idHash = hashSecret(sessionId);
+    const row = await this.db.selectFrom('sessions').innerJoin('senders', 'senders.id', 'sessions.sender_id')
+      .select(['senders.id', 'senders.email', 'sessions.expires_at'])
+      .where('sessions.id_hash', '=', idHash).executeTakeFirst();
+    if (!row || row.expires_at <= new Date().toISOString()) return null;
+    return { sender: toSender(row), idHash, expiresAt: row.expires_at };
+  }
+
+  /** Whether a stored session (by hash) is still live. */
+  async sessionLive(idHash: string): Promise<boolean> {
+    const row = await this.db.selectFrom('sessions').select('expires_at').where('id_hash', '=', idHash).executeTakeFirst();
+    return Boolean(row && row.expires_at > new Date().toISOString());
+  }
+
+  /** Ends a session; returns the hash it was stored under (its sockets are closed by that). */
+  async signOut(sessionId: string): Promise<string> {
+    const idHash = hashSecret(sessionId);
+    await this.db.deleteFrom('sessions').where('id_hash', '=', idHash).execute();
+    return idHash;
   }
 }
 

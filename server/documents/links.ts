@@ -1,10 +1,12 @@
-// Per-recipient links: unguessable tokens (192 bits), looked up by hash, revocable and expirable.
+// Per-recipient links: unguessable tokens (192 bits), looked up by hash, kept only sealed (for the sender's list),
+// revocable and expirable.
 import type { LinkJson } from '../api-types.ts';
 import type { Db, DocumentRow, LinkRow } from '../../storage/db/index.ts';
 import { hashSecret, randomSecret } from '../accounts/secrets.ts';
 import type { DomainEvents } from '../events.ts';
 import { newId } from '../ids.ts';
 import { documentFailed, documentNotReady, linkExpired, linkRevoked, notFound } from '../errors.ts';
+import type { Sealer } from '../../storage/sealer.ts';
 
 export interface ResolvedLink {
   link: LinkRow;
@@ -18,11 +20,13 @@ export interface ReadableLink extends ResolvedLink {
 export class Links {
   private readonly db: Db;
   private readonly publicUrl: string;
+  private readonly sealer: Sealer;
   private readonly bus: DomainEvents;
 
-  constructor(db: Db, publicUrl: string, bus: DomainEvents) {
+  constructor(db: Db, publicUrl: string, sealer: Sealer, bus: DomainEvents) {
     this.db = db;
     this.publicUrl = publicUrl;
+    this.sealer = sealer;
     this.bus = bus;
   }
 
@@ -30,9 +34,14 @@ export class Links {
     return `${this.publicUrl}/v/${token}`;
   }
 
+  /** A stored link's URL: its token unsealed. */
+  urlOf(l: Pick<LinkRow, 'id' | 'token_sealed'>): string {
+    return this.url(this.sealer.open(l.token_sealed, l.id));
+  }
+
   json(l: LinkRow): LinkJson {
     return {
-      id: l.id, documentId: l.document_id, url: this.url(l.token), recipient: l.recipient,
+      id: l.id, documentId: l.document_id, url: this.urlOf(l), recipient: l.recipient,
       allowDownload: Boolean(l.allow_download), expiresAt: l.expires_at, revokedAt: l.revoked_at, createdAt: l.created_at,
     };
   }
@@ -40,8 +49,9 @@ export class Links {
   async create(doc: DocumentRow, input: { recipient?: string | null; allowDownload?: boolean; expiresAt?: string | null }): Promise<LinkRow> {
     if (doc.status === 'failed') throw documentFailed();
     const token = randomSecret(24);
+    const id = newId('lnk');
     const row: LinkRow = {
-      id: newId('lnk'), document_id: doc.id, sender_id: doc.sender_id, token, token_hash: hashSecret(token),
+      id, document_id: doc.id, sender_id: doc.sender_id, token_sealed: this.sealer.seal(token, id), token_hash: hashSecret(token),
       recipient: input.recipient ?? null, allow_download: input.allowDownload === false ? 0 : 1,
       expires_at: input.expiresAt ?? null, revoked_at: null, created_at: new Date().toISOString(),
     };

@@ -1,10 +1,18 @@
 // Original file names are attacker-controlled: kept only as display text, never as paths or raw header values.
 
+/** Directional formatting characters: they can reverse how the text around them reads (a name ending "fdp.exe"
+ * shown as "exe.pdf", a recipient turning the feed's sentence around). Display text never keeps them. */
+const BIDI_CONTROLS = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+export function stripBidiControls(text: string): string {
+  return text.replace(BIDI_CONTROLS, '');
+}
+
 /** A display name without path components, control characters or surrounding dots/space. */
 export function sanitizeFileName(raw: string | undefined, fallback = 'document'): string {
   let name = (raw ?? '').normalize('NFC');
   name = name.split(/[\\/]/).pop() ?? '';
-  name = name.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, '');
+  name = stripBidiControls(name.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ''));
   name = name.replace(/^[\s.]+|[\s.]+$/g, '');
   if (name.length > 200) name = [...name].slice(0, 200).join('');
   return name || fallback;

@@ -8,6 +8,7 @@ import type { EventStore } from '../tracking/event-store.ts';
 import { requireSender } from './auth.ts';
 import { senderOf } from './context.ts';
 import { idParam } from './documents.schema.ts';
+import { visitsQuery } from './activity.schema.ts';
 import { parse } from './validate.ts';
 
 export function activityRoutes(d: { db: Db; accounts: Accounts; documents: Documents; events: EventStore }): Router {
@@ -29,8 +30,9 @@ export function activityRoutes(d: { db: Db; accounts: Accounts; documents: Docum
 
   r.get('/api/documents/:id/visits', auth, async (req, res) => {
     const { id } = parse(idParam, req.params);
+    const page = parse(visitsQuery, req.query);
     await d.documents.get(senderOf(req).id, id);
-    res.json({ visits: await documentVisits(d.db, id) });
+    res.json(await documentVisits(d.db, id, page));
   });
   return r;
 }

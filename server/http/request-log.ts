@@ -1,9 +1,19 @@
-// Request ids and one log line per request; link tokens are cut out of logged URLs.
+// Request ids and one log line per request; link tokens are cut out of logged URLs, long URLs cut short.
 import { randomBytes } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import type { Logger } from '../logger.ts';
 
-export const redactUrl = (url: string) => url.replace(/\/v\/[A-Za-z0-9_-]+/, '/v/:token');
+/** Longest URL written to the log: a client may send kilobytes of it on every request. */
+export const LOGGED_URL_MAX = 512;
+
+// Routing ignores case and repeated slashes, and decodes the token: `/V/…`, `//v//…` and `/v/%41…` reach the
+// reader too, so whatever follows such a prefix up to the next slash or query is a token.
+const LINK_PATH = /^(\/+)v(\/+|%2f)[^/?#]*/i;
+
+export function redactUrl(url: string): string {
+  const redacted = url.replace(LINK_PATH, '/v/:token');
+  return redacted.length > LOGGED_URL_MAX ? `${redacted.slice(0, LOGGED_URL_MAX)}…` : redacted;
+}
 
 export function requestLog(logger: Logger): RequestHandler {
   return (req, res, next) => {

@@ -1,4 +1,5 @@
-// Response headers every page and file gets; the viewer's and dashboard's Content-Security-Policy.
+// Every security header the service sends, in one place: those every response gets, HSTS over HTTPS, no caching
+// of API answers, and the pages' Content-Security-Policy.
 import type { RequestHandler, Response } from 'express';
 
 export const PAGE_CSP = [
@@ -15,15 +16,25 @@ export const PAGE_CSP = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-export function baseHeaders(): RequestHandler {
-  return (_req, res, next) => {
+/** Two years, the preload lists' floor; sent only on HTTPS, where a browser believes it. */
+const HSTS = 'max-age=63072000; includeSubDomains';
+
+export function baseHeaders(publicUrl: string): RequestHandler {
+  return (req, res, next) => {
     res.set({
       'X-Content-Type-Options': 'nosniff',
       // Link tokens live in URLs: never hand them to another site in a Referer.
       'Referrer-Policy': 'no-referrer',
       'X-Frame-Options': 'DENY',
       'Cross-Origin-Opener-Policy': 'same-origin',
+      // Files and bundles are for our own pages; another site may not embed them (Spectre-style reads included).
+      'Cross-Origin-Resource-Policy': 'same-origin',
+      'X-Permitted-Cross-Domain-Policies': 'none',
     });
+    // req.secure is true on TLS, or behind a trusted proxy that says X-Forwarded-Proto: https.
+    if (req.secure || publicUrl.startsWith('https:')) res.set('Strict-Transport-Security', HSTS);
+    // API answers carry private data: no browser or shared cache may keep them.
+    if (/^\/api(\/|$)/i.test(req.path)) res.set('Cache-Control', 'no-store');
     next();
   };
 }

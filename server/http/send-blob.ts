@@ -8,6 +8,9 @@ export interface SendOptions {
   contentType: string;
   disposition?: string;
   cacheControl?: string;
+  /** Runs once the response is settled to carry bytes (a GET answered 200 or 206), before any header of the file
+   * is set; if it throws, the error is the answer. */
+  beforeBody?: (range: ByteRange | null) => Promise<void>;
 }
 
 /** Parses `bytes=a-b`, `bytes=a-`, `bytes=-n`; multiple ranges are served whole (null). */
@@ -36,17 +39,9 @@ export async function sendBlob(req: Request, res: Response, blobs: BlobStore, ke
   const info = await blobs.stat(key);
   if (!info) throw notFound('File');
   const etag = `"${info.etag}"`;
-  res.set({
-    'Content-Type': opts.contentType,
-    'X-Content-Type-Options': 'nosniff',
-    'Accept-Ranges': 'bytes',
-    ETag: etag,
-    'Cache-Control': opts.cacheControl ?? 'private, no-cache',
-    'Cross-Origin-Resource-Policy': 'same-origin',
-  });
-  if (opts.disposition) res.set('Content-Disposition', opts.disposition);
+  const validators = { ETag: etag, 'Cache-Control': opts.cacheControl ?? 'private, no-cache' };
   if (req.get('if-none-match') === etag) {
-    res.status(304).end();
+    res.status(304).set(validators).end();
     return;
   }
   const ifRange = req.get('if-range');
@@ -55,6 +50,10 @@ export async function sendBlob(req: Request, res: Response, blobs: BlobStore, ke
     res.set('Content-Range', `bytes */${info.size}`);
     throw rangeNotSatisfiable();
   }
+  // Before any file header is set, so a refusal here goes out as a plain JSON error.
+  if (req.method !== 'HEAD') await opts.beforeBody?.(range);
+  res.set({ ...validators, 'Content-Type': opts.contentType, 'Accept-Ranges': 'bytes' });
+  if (opts.disposition) res.set('Content-Disposition', opts.disposition);
   if (range) {
     res.status(206).set({ 'Content-Range': `bytes ${range.start}-${range.end}/${info.size}`, 'Content-Length': String(range.end - range.start + 1) });
   } else {
@@ -64,9 +63,19 @@ export async function sendBlob(req: Request, res: Response, blobs: BlobStore, ke
     res.end();
     return;
   }
+  // A reader may go away before the file is open; then there is nothing to send and no handle to open.
+  if (res.destroyed) return;
   const stream = await blobs.read(key, range ?? undefined);
-  await pipeline(stream, res).catch((err: NodeJS.ErrnoException) => {
+  try {
+    await pipeline(stream, res);
+  } catch (err) {
     // A reader that goes away mid-file is normal (pdf.js cancels range requests); anything else is an error.
-    if (err.code !== 'ERR_STREAM_PREMATURE_CLOSE') throw err;
-  });
+    if (!GONE.has((err as NodeJS.ErrnoException).code ?? '')) throw err;
+  } finally {
+    // The file handle is closed on every path (pipeline does not destroy a source whose destination was gone already).
+    stream.destroy();
+  }
 }
+
+/** How a stream ends when the reader hangs up. */
+const GONE = new Set(['ERR_STREAM_PREMATURE_CLOSE', 'ERR_STREAM_UNABLE_TO_PIPE', 'ERR_STREAM_DESTROYED', 'EPIPE', 'ECONNRESET']);

@@ -1,6 +1,7 @@
 // Dashboard sign-in and sign-out (session cookie), and who am I.
 import { Router } from 'express';
 import type { Accounts } from '../accounts/senders.ts';
+import type { DomainEvents } from '../events.ts';
 import { invalidCredentials, signInRateLimited } from '../errors.ts';
 import { KeyedRateLimiter } from '../rate-limit.ts';
 import { readCookie, SESSION_COOKIE } from '../accounts/identity.ts';
@@ -9,7 +10,15 @@ import { senderOf } from './context.ts';
 import { signInBody } from './session.schema.ts';
 import { parse } from './validate.ts';
 
-export function sessionRoutes(accounts: Accounts, opts: { secureCookies: boolean; ttlHours: number; attemptsPerMinute: number }): Router {
+export interface SessionRouteOptions {
+  secureCookies: boolean;
+  ttlHours: number;
+  attemptsPerMinute: number;
+  /** Told when a session ends (session:ended), so its live sockets close. */
+  bus: DomainEvents;
+}
+
+export function sessionRoutes(accounts: Accounts, opts: SessionRouteOptions): Router {
   const r = Router();
   const cookie = { httpOnly: true, sameSite: 'strict' as const, secure: opts.secureCookies, path: '/' };
 
@@ -27,7 +36,11 @@ export function sessionRoutes(accounts: Accounts, opts: { secureCookies: boolean
 
   r.delete('/api/session', async (req, res) => {
     const sid = readCookie(req, SESSION_COOKIE);
-    if (sid) await accounts.signOut(sid);
+    if (sid) {
+      const live = await accounts.session(sid);
+      const hash = await accounts.signOut(sid);
+      if (live) opts.bus.emit('session:ended', { senderId: live.sender.id, sessionHash: hash });
+    }
     res.clearCookie(SESSION_COOKIE, cookie);
     res.status(204).end();
   });

@@ -5,15 +5,27 @@ import type { BlobStore } from '../../storage/blobs/blob-store.ts';
 import type { Links } from '../documents/links.ts';
 import { contentDisposition, pdfName } from '../documents/names.ts';
 import { downloadDisabled, isAppError } from '../errors.ts';
+import type { TrustProxy } from '../config.ts';
+import type { KeyedRateLimiter } from '../rate-limit.ts';
 import type { Tracker } from '../tracking/tracker.ts';
-import { clientInfo } from '../accounts/identity.ts';
+import { clientAddress, clientInfo } from '../accounts/identity.ts';
 import { preparingPage, readerPage, unavailablePage } from './pages.ts';
 import { sendPage } from './security.ts';
 import { sendBlob } from './send-blob.ts';
 
 const tokenOf = (req: Request) => String(req.params.token ?? '');
 
-export function viewerRoutes(d: { links: Links; blobs: BlobStore; tracker: Tracker; accounts: Accounts; trustProxy: boolean }): Router {
+export interface ViewerRouteDeps {
+  links: Links;
+  blobs: BlobStore;
+  tracker: Tracker;
+  accounts: Accounts;
+  trustProxy: TrustProxy;
+  /** New visits per address, shared with the viewer socket. */
+  visitLimiter: KeyedRateLimiter;
+}
+
+export function viewerRoutes(d: ViewerRouteDeps): Router {
   const r = Router();
 
   r.get('/v/:token', async (req, res) => {
@@ -51,10 +63,15 @@ export function viewerRoutes(d: { links: Links; blobs: BlobStore; tracker: Track
   r.get('/v/:token/download', async (req, res) => {
     const resolved = await d.links.resolveReadable(tokenOf(req));
     if (!resolved.link.allow_download) throw downloadDisabled();
-    // Ranged re-requests of the same download (resume) are not new downloads.
-    if (!req.get('range')) await d.tracker.download(resolved, typeof req.query.visit === 'string' ? req.query.visit : undefined, await clientInfo(d.accounts, req, d.trustProxy));
+    const visit = typeof req.query.visit === 'string' ? req.query.visit : undefined;
     await sendBlob(req, res, d.blobs, resolved.pdfKey, {
       contentType: 'application/pdf', disposition: contentDisposition('attachment', pdfName(resolved.document.name)),
+      // A download is recorded when bytes from the start go out: not for HEAD, 304 or a resumed (ranged) remainder.
+      beforeBody: async (range) => {
+        if (range && range.start > 0) return;
+        const client = await clientInfo(d.accounts, req, d.trustProxy);
+        await d.tracker.download(resolved, visit, client, () => d.visitLimiter.take(clientAddress(req, d.trustProxy)));
+      },
     });
   });
 

@@ -23,7 +23,7 @@ export async function messageJson(store: MessageStore, links: Links, senderId: s
       copies: mine.map((r) => ({
         recipient: r.address, role: r.role, delivery: r.delivery, deliveredAt: r.delivered_at, response: r.last_response,
         links: reading.filter((x) => x.copy_id === r.copy_id).map((x) => ({
-          documentId: x.document_id, linkId: x.link_id, url: links.url(x.token), visits: Number(x.visits), totalMs: Number(x.total_ms),
+          documentId: x.document_id, linkId: x.link_id, url: links.urlOf({ id: x.link_id, token_sealed: x.token_sealed }), visits: Number(x.visits), totalMs: Number(x.total_ms),
           lastSeenAt: (x.last_seen_at as string | null) ?? null,
         })),
       })),

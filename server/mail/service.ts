@@ -137,7 +137,7 @@ export class MailService {
     for (const o of outcomes) {
       if (o.kind !== 'document') continue;
       const link = await this.d.store.linkFor(c, o.document);
-      const url = this.d.links.url(link.token);
+      const url = this.d.links.urlOf(link);
       docs.push({ name: o.file.name, url, thumbnailUrl: `${url}/thumbnail`, pageCount: o.document.page_count === null ? null : Number(o.document.page_count) });
     }
     return docs;

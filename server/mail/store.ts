@@ -132,10 +132,10 @@ export class MessageStore {
     return this.db.selectFrom('message_copy_links').innerJoin('links', 'links.id', 'message_copy_links.link_id')
       .leftJoin('visits', (j) => j.onRef('visits.link_id', '=', 'links.id').on('visits.self', '=', 0).on('visits.automated', '=', 0))
       .leftJoin('visit_totals', 'visit_totals.visit_id', 'visits.id')
-      .select((eb) => ['message_copy_links.copy_id', 'message_copy_links.document_id', 'links.id as link_id', 'links.token',
+      .select((eb) => ['message_copy_links.copy_id', 'message_copy_links.document_id', 'links.id as link_id', 'links.token_sealed',
         eb.fn.count<number>('visits.id').as('visits'), eb.fn.max('visits.last_seen_at').as('last_seen_at'),
         eb.fn.coalesce(eb.fn.sum<number>('visit_totals.accounted_ms'), eb.lit(0)).as('total_ms')])
       .where('message_copy_links.copy_id', 'in', copyIds)
-      .groupBy(['message_copy_links.copy_id', 'message_copy_links.document_id', 'links.id', 'links.token']).execute();
+      .groupBy(['message_copy_links.copy_id', 'message_copy_links.document_id', 'links.id', 'links.token_sealed']).execute();
   }
 }

@@ -4,7 +4,8 @@
 import type { Namespace, Server, Socket } from 'socket.io';
 import type { Accounts, Sender } from '../accounts/senders.ts';
 import { authenticate } from '../accounts/identity.ts';
-import { signInRequired } from '../errors.ts';
+import { cookieFromForeignOrigin, signInRequired } from '../errors.ts';
+import { fromOwnPages } from './origin.ts';
 import type { Logger } from '../logger.ts';
 import type { EventStore } from '../tracking/event-store.ts';
 import { TurnCoalescer } from './coalesce.ts';
@@ -14,6 +15,10 @@ import type { ActivityEvent, DocumentUpdate, FeedClientEvents, FeedServerEvents,
 
 interface FeedData {
   sender: Sender;
+  /** The API token id or session hash the socket signed in with: revoking it or signing out closes the socket. */
+  credential: string;
+  /** A session's end (ms since epoch); null for a token. */
+  expiresAtMs: number | null;
   lastSeq: number;
   /** Live events held back during replay; null once live. */
   held: ActivityEvent[] | null;
@@ -21,13 +26,24 @@ interface FeedData {
 type FeedSocket = Socket<FeedClientEvents, FeedServerEvents, Record<string, never>, FeedData>;
 
 const PAGE = 500;
+/** Longest a timer may be set for (setTimeout's limit); a later session end is checked again then. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+interface FeedDeps {
+  accounts: Accounts;
+  events: EventStore;
+  presence: PresenceBoard;
+  logger: Logger;
+  /** Cookies are believed only on sockets opened from this origin's pages. */
+  publicUrl: string;
+}
 
 export class FeedHub {
   private readonly bySender = new Map<string, Set<FeedSocket>>();
   private readonly turn = new TurnCoalescer();
-  private readonly d: { accounts: Accounts; events: EventStore; presence: PresenceBoard; logger: Logger };
+  private readonly d: FeedDeps;
 
-  constructor(d: { accounts: Accounts; events: EventStore; presence: PresenceBoard; logger: Logger }) {
+  constructor(d: FeedDeps) {
     this.d = d;
   }
 
@@ -37,7 +53,10 @@ export class FeedHub {
       const token = typeof socket.handshake.auth?.token === 'string' ? socket.handshake.auth.token : undefined;
       const auth = await authenticate(this.d.accounts, socket.request, token).catch(() => null);
       if (!auth) return next(refusal(signInRequired()));
+      if (auth.via === 'session' && !fromOwnPages(socket.request, this.d.publicUrl)) return next(refusal(cookieFromForeignOrigin()));
       socket.data.sender = auth.sender;
+      socket.data.credential = auth.credential;
+      socket.data.expiresAtMs = auth.via === 'session' ? Date.parse(auth.expiresAt) : null;
       next();
     });
     nsp.on('connection', (socket) => {
@@ -59,7 +78,9 @@ export class FeedHub {
     if (!set) this.bySender.set(id, (set = new Set()));
     set.add(socket);
     socket.join(`sender:${id}`);
+    const expiry = this.watchExpiry(socket);
     socket.on('disconnect', () => {
+      if (expiry) clearTimeout(expiry.timer);
       set.delete(socket);
       if (!set.size) this.bySender.delete(id);
     });
@@ -73,6 +94,29 @@ export class FeedHub {
     const held = socket.data.held ?? [];
     socket.data.held = null;
     for (const e of held.sort((a, b) => a.seq - b.seq)) this.deliver(socket, e);
+  }
+
+  /** A session's socket closes when the session ends (checked again at the end, in case it was renewed). */
+  private watchExpiry(socket: FeedSocket): { timer: NodeJS.Timeout } | null {
+    if (socket.data.expiresAtMs === null) return null;
+    const handle = { timer: undefined as unknown as NodeJS.Timeout };
+    const arm = (atMs: number) => {
+      handle.timer = setTimeout(async () => {
+        if (!socket.connected) return;
+        if (Date.now() < atMs) return arm(atMs);
+        const live = await this.d.accounts.sessionLive(socket.data.credential).catch(() => false);
+        if (live) arm(Date.now() + 60_000);
+        else socket.disconnect(true);
+      }, Math.min(MAX_TIMER_MS, Math.max(0, atMs - Date.now())));
+      handle.timer.unref();
+    };
+    arm(socket.data.expiresAtMs);
+    return handle;
+  }
+
+  /** Signing out and revoking a token end the feeds opened with them at once. */
+  dropCredential(senderId: string, credential: string): void {
+    for (const s of [...(this.bySender.get(senderId) ?? [])]) if (s.data.credential === credential) s.disconnect(true);
   }
 
   private deliver(socket: FeedSocket, e: ActivityEvent): void {

@@ -4,8 +4,8 @@ import type { Feature } from '../feature-module.ts';
 import { category } from '../logger.ts';
 import { FeedHub } from './feed.ts';
 
-export const feedModule: Feature = ({ io, logger, accounts, events, presence }) => {
-  const feed = new FeedHub({ accounts, events, presence, logger: category(logger, 'realtime') });
+export const feedModule: Feature = ({ config, io, logger, accounts, events, presence }) => {
+  const feed = new FeedHub({ accounts, events, presence, logger: category(logger, 'realtime'), publicUrl: config.publicUrl });
   return {
     name: 'feed',
     namespace: feed.attach(io),
@@ -13,6 +13,9 @@ export const feedModule: Feature = ({ io, logger, accounts, events, presence }) 
       'event:stored': ({ senderId, event }) => feed.publish(senderId, event),
       'presence:changed': ({ senderId, kind, presence: p }) => feed.presenceChanged(senderId, kind, p),
       'document:updated': ({ senderId, document }) => feed.documentUpdated(senderId, document),
+      // Signing out and revoking a token end the feeds opened with them at once.
+      'session:ended': ({ senderId, sessionHash }) => feed.dropCredential(senderId, sessionHash),
+      'token:revoked': ({ senderId, tokenId }) => feed.dropCredential(senderId, tokenId),
     },
   };
 };

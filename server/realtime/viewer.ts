@@ -6,7 +6,8 @@ import type { Links } from '../documents/links.ts';
 import { connectionRateLimited, linkUnavailable } from '../errors.ts';
 import { clientAddress, clientInfo } from '../accounts/identity.ts';
 import type { Logger } from '../logger.ts';
-import { KeyedRateLimiter } from '../rate-limit.ts';
+import type { KeyedRateLimiter } from '../rate-limit.ts';
+import type { TrustProxy } from '../config.ts';
 import type { Tracker, VisitState } from '../tracking/tracker.ts';
 import { refusal, toSocketError } from './errors.ts';
 import type { PresenceBoard } from './presence.ts';
@@ -24,14 +25,14 @@ export interface ViewerDeps {
   tracker: Tracker;
   presence: PresenceBoard;
   logger: Logger;
-  trustProxy: boolean;
-  /** New visits one address may open per minute. */
-  visitsPerMinute: number;
+  trustProxy: TrustProxy;
+  /** Viewer connections one address may open per minute (shared with downloads opening visits). */
+  visitLimiter: KeyedRateLimiter;
 }
 
 export function attachViewer(io: Server, d: ViewerDeps): ViewerNsp {
   const nsp = io.of('/viewer') as unknown as ViewerNsp;
-  const perAddress = new KeyedRateLimiter(d.visitsPerMinute, 60_000);
+  const perAddress = d.visitLimiter;
 
   nsp.use(async (socket, next) => {
     const token = socket.handshake.auth?.token;
@@ -57,6 +58,7 @@ export function attachViewer(io: Server, d: ViewerDeps): ViewerNsp {
 
 function connected(socket: ViewerSocket, d: ViewerDeps): void {
   const visit = socket.data.visit;
+  d.tracker.attach(visit);
   socket.join([`link:${visit.linkId}`, `doc:${visit.documentId}`]);
 
   socket.on('page:view', async (input, ack) => {
@@ -77,7 +79,8 @@ function connected(socket: ViewerSocket, d: ViewerDeps): void {
     }
   });
   socket.on('disconnect', () => {
-    if (d.presence.leave(visit.id)) d.tracker.forget(visit.id);
+    d.presence.leave(visit.id);
+    d.tracker.release(visit, true);
   });
 
   d.presence.join(visit.senderId, {

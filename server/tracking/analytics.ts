@@ -31,11 +31,33 @@ export async function documentAnalytics(db: Db, documentId: string, pageCount: n
   };
 }
 
-export async function documentVisits(db: Db, documentId: string): Promise<VisitSummary[]> {
-  const visits = await db.selectFrom('visits').innerJoin('links', 'links.id', 'visits.link_id')
+/** A page of visits, newest first; `before` is the `next` cursor of the previous page. */
+export async function documentVisits(db: Db, documentId: string, page: { limit?: number; before?: string } = {}): Promise<{ visits: VisitSummary[]; next: string | null }> {
+  const limit = page.limit ?? 500;
+  const cursor = page.before ? decodeCursor(page.before) : null;
+  const rows = await db.selectFrom('visits').innerJoin('links', 'links.id', 'visits.link_id')
     .select(['visits.id', 'visits.link_id', 'links.recipient', 'visits.started_at', 'visits.device', 'visits.location', 'visits.self', 'visits.automated'])
     .where('visits.document_id', '=', documentId)
-    .orderBy('visits.started_at', 'desc').limit(500).execute();
+    .$if(cursor !== null, (q) => q.where((eb) => eb.or([
+      eb('visits.started_at', '<', cursor!.startedAt),
+      eb.and([eb('visits.started_at', '=', cursor!.startedAt), eb('visits.id', '<', cursor!.id)]),
+    ])))
+    .orderBy('visits.started_at', 'desc').orderBy('visits.id', 'desc').limit(limit + 1).execute();
+  const visits = rows.slice(0, limit);
+  const last = visits.at(-1);
+  const next = rows.length > limit && last ? Buffer.from(`${last.started_at}|${last.id}`).toString('base64url') : null;
+  return { visits: await summarise(db, documentId, visits), next };
+}
+
+function decodeCursor(before: string): { startedAt: string; id: string } | null {
+  const [startedAt, id] = Buffer.from(before, 'base64url').toString('utf8').split('|');
+  return startedAt && id ? { startedAt, id } : null;
+}
+
+type VisitListRow = { id: string; link_id: string; recipient: string | null; started_at: string; device: string | null; location: string | null; self: number; automated: number };
+
+async function summarise(db: Db, documentId: string, visits: VisitListRow[]): Promise<VisitSummary[]> {
+  if (!visits.length) return [];
   // Per-visit figures come from the document's page events, read through the (document, seq) index.
   const pageViews = db.selectFrom('events').where('document_id', '=', documentId).where('type', '=', 'page_view');
   const [sums, lasts] = await Promise.all([

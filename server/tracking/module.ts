@@ -7,12 +7,12 @@ import { viewerRoutes } from '../http/viewer.ts';
 import { category } from '../logger.ts';
 import { attachViewer, dropViewers } from '../realtime/viewer.ts';
 
-export const trackingModule: Feature = ({ config, logger, io, db, blobs, accounts, documents, links, tracker, presence, events }) => {
+export const trackingModule: Feature = ({ config, logger, io, db, blobs, accounts, documents, links, tracker, presence, events, visitLimiter }) => {
   const namespace = attachViewer(io, {
-    accounts, links, tracker, presence, logger: category(logger, 'realtime'), trustProxy: config.TRUST_PROXY, visitsPerMinute: config.VIEWER_VISITS_PER_MINUTE,
+    accounts, links, tracker, presence, logger: category(logger, 'realtime'), trustProxy: config.TRUST_PROXY, visitLimiter,
   });
   const routes = Router();
-  routes.use(viewerRoutes({ links, blobs, tracker, accounts, trustProxy: config.TRUST_PROXY }));
+  routes.use(viewerRoutes({ links, blobs, tracker, accounts, trustProxy: config.TRUST_PROXY, visitLimiter }));
   routes.use(activityRoutes({ db, accounts, documents, events }));
   return {
     name: 'tracking',

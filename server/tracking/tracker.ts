@@ -4,7 +4,7 @@ import type { Db, NewEvent, VisitRow } from '../../storage/db/index.ts';
 import type { ClientInfo } from '../accounts/identity.ts';
 import { newSortableId } from '../ids.ts';
 import type { ResolvedLink } from '../documents/links.ts';
-import { eventRateLimited, invalidBeacon, invalidDuration, invalidEvent, invalidPage, linkExpired, notFound } from '../errors.ts';
+import { eventLate, eventRateLimited, invalidBeacon, invalidDuration, invalidEvent, invalidPage, linkExpired, notFound, visitRateLimited } from '../errors.ts';
 import type { DeviceInfo, LocationInfo, PageViewInput } from '../domain-types.ts';
 import type { GeoLookup } from './enrich.ts';
 import { agentInfoAsync } from './user-agent.ts';
@@ -25,6 +25,12 @@ export interface VisitState {
   accountedMs: number;
   device: DeviceInfo | null;
   location: LocationInfo | null;
+  /** Last time we heard from the visit (ms since epoch); while a socket holds it, that is now. */
+  lastContactMs: number;
+  /** Sockets holding the visit; its state is kept in memory only while this is above zero or a request uses it. */
+  sockets: number;
+  /** Holders of the state: sockets and requests in progress (a beacon, a download). */
+  users: number;
   limiter: RateLimiter;
   /** The event columns every event of this visit shares, made once. */
   columns: Pick<NewEvent, 'sender_id' | 'document_id' | 'link_id' | 'visit_id' | 'recipient' | 'device' | 'location' | 'automated' | 'self'>;
@@ -32,27 +38,46 @@ export interface VisitState {
 
 /** Slack on the wall-time bound: clocks and network delays are not exact. */
 const WALL_SLACK_MS = 5000;
+/** Events of a visit with no socket are taken this long after its last contact (the reader's closing beacon), no later. */
+export const LATE_MS = 60_000;
+/** Visits ended within LATE_MS, remembered (visit id -> last contact) so a late beacon is refused, bounded in size. */
+const ENDED_MAX = 50_000;
+
+const viewerKey = (client: ClientInfo) => createHash('sha256').update(`${client.ip}|${client.userAgent ?? ''}`).digest('base64url').slice(0, 22);
 
 export class Tracker {
   private readonly db: Db;
   private readonly store: EventStore;
   private readonly geo: GeoLookup;
   private readonly visits = new Map<string, VisitState>();
+  /** Resumes in progress: concurrent beacons or reconnects of one visit share one state (single flight). */
+  private readonly resuming = new Map<string, Promise<VisitState | null>>();
+  private readonly ended = new Map<string, number>();
   private readonly eventsPer10s: number;
+  private readonly reuseMs: number;
+  private readonly lateMs: number;
 
-  constructor(d: { db: Db; store: EventStore; geo: GeoLookup; eventsPer10s: number }) {
+  constructor(d: { db: Db; store: EventStore; geo: GeoLookup; eventsPer10s: number; visitReuseMinutes?: number; lateMs?: number }) {
     this.db = d.db;
     this.store = d.store;
     this.geo = d.geo;
     this.eventsPer10s = d.eventsPer10s;
+    this.reuseMs = (d.visitReuseMinutes ?? 30) * 60_000;
+    this.lateMs = d.lateMs ?? LATE_MS;
   }
 
-  private state(v: VisitRow, resolved: ResolvedLink, accountedMs: number): VisitState {
+  /** Visit states held in memory (for tests of what is forgotten). */
+  get liveStates(): number {
+    return this.visits.size;
+  }
+
+  private state(v: VisitRow, resolved: ResolvedLink, accountedMs: number, lastContactMs: number): VisitState {
     const s: VisitState = {
       id: v.id, linkId: v.link_id, documentId: v.document_id, senderId: v.sender_id, recipient: resolved.link.recipient,
       expiresAtMs: resolved.link.expires_at ? Date.parse(resolved.link.expires_at) : null,
       pageCount: Number(resolved.document.page_count ?? 0), startedAtMs: Date.parse(v.started_at), accountedMs,
       device: v.device ? JSON.parse(v.device) : null, location: v.location ? JSON.parse(v.location) : null,
+      lastContactMs, sockets: 0, users: 0,
       limiter: new RateLimiter(this.eventsPer10s, 10_000),
       columns: {
         sender_id: v.sender_id, document_id: v.document_id, link_id: v.link_id, visit_id: v.id, recipient: resolved.link.recipient,
@@ -77,30 +102,72 @@ export class Tracker {
       // Time-ordered: live visits are recent ones, so their rows in visit_totals sit together.
       id: newSortableId('vis'), link_id: resolved.link.id, document_id: resolved.document.id, sender_id: resolved.link.sender_id,
       started_at: now, last_seen_at: now,
-      viewer_key: createHash('sha256').update(`${client.ip}|${client.userAgent ?? ''}`).digest('base64url').slice(0, 22),
+      viewer_key: viewerKey(client),
       device: JSON.stringify(device), location: location ? JSON.stringify(location) : null,
       automated: agent.automated ? 1 : 0, self: client.signedInSenderId === resolved.link.sender_id ? 1 : 0,
     };
-    const s = this.state(row, resolved, 0);
+    const s = this.state(row, resolved, 0, Date.now());
+    s.users++;
     try {
       await this.store.append({ ...this.base(s), type: 'open' }, row);
     } catch (err) {
-      this.forget(row.id);
+      this.release(s);
       throw err;
     }
     return s;
   }
 
-  /** Continues a visit after a reconnect; null when the id is not a visit of this link. */
+  /** Continues a visit after a reconnect; null when the id is not a visit of this link. The caller holds the state
+   * it gets and calls release() when done with it. */
   async resumeVisit(resolved: ResolvedLink, visitId: string): Promise<VisitState | null> {
+    let pending = this.resuming.get(visitId);
+    if (!pending) {
+      pending = this.loadVisit(resolved, visitId).finally(() => this.resuming.delete(visitId));
+      this.resuming.set(visitId, pending);
+    }
+    const s = await pending;
+    if (!s || s.linkId !== resolved.link.id) return null;
+    s.users++;
+    return s;
+  }
+
+  private async loadVisit(resolved: ResolvedLink, visitId: string): Promise<VisitState | null> {
     const cached = this.visits.get(visitId);
-    if (cached) return cached.linkId === resolved.link.id ? cached : null;
+    if (cached) return cached;
     const found = await this.db.selectFrom('visits').leftJoin('visit_totals', 'visit_totals.visit_id', 'visits.id')
       .selectAll('visits').select('visit_totals.accounted_ms')
       .where('visits.id', '=', visitId).where('visits.link_id', '=', resolved.link.id).executeTakeFirst();
     if (!found) return null;
+    const again = this.visits.get(visitId);
+    if (again) return again;
     const { accounted_ms, ...row } = found;
-    return this.state(row, resolved, Number(accounted_ms ?? 0));
+    const accounted = Number(accounted_ms ?? 0);
+    // A visit not seen ended recently (a restart in between) was last heard from when its time so far ran out.
+    const lastContact = this.ended.get(visitId) ?? Date.parse(row.started_at) + accounted;
+    return this.state(row, resolved, accounted, lastContact);
+  }
+
+  /** A socket reads through this visit: its contact is ongoing until release. */
+  attach(s: VisitState): void {
+    s.sockets++;
+    s.lastContactMs = Date.now();
+  }
+
+  /** A socket or request is done with the visit; the last one out forgets its state. */
+  release(s: VisitState, socket = false): void {
+    if (socket) {
+      s.sockets--;
+      s.lastContactMs = Date.now();
+    }
+    if (--s.users > 0) return;
+    if (this.visits.get(s.id) === s) this.visits.delete(s.id);
+    this.ended.delete(s.id);
+    this.ended.set(s.id, s.lastContactMs);
+    const stale = Date.now() - this.lateMs;
+    for (const [id, at] of this.ended) {
+      if (at >= stale && this.ended.size <= ENDED_MAX) break;
+      this.ended.delete(id);
+    }
   }
 
   /** Validates a page event against the visit (page range, wall time, rate) and stores it. */
@@ -111,12 +178,24 @@ export class Tracker {
     if (!r.success) throw invalidEvent();
     const input: PageViewInput = r.data;
     if (input.page > s.pageCount) throw invalidPage(input.page, s.pageCount);
-    const elapsed = Date.now() - s.startedAtMs;
-    if (s.accountedMs + input.durationMs > elapsed + WALL_SLACK_MS) {
+    const now = Date.now();
+    // Time is bounded by the visit's contact: up to now while a socket holds it, else up to its last contact.
+    const contactEnd = s.sockets > 0 ? now : s.lastContactMs;
+    if (s.sockets === 0 && now - s.lastContactMs > this.lateMs) throw eventLate();
+    if (s.accountedMs + input.durationMs > contactEnd - s.startedAtMs + WALL_SLACK_MS) {
       throw invalidDuration();
     }
-    const stored = await this.store.append({ ...this.base(s), type: 'page_view', client_id: input.id, page: input.page, duration_ms: input.durationMs });
-    if (!stored.duplicate) s.accountedMs += input.durationMs;
+    // Reserved before the write, so events stored concurrently cannot each pass the bound on their own.
+    s.accountedMs += input.durationMs;
+    let stored: Stored;
+    try {
+      stored = await this.store.append({ ...this.base(s), type: 'page_view', client_id: input.id, page: input.page, duration_ms: input.durationMs });
+    } catch (err) {
+      s.accountedMs -= input.durationMs;
+      throw err;
+    }
+    if (stored.duplicate) s.accountedMs -= input.durationMs;
+    if (s.sockets > 0) s.lastContactMs = Date.now();
     return stored;
   }
 
@@ -126,17 +205,33 @@ export class Tracker {
     if (!parsed.success) throw invalidBeacon();
     const s = await this.resumeVisit(resolved, parsed.data.visitId);
     if (!s) throw notFound('Visit');
-    for (const e of parsed.data.events) await this.pageView(s, e);
+    try {
+      for (const e of parsed.data.events) await this.pageView(s, e);
+    } finally {
+      this.release(s);
+    }
   }
 
-  async download(resolved: ResolvedLink, visitId: string | undefined, client: ClientInfo): Promise<void> {
+  /** A download counts on the visit it names, else on the same viewer's recent visit of the link, else on a new
+   * visit (`mayOpen` is asked first: the per-address visit limit). */
+  async download(resolved: ResolvedLink, visitId: string | undefined, client: ClientInfo, mayOpen: () => boolean): Promise<void> {
     const s = (visitId && /^vis_[A-Za-z0-9_-]{22}$/.test(visitId) ? await this.resumeVisit(resolved, visitId) : null)
-      ?? await this.openVisit(resolved, client);
-    await this.store.append({ ...this.base(s), type: 'download' });
+      ?? await this.recentVisit(resolved, client)
+      ?? (mayOpen() ? await this.openVisit(resolved, client) : null);
+    if (!s) throw visitRateLimited();
+    try {
+      await this.store.append({ ...this.base(s), type: 'download' });
+    } finally {
+      this.release(s);
+    }
   }
 
-  /** Drops in-memory state of visits with no live connection. */
-  forget(visitId: string): void {
-    this.visits.delete(visitId);
+  /** The same viewer's (address and browser) latest visit of this link within the reuse window. */
+  private async recentVisit(resolved: ResolvedLink, client: ClientInfo): Promise<VisitState | null> {
+    if (this.reuseMs <= 0) return null;
+    const since = new Date(Date.now() - this.reuseMs).toISOString();
+    const row = await this.db.selectFrom('visits').select('id').where('link_id', '=', resolved.link.id)
+      .where('viewer_key', '=', viewerKey(client)).where('started_at', '>=', since).orderBy('started_at', 'desc').executeTakeFirst();
+    return row ? this.resumeVisit(resolved, row.id) : null;
   }
 }

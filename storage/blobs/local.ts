@@ -24,12 +24,17 @@ export class LocalBlobStore implements BlobStore {
 
   async putFile(key: string, localPath: string): Promise<BlobInfo> {
     const dest = this.file(key);
-    await fs.mkdir(path.dirname(dest), { recursive: true });
+    await fs.mkdir(path.dirname(dest), { recursive: true, mode: 0o700 });
     const tmp = `${dest}.tmp-${randomBytes(6).toString('hex')}`;
     try {
       await fs.copyFile(localPath, tmp);
       const fh = await fs.open(tmp, 'r+');
-      try { await fh.sync(); } finally { await fh.close(); }
+      try {
+        await fh.chmod(0o600);
+        await fh.sync();
+      } finally {
+        await fh.close();
+      }
       await fs.rename(tmp, dest);
     } catch (err) {
       await fs.rm(tmp, { force: true });
@@ -40,7 +45,7 @@ export class LocalBlobStore implements BlobStore {
     const { size } = await fs.stat(dest);
     // Blobs never change under a key, so a random tag written beside it is a valid strong validator.
     const etag = randomBytes(12).toString('base64url');
-    await fs.writeFile(`${dest}.etag`, etag);
+    await fs.writeFile(`${dest}.etag`, etag, { mode: 0o600 });
     return { size, etag };
   }
 

@@ -1,8 +1,14 @@
 // Schema migrations, applied in order at start; written with the schema builder so they run on SQLite and PostgreSQL.
 import type { Kysely } from 'kysely';
 import { Migrator, type Migration, type MigrationProvider } from 'kysely/migration';
+import type { Sealer } from '../sealer.ts';
 
-const migrations: Record<string, Migration> = {
+/** What a migration may need beyond the database: the sealer of link tokens, made only when rows need it. */
+export interface MigrationContext {
+  linkSealer: () => Sealer;
+}
+
+const migrations = (ctx: MigrationContext): Record<string, Migration> => ({
   '0001_core': {
     async up(db: Kysely<any>) {
       await db.schema.createTable('senders')
@@ -175,17 +181,36 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('message_attachments_message').on('message_attachments').column('message_id').execute();
     },
   },
-};
+  // Link tokens were stored in clear beside their hash: now only the hash (for lookups) and a sealed copy (so a
+  // sender's link list still gives usable URLs) remain.
+  '0004_sealed_link_tokens': {
+    async up(db: Kysely<any>) {
+      await db.schema.alterTable('links').addColumn('token_sealed', 'text').execute();
+      const rows = await db.selectFrom('links').select(['id', 'token']).execute() as { id: string; token: string }[];
+      if (rows.length) {
+        const sealer = ctx.linkSealer();
+        for (const r of rows) await db.updateTable('links').set({ token_sealed: sealer.seal(r.token, r.id) }).where('id', '=', r.id).execute();
+      }
+      await db.schema.alterTable('links').dropColumn('token').execute();
+    },
+  },
+});
 
 class StaticProvider implements MigrationProvider {
+  private readonly ctx: MigrationContext;
+  constructor(ctx: MigrationContext) {
+    this.ctx = ctx;
+  }
   async getMigrations(): Promise<Record<string, Migration>> {
-    return migrations;
+    return migrations(this.ctx);
   }
 }
 
+const noSealer: MigrationContext = { linkSealer: () => { throw new Error('link tokens to seal, but no data directory was given'); } };
+
 /** Applies every migration, or those up to and including `upTo` (tests of a migration start from the one before). */
-export async function migrate(db: Kysely<any>, upTo?: string): Promise<void> {
-  const migrator = new Migrator({ db, provider: new StaticProvider() });
+export async function migrate(db: Kysely<any>, upTo?: string, ctx: MigrationContext = noSealer): Promise<void> {
+  const migrator = new Migrator({ db, provider: new StaticProvider(ctx) });
   const { error, results } = await (upTo ? migrator.migrateTo(upTo) : migrator.migrateToLatest());
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed) throw new Error(`database migration failed${failed ? ` at ${failed.migrationName}` : ''}`, { cause: error });

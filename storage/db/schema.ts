@@ -50,7 +50,9 @@ export interface LinksTable {
   id: string;
   document_id: string;
   sender_id: string;
-  token: string;
+  /** The token sealed (storage/sealer.ts) so the link's URL can be listed again; lookups use the hash. Always set
+   * (the column is nullable only because it was added to a table with rows, sealed by the same migration). */
+  token_sealed: string;
   token_hash: string;
   recipient: string | null;
   allow_download: number;

@@ -11,6 +11,8 @@ export function configureConnection(db: SQLite.Database, opts: { wal: boolean })
     db.pragma('wal_autocheckpoint = 2048');
   }
   db.pragma('synchronous = NORMAL');
+  // Deleted rows (a removed recipient, a deleted document's events) are overwritten, not left in free pages.
+  db.pragma('secure_delete = ON');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   return db;

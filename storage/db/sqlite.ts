@@ -28,8 +28,12 @@ class WalDatabase extends SQLite {
   readonly thread: DatabaseThread;
 
   constructor(file: string) {
+    // Made owner-only before SQLite opens it: its log and shared-memory files take the database file's mode.
+    fs.closeSync(fs.openSync(file, 'a', 0o600));
+    fs.chmodSync(file, 0o600);
     super(file);
     configureConnection(this, { wal: true });
+    for (const f of [`${file}-wal`, `${file}-shm`]) if (fs.existsSync(f)) fs.chmodSync(f, 0o600);
     this.thread = new DatabaseThread(file, CHECKPOINT_EVERY_MS);
   }
 
@@ -41,7 +45,7 @@ class WalDatabase extends SQLite {
 }
 
 export function openSqlite(file: string): Kysely<Database> {
-  if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
+  if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   const sqlite = file === ':memory:' ? configureConnection(new SQLite(file), { wal: false }) : new WalDatabase(file);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
   handles.set(db, sqlite);

@@ -8,7 +8,7 @@ import { createApp, type App } from '../../server/app.ts';
 import { loadConfig, type Config } from '../../server/config.ts';
 import type { Converter } from '../../server/conversion/converter.ts';
 import { createConverter } from '../../server/conversion/index.ts';
-import { createLogger } from '../../server/logger.ts';
+import { createLogger, type Logger } from '../../server/logger.ts';
 import { createBlobStore, type BlobStore } from '../../storage/blobs/index.ts';
 import { openDatabase, type Db } from '../../storage/db/index.ts';
 
@@ -31,9 +31,10 @@ export type TestSender = Awaited<ReturnType<TestApp['sender']>>;
 
 let counter = 0;
 
-export async function startApp(env: Record<string, string> = {}, opts: { converter?: Converter } = {}): Promise<TestApp> {
-  // Listening first, so the links handed out can point at this server's random port.
-  const httpServer = createServer();
+export async function startApp(env: Record<string, string> = {}, opts: { converter?: Converter; logger?: Logger } = {}): Promise<TestApp> {
+  // Listening first, so the links handed out can point at this server's random port. Request deadlines are
+  // checked each second, as on the service's own server (createApp sets the deadlines themselves).
+  const httpServer = createServer({ connectionsCheckingInterval: 1000 });
   await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(httpServer.address() as AddressInfo).port}`;
   const config = loadConfig({
@@ -43,7 +44,7 @@ export async function startApp(env: Record<string, string> = {}, opts: { convert
     CONVERT_TIMEOUT_MS: '150000', CONVERT_START_TIMEOUT_MS: '120000', ...env,
   });
   const dataDir = config.dataDir;
-  const logger = createLogger(config.LOG_LEVEL);
+  const logger = opts.logger ?? createLogger(config.LOG_LEVEL);
   const db = await openDatabase({ dataDir });
   const blobs = await createBlobStore(config);
   const converter = opts.converter ?? createConverter(config, logger);

@@ -80,7 +80,7 @@ for (const [name, make] of ADAPTERS) {
       const now = new Date().toISOString();
       const [doc, link] = [`doc_${name}`, `lnk_${name}`];
       await db.insertInto('documents').values({ id: doc, sender_id: 'snd_a', name: 'A.pdf', format: 'pdf', status: 'ready', size_bytes: 1, created_at: now, updated_at: now }).execute();
-      await db.insertInto('links').values({ id: link, document_id: doc, sender_id: 'snd_a', token: `t_${name}`, token_hash: `h_${name}`, recipient: null, allow_download: 1, expires_at: null, revoked_at: null, created_at: now }).execute();
+      await db.insertInto('links').values({ id: link, document_id: doc, sender_id: 'snd_a', token_sealed: `s_${name}`, token_hash: `h_${name}`, recipient: null, allow_download: 1, expires_at: null, revoked_at: null, created_at: now }).execute();
       const visit = (id: string) => ({ id, link_id: link, document_id: doc, sender_id: 'snd_a', started_at: now, last_seen_at: now, viewer_key: 'k', device: null, location: null, automated: 0, self: 0 });
       const stored = async (id: string) => (await db.selectFrom('visits').select('id').where('id', '=', id).execute()).length;
 

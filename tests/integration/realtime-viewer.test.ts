@@ -206,7 +206,7 @@ describe('beacon and download', () => {
 });
 
 describe('forwarded addresses', () => {
-  it('believes X-Forwarded-For only with TRUST_PROXY', async () => {
+  it('believes X-Forwarded-For only with TRUST_PROXY, the entry its one trusted hop appended', async () => {
     const link = await newLink();
     const v = track(viewer(t.url, { token: link.token }, { 'x-forwarded-for': '81.2.69.142' }));
     const visit = await started(v);
@@ -218,7 +218,9 @@ describe('forwarded addresses', () => {
       const s = await proxied.sender();
       const docId = await uploadReady(proxied, s.token, makePdf(1), 'a.pdf');
       const l = await createLink(proxied, s.token, docId);
-      const w = track(viewer(proxied.url, { token: l.token }, { 'x-forwarded-for': '81.2.69.142, 10.0.0.1' }));
+      // TRUST_PROXY=true is one proxy: the client is the rightmost entry (what that proxy appended), not what the
+      // client itself put first.
+      const w = track(viewer(proxied.url, { token: l.token }, { 'x-forwarded-for': '10.0.0.1, 81.2.69.142' }));
       const vis = await started(w);
       w.close();
       const r = await proxied.db.selectFrom('visits').select('location').where('id', '=', vis.visitId).executeTakeFirstOrThrow();

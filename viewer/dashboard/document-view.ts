@@ -140,7 +140,7 @@ export function renderDocument(root: HTMLElement, store: DocumentStore, id: stri
       h(
         'tr',
         null,
-        h('td', { class: 'cell-strong' }, v.recipient || 'Anyone with the link'),
+        h('td', { class: 'cell-strong' }, h('bdi', null, v.recipient || 'Anyone with the link')),
         h('td', null, formatDevice(v.device) ?? '–'),
         h('td', null, formatLocation(v.location) ?? '–'),
         h('td', null, h('time', { datetime: v.startedAt, title: new Date(v.startedAt).toLocaleString() }, formatRelative(v.startedAt))),

@@ -81,7 +81,7 @@ export class FeedView {
 
   #paint(row: Row): void {
     const { event } = row;
-    const text = h('p', { class: 'feed-text' }, h('strong', null, actorOf(event)), ' ');
+    const text = h('p', { class: 'feed-text' }, h('strong', null, h('bdi', null, actorOf(event))), ' ');
     for (const segment of describeEvent(event, this.#store.nameOf(event.documentId), row.totalMs)) {
       text.append(segment.strong ? h('strong', null, segment.text) : segment.text);
     }

@@ -66,7 +66,7 @@ export function renderLinks(root: HTMLElement, documentId: string, canShare: boo
       h(
         'div',
         { class: 'link-main' },
-        h('p', { class: 'link-recipient' }, link.recipient || 'Anyone with the link', ' ', h('span', { class: `badge ${state.cls}` }, state.label)),
+        h('p', { class: 'link-recipient' }, h('bdi', null, link.recipient || 'Anyone with the link'), ' ', h('span', { class: `badge ${state.cls}` }, state.label)),
         h('p', { class: 'link-meta' }, details.join(' · ')),
         live ? urlField : null,
       ),

@@ -58,7 +58,7 @@ export class PresenceView {
       h(
         'div',
         { class: 'presence-body' },
-        h('p', { class: 'presence-who' }, h('span', { class: 'live-dot', 'aria-hidden': 'true' }), h('span', { class: 'presence-name' }, who)),
+        h('p', { class: 'presence-who' }, h('span', { class: 'live-dot', 'aria-hidden': 'true' }), h('span', { class: 'presence-name' }, h('bdi', null, who))),
         h('p', { class: 'presence-doc' }, doc?.name ?? 'A document'),
         where ? h('p', { class: 'presence-where' }, where) : null,
       ),
