@@ -69,6 +69,13 @@ export interface MessageJson extends MessageSummaryJson {
     delivery: string;
     deliveredAt: string | null;
     response: string | null;
-    links: { documentId: string; linkId: string; url: string; visits: number; totalMs: number; lastSeenAt: string | null }[];
+    links: {
+      documentId: string;
+      linkId: string;
+      url: string;
+      visits: number;
+      totalMs: number;
+      lastSeenAt: string | null;
+    }[];
   }[];
 }

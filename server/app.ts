@@ -71,18 +71,37 @@ function buildContext(deps: AppDeps, io: IoServer): AppContext {
   const bus = new DomainEvents();
   const events = new EventStore(db, bus);
   return {
-    config, logger, db, blobs, converter, io, bus, tmpDir, events,
+    config,
+    logger,
+    db,
+    blobs,
+    converter,
+    io,
+    bus,
+    tmpDir,
+    events,
     accounts: new Accounts(db, { sessionTtlHours: config.SESSION_TTL_HOURS }),
     documents: new Documents(db, blobs, bus),
     links: new Links(db, config.publicUrl, Sealer.forDataDir(config.dataDir, LINK_TOKENS), bus),
     presence: new PresenceBoard(bus),
     tracker: new Tracker({
-      db, store: events, geo: deps.geo ?? fastGeoIp(), eventsPer10s: config.VIEWER_EVENTS_PER_10S, visitReuseMinutes: config.VISIT_REUSE_MINUTES,
+      db,
+      store: events,
+      geo: deps.geo ?? fastGeoIp(),
+      eventsPer10s: config.VIEWER_EVENTS_PER_10S,
+      visitReuseMinutes: config.VISIT_REUSE_MINUTES,
     }),
     visitLimiter: new KeyedRateLimiter(config.VIEWER_VISITS_PER_MINUTE, 60_000),
     ingest: new Ingest({
-      db, blobs, converter, bus, logger: category(logger, 'convert'), tmpDir,
-      qpdfPath: config.QPDF_PATH, pdftoppmPath: config.PDFTOPPM_PATH, queueMax: config.CONVERT_QUEUE_MAX,
+      db,
+      blobs,
+      converter,
+      bus,
+      logger: category(logger, 'convert'),
+      tmpDir,
+      qpdfPath: config.QPDF_PATH,
+      pdftoppmPath: config.PDFTOPPM_PATH,
+      queueMax: config.CONVERT_QUEUE_MAX,
     }),
   };
 }
@@ -97,7 +116,10 @@ export function createApp(deps: AppDeps): App {
   Object.assign(httpServer, timeouts);
   httpServer.on('request', app);
   const io = new IoServer(httpServer, {
-    maxHttpBufferSize: 16 * 1024, serveClient: false, cors: { origin: false }, allowRequest: allowOrigin(config.publicUrl),
+    maxHttpBufferSize: 16 * 1024,
+    serveClient: false,
+    cors: { origin: false },
+    allowRequest: allowOrigin(config.publicUrl),
   });
   const ctx = buildContext(deps, io);
   const modules = FEATURES.map((feature) => feature(ctx));
@@ -122,5 +144,16 @@ export function createApp(deps: AppDeps): App {
     await stopped;
   }
 
-  return { app, httpServer, io, bus: ctx.bus, accounts: ctx.accounts, ingest: ctx.ingest, events: ctx.events, tracker: ctx.tracker, mail, close };
+  return {
+    app,
+    httpServer,
+    io,
+    bus: ctx.bus,
+    accounts: ctx.accounts,
+    ingest: ctx.ingest,
+    events: ctx.events,
+    tracker: ctx.tracker,
+    mail,
+    close,
+  };
 }

@@ -14,7 +14,15 @@ const USAGE = `Usage:
 async function main(argv: string[]): Promise<number> {
   const [noun, verb, ...rest] = argv;
   const { values } = parseArgs({
-    args: rest, options: { email: { type: 'string' }, password: { type: 'string' }, id: { type: 'string' }, on: { type: 'boolean' }, off: { type: 'boolean' } }, strict: true,
+    args: rest,
+    options: {
+      email: { type: 'string' },
+      password: { type: 'string' },
+      id: { type: 'string' },
+      on: { type: 'boolean' },
+      off: { type: 'boolean' },
+    },
+    strict: true,
   });
   const config = configOrExit();
   const { db } = await openStorage(config);
@@ -48,7 +56,8 @@ async function main(argv: string[]): Promise<number> {
         process.stdout.write(`${JSON.stringify({ ...sender, tokens: await accounts.listTokens(sender.id) })}\n`);
         return 0;
       }
-      if (!values.id || !(await accounts.revokeToken(sender.id, values.id))) return fail('No such token for that sender.');
+      if (!values.id || !(await accounts.revokeToken(sender.id, values.id)))
+        return fail('No such token for that sender.');
       process.stdout.write(`${JSON.stringify({ revoked: values.id })}\n`);
       return 0;
     }

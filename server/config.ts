@@ -4,76 +4,177 @@ import path from 'node:path';
 import proxyaddr from 'proxy-addr';
 import { z } from 'zod';
 
-const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
 /** Which peers may tell us the client's address: none (false), the nearest n hops (`true` is one hop), or the
  * listed proxy addresses and subnets (proxy-addr names such as `loopback` too). The client is the rightmost
  * X-Forwarded-For entry not added by a trusted proxy, so a client cannot pick its own address. */
 export type TrustProxy = false | number | string[];
-const trustProxy = z.string().trim().transform((v, ctx): TrustProxy => {
-  if (/^(false|no|0)$/i.test(v)) return false;
-  if (/^(true|yes)$/i.test(v)) return 1;
-  if (/^\d{1,2}$/.test(v)) return Number(v);
-  const list = v.split(',').map((s) => s.trim()).filter(Boolean);
-  try {
-    proxyaddr.compile(list);
-  } catch {
-    ctx.addIssue({ code: 'custom', message: 'expected false, true, a hop count or a comma-separated list of proxy addresses or subnets' });
-    return z.NEVER;
-  }
-  return list;
-});
+const trustProxy = z
+  .string()
+  .trim()
+  .transform((v, ctx): TrustProxy => {
+    if (/^(false|no|0)$/i.test(v)) return false;
+    if (/^(true|yes)$/i.test(v)) return 1;
+    if (/^\d{1,2}$/.test(v)) return Number(v);
+    const list = v
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+    try {
+      proxyaddr.compile(list);
+    } catch {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'expected false, true, a hop count or a comma-separated list of proxy addresses or subnets',
+      });
+      return z.NEVER;
+    }
+    return list;
+  });
 
 /** name -> [schema with default, one-line description]; the README's configuration table mirrors this. */
 export const settings = {
   PORT: [int(0, 65535).default(3000), 'TCP port for HTTP and websockets.'],
   HOST: [z.string().min(1).default('127.0.0.1'), 'Interface to listen on (0.0.0.0 for all).'],
-  DATA_DIR: [z.string().min(1).default('./data'), 'Directory for the embedded default: SQLite database, blobs, temp files.'],
+  DATA_DIR: [
+    z.string().min(1).default('./data'),
+    'Directory for the embedded default: SQLite database, blobs, temp files.',
+  ],
   PUBLIC_URL: [z.url().optional(), 'Absolute base URL used in every link handed out (default http://localhost:$PORT).'],
-  STORAGE: [z.enum(['local', 's3']).default('local'), 'Blob storage: files under DATA_DIR, or objects in an S3 bucket.'],
-  S3_BUCKET: [z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'an S3 bucket name').optional(), 'Bucket for blobs when STORAGE=s3 (required then).'],
+  STORAGE: [
+    z.enum(['local', 's3']).default('local'),
+    'Blob storage: files under DATA_DIR, or objects in an S3 bucket.',
+  ],
+  S3_BUCKET: [
+    z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'an S3 bucket name')
+      .optional(),
+    'Bucket for blobs when STORAGE=s3 (required then).',
+  ],
   AWS_REGION: [z.string().min(1).default('us-east-1'), 'Region of the S3 bucket.'],
   AWS_ENDPOINT_URL_S3: [z.url().optional(), 'Endpoint of an S3-compatible store (MinIO, Ceph, ...); unset for AWS.'],
-  S3_FORCE_PATH_STYLE: [bool.default(false), 'Address buckets as endpoint/bucket instead of bucket.endpoint (most S3-compatible stores need true).'],
-  AWS_ACCESS_KEY_ID: [z.string().min(1).optional(), 'S3 access key; unset to use the SDK default chain (instance role, profile).'],
+  S3_FORCE_PATH_STYLE: [
+    bool.default(false),
+    'Address buckets as endpoint/bucket instead of bucket.endpoint (most S3-compatible stores need true).',
+  ],
+  AWS_ACCESS_KEY_ID: [
+    z.string().min(1).optional(),
+    'S3 access key; unset to use the SDK default chain (instance role, profile).',
+  ],
   AWS_SECRET_ACCESS_KEY: [z.string().min(1).optional(), 'S3 secret key, with AWS_ACCESS_KEY_ID.'],
   LOG_LEVEL: [z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'), 'Log level.'],
-  TRUST_PROXY: [trustProxy.default(false), 'Proxies whose X-Forwarded-For / X-Forwarded-Proto are believed: false, true (one hop), a hop count, or proxy addresses/subnets.'],
+  TRUST_PROXY: [
+    trustProxy.default(false),
+    'Proxies whose X-Forwarded-For / X-Forwarded-Proto are believed: false, true (one hop), a hop count, or proxy addresses/subnets.',
+  ],
   MAX_UPLOAD_BYTES: [int(1, 2 ** 40).default(100 * 1024 * 1024), 'Largest accepted upload.'],
   ZIP_MAX_ENTRIES: [int(1, 1_000_000).default(5000), 'Most entries allowed in an Office zip container.'],
-  ZIP_MAX_UNCOMPRESSED_BYTES: [int(1, 2 ** 40).default(512 * 1024 * 1024), 'Largest declared uncompressed size of an Office zip container.'],
-  ZIP_MAX_RATIO: [int(1, 100_000).default(200), 'Largest declared compression ratio of a zip container (uncompressed / file size).'],
-  CONVERTER: [z.enum(['auto', 'uno', 'libreoffice-convert']).default('auto'), 'Office-to-PDF engine: warm UNO pool, per-call libreoffice-convert, or auto (pool when python3-uno is present).'],
-  CONVERT_TIMEOUT_MS: [int(1000, 3_600_000).default(60_000), 'Deadline for one conversion; the soffice process is killed after it.'],
+  ZIP_MAX_UNCOMPRESSED_BYTES: [
+    int(1, 2 ** 40).default(512 * 1024 * 1024),
+    'Largest declared uncompressed size of an Office zip container.',
+  ],
+  ZIP_MAX_RATIO: [
+    int(1, 100_000).default(200),
+    'Largest declared compression ratio of a zip container (uncompressed / file size).',
+  ],
+  CONVERTER: [
+    z.enum(['auto', 'uno', 'libreoffice-convert']).default('auto'),
+    'Office-to-PDF engine: warm UNO pool, per-call libreoffice-convert, or auto (pool when python3-uno is present).',
+  ],
+  CONVERT_TIMEOUT_MS: [
+    int(1000, 3_600_000).default(60_000),
+    'Deadline for one conversion; the soffice process is killed after it.',
+  ],
   CONVERT_RESTART_AFTER: [int(1, 100_000).default(30), 'Restart a pooled soffice after this many jobs.'],
-  CONVERT_QUEUE_MAX: [int(0, 100_000).default(32), 'Conversions waiting beyond the running ones before uploads get 429.'],
-  CONVERT_POOL_SIZE: [int(1, 64).default(Math.max(1, Math.min(4, os.availableParallelism()))), 'Number of warm soffice processes.'],
-  CONVERT_RUN_AS: [z.string().regex(/^[a-z_][a-z0-9_-]*$/i).default('auto'), 'User the pooled soffice runs as: auto (nobody when the service runs as root), none, or a user name.'],
+  CONVERT_QUEUE_MAX: [
+    int(0, 100_000).default(32),
+    'Conversions waiting beyond the running ones before uploads get 429.',
+  ],
+  CONVERT_POOL_SIZE: [
+    int(1, 64).default(Math.max(1, Math.min(4, os.availableParallelism()))),
+    'Number of warm soffice processes.',
+  ],
+  CONVERT_RUN_AS: [
+    z
+      .string()
+      .regex(/^[a-z_][a-z0-9_-]*$/i)
+      .default('auto'),
+    'User the pooled soffice runs as: auto (nobody when the service runs as root), none, or a user name.',
+  ],
   SOFFICE_PATH: [z.string().default('soffice'), 'LibreOffice executable.'],
-  CONVERT_PYTHON_PATH: [z.string().default('/usr/bin/python3'), 'Python with the LibreOffice UNO module (python3-uno) that drives the pool.'],
-  CONVERT_START_TIMEOUT_MS: [int(1000, 600_000).default(30_000), 'Time allowed for a pooled soffice to start and accept UNO calls.'],
+  CONVERT_PYTHON_PATH: [
+    z.string().default('/usr/bin/python3'),
+    'Python with the LibreOffice UNO module (python3-uno) that drives the pool.',
+  ],
+  CONVERT_START_TIMEOUT_MS: [
+    int(1000, 600_000).default(30_000),
+    'Time allowed for a pooled soffice to start and accept UNO calls.',
+  ],
   PDFTOPPM_PATH: [z.string().default('pdftoppm'), 'pdftoppm executable (first-page thumbnail); skipped when absent.'],
-  QPDF_PATH: [z.string().default('qpdf'), 'qpdf executable (packs PDF objects for a fast first page); skipped when absent.'],
+  QPDF_PATH: [
+    z.string().default('qpdf'),
+    'qpdf executable (packs PDF objects for a fast first page); skipped when absent.',
+  ],
   SESSION_TTL_HOURS: [int(1, 24 * 365).default(24 * 14), 'Dashboard session lifetime.'],
-  SIGNIN_ATTEMPTS_PER_MINUTE: [int(1, 10_000).default(10), 'Dashboard sign-in attempts allowed per address per minute.'],
-  SHUTDOWN_GRACE_MS: [int(0, 600_000).default(15_000), 'Time allowed on SIGTERM to finish conversions and close connections.'],
+  SIGNIN_ATTEMPTS_PER_MINUTE: [
+    int(1, 10_000).default(10),
+    'Dashboard sign-in attempts allowed per address per minute.',
+  ],
+  SHUTDOWN_GRACE_MS: [
+    int(0, 600_000).default(15_000),
+    'Time allowed on SIGTERM to finish conversions and close connections.',
+  ],
   VIEWER_EVENTS_PER_10S: [int(1, 10_000).default(60), 'Per-socket limit on viewer events in any 10 s window.'],
   VIEWER_VISITS_PER_MINUTE: [int(1, 1_000_000).default(60), 'New reader visits one address may open per minute.'],
-  MAX_MESSAGE_BYTES: [int(1024, 2 ** 40).default(50 * 1024 * 1024), 'Largest message accepted by the relay and the messages API (attachments included).'],
-  SMTP_RELAY_PORT: [int(0, 65535).default(2525), 'TCP port of the SMTP submission relay (STARTTLS when a certificate is set; 0 picks a free port).'],
-  SMTP_RELAY_TLS_PORT: [int(0, 65535).optional(), 'Optional port for implicit-TLS submission (like 465); needs SMTP_TLS_CERT and SMTP_TLS_KEY.'],
-  SMTP_TLS_CERT: [z.string().min(1).optional(), 'PEM certificate file for the relay\'s STARTTLS and implicit-TLS port.'],
+  MAX_MESSAGE_BYTES: [
+    int(1024, 2 ** 40).default(50 * 1024 * 1024),
+    'Largest message accepted by the relay and the messages API (attachments included).',
+  ],
+  SMTP_RELAY_PORT: [
+    int(0, 65535).default(2525),
+    'TCP port of the SMTP submission relay (STARTTLS when a certificate is set; 0 picks a free port).',
+  ],
+  SMTP_RELAY_TLS_PORT: [
+    int(0, 65535).optional(),
+    'Optional port for implicit-TLS submission (like 465); needs SMTP_TLS_CERT and SMTP_TLS_KEY.',
+  ],
+  SMTP_TLS_CERT: [z.string().min(1).optional(), "PEM certificate file for the relay's STARTTLS and implicit-TLS port."],
   SMTP_TLS_KEY: [z.string().min(1).optional(), 'PEM private key file for SMTP_TLS_CERT.'],
-  SMTP_ALLOW_INSECURE_AUTH: [bool.default(false), 'Accept AUTH over an unencrypted connection from any address (by default only from loopback).'],
-  SMTP_UPSTREAM_URL: [z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://').optional(), 'Where rewritten copies are sent, e.g. smtp://user:pass@smtp.example.org:587 (TLS verified).'],
+  SMTP_ALLOW_INSECURE_AUTH: [
+    bool.default(false),
+    'Accept AUTH over an unencrypted connection from any address (by default only from loopback).',
+  ],
+  SMTP_UPSTREAM_URL: [
+    z
+      .string()
+      .regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://')
+      .optional(),
+    'Where rewritten copies are sent, e.g. smtp://user:pass@smtp.example.org:587 (TLS verified).',
+  ],
   MAIL_MESSAGES_PER_HOUR: [int(1, 1_000_000).default(200), 'Messages one sender may send per hour (relay and API).'],
-  MAIL_RECIPIENTS_PER_HOUR: [int(1, 10_000_000).default(1000), 'Recipients one sender may send to per hour (relay and API).'],
+  MAIL_RECIPIENTS_PER_HOUR: [
+    int(1, 10_000_000).default(1000),
+    'Recipients one sender may send to per hour (relay and API).',
+  ],
   MAIL_MAX_RECIPIENTS: [int(1, 10_000).default(100), 'Most recipients of one message.'],
-  VISIT_REUSE_MINUTES: [int(0, 24 * 60).default(30), 'A download without a live visit counts toward the same viewer\'s visit on the link from the last this many minutes.'],
-  HTTP_HEADERS_TIMEOUT_MS: [int(1000, 600_000).default(20_000), 'Time a client has to send a request\'s headers.'],
-  HTTP_REQUEST_TIMEOUT_MS: [int(1000, 3_600_000).default(600_000), 'Time a client has to send a whole request, body included (large uploads on slow links).'],
-  SERVE_SOURCE_MAPS: [bool.default(false), 'Serve the browser bundles\' source maps under /assets (off: they answer 404).'],
+  VISIT_REUSE_MINUTES: [
+    int(0, 24 * 60).default(30),
+    "A download without a live visit counts toward the same viewer's visit on the link from the last this many minutes.",
+  ],
+  HTTP_HEADERS_TIMEOUT_MS: [int(1000, 600_000).default(20_000), "Time a client has to send a request's headers."],
+  HTTP_REQUEST_TIMEOUT_MS: [
+    int(1000, 3_600_000).default(600_000),
+    'Time a client has to send a whole request, body included (large uploads on slow links).',
+  ],
+  SERVE_SOURCE_MAPS: [
+    bool.default(false),
+    "Serve the browser bundles' source maps under /assets (off: they answer 404).",
+  ],
 } as const;
 
 type Settings = typeof settings;
@@ -98,7 +199,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     else problems.push(`${name}=${JSON.stringify(raw)}: ${r.error.issues.map((i) => i.message).join('; ')}`);
   }
   if (out.STORAGE === 's3' && !out.S3_BUCKET) problems.push('S3_BUCKET is required when STORAGE=s3');
-  if (Boolean(out.AWS_ACCESS_KEY_ID) !== Boolean(out.AWS_SECRET_ACCESS_KEY)) problems.push('AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY go together');
+  if (Boolean(out.AWS_ACCESS_KEY_ID) !== Boolean(out.AWS_SECRET_ACCESS_KEY))
+    problems.push('AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY go together');
   if (problems.length) throw new ConfigError(problems);
   const cfg = out as Config;
   cfg.publicUrl = (cfg.PUBLIC_URL ?? `http://localhost:${cfg.PORT}`).replace(/\/+$/, '');

@@ -77,7 +77,10 @@ export const ERRORS = {
   too_many_recipients: [422, 'The message has too many recipients (MAIL_MAX_RECIPIENTS).'],
   recipient_invalid: [422, 'Not a valid recipient address.'],
   upstream_refused: [502, 'The upstream mail server refused the message.'],
-  smtp_upstream_not_configured: [503, 'Sending is not configured: set SMTP_UPSTREAM_URL to the SMTP server that delivers your mail.'],
+  smtp_upstream_not_configured: [
+    503,
+    'Sending is not configured: set SMTP_UPSTREAM_URL to the SMTP server that delivers your mail.',
+  ],
   upstream_unavailable: [503, 'The upstream mail server did not accept every copy.'],
 } as const satisfies Record<string, readonly [number, string]>;
 
@@ -139,13 +142,17 @@ export const unauthorized = factory('unauthorized');
 export const invalidApiToken = worded('unauthorized', 'The API token is not valid.');
 /** A feed socket without a valid token or session. */
 export const signInRequired = worded('unauthorized', 'Sign in or pass a valid API token.');
-export const cookieFromForeignOrigin = worded('unauthorized', 'The dashboard cookie is accepted only from Pagetrail\'s own pages; programs pass an API token.');
+export const cookieFromForeignOrigin = worded(
+  'unauthorized',
+  "The dashboard cookie is accepted only from Pagetrail's own pages; programs pass an API token.",
+);
 export const invalidCredentials = factory('invalid_credentials');
 // 403
 export const downloadDisabled = factory('download_disabled');
 export const csrfCheckFailed = factory('csrf_check_failed');
 // 404
-export const notFound = (what = 'Resource', o?: Opts) => new AppError('not_found', { ...o, message: `${what} not found.` });
+export const notFound = (what = 'Resource', o?: Opts) =>
+  new AppError('not_found', { ...o, message: `${what} not found.` });
 export const noSuchEndpoint = worded('not_found', 'No such endpoint.');
 // 409
 export const senderExists = factory('sender_exists');
@@ -166,7 +173,8 @@ export const jsonRequired = factory('json_required');
 export const rangeNotSatisfiable = factory('range_not_satisfiable');
 // 422
 /** `message` names the first problem; every problem is in details.issues. */
-export const validationFailed = (message: string, issues: unknown[]) => new AppError('validation_failed', { message, details: { issues } });
+export const validationFailed = (message: string, issues: unknown[]) =>
+  new AppError('validation_failed', { message, details: { issues } });
 export const fileEmpty = factory('file_empty');
 export const fileEncrypted = factory('file_encrypted');
 export const fileCorrupt = factory('file_corrupt');
@@ -191,19 +199,27 @@ export const conversionAborted = factory('conversion_aborted');
 
 // Email out (server/mail)
 export const messageTooLarge = (max = 0) =>
-  new AppError('message_too_large', { message: `The message is larger than the limit of ${Math.round(max / 1048576)} MB (MAX_MESSAGE_BYTES).` });
+  new AppError('message_too_large', {
+    message: `The message is larger than the limit of ${Math.round(max / 1048576)} MB (MAX_MESSAGE_BYTES).`,
+  });
 export const messageInvalid = (cause?: unknown) => new AppError('message_invalid', { cause });
 export const messageTypeRequired = factory('message_type_required');
 export const noRecipients = factory('no_recipients');
 export const tooManyRecipients = (max = 0) =>
-  new AppError('too_many_recipients', { message: `A message may have at most ${max} recipients (MAIL_MAX_RECIPIENTS).` });
+  new AppError('too_many_recipients', {
+    message: `A message may have at most ${max} recipients (MAIL_MAX_RECIPIENTS).`,
+  });
 export const recipientInvalid = (address = '') =>
   new AppError('recipient_invalid', { message: `Not a valid recipient address: ${address.slice(0, 100)}.` });
 export const senderAddressRefused = factory('sender_address_refused');
 export const mailRateLimited = (what: 'messages' | 'recipients' = 'messages') =>
-  new AppError('rate_limited', { message: `Too many ${what} sent in the last hour (MAIL_${what.toUpperCase()}_PER_HOUR). Try again later.` });
+  new AppError('rate_limited', {
+    message: `Too many ${what} sent in the last hour (MAIL_${what.toUpperCase()}_PER_HOUR). Try again later.`,
+  });
 export const upstreamNotConfigured = factory('smtp_upstream_not_configured');
 export const upstreamUnavailable = (summary = 'no copy was accepted') =>
-  new AppError('upstream_unavailable', { message: `The upstream mail server did not accept every copy: ${summary}. Send again: copies already accepted are not sent twice.` });
+  new AppError('upstream_unavailable', {
+    message: `The upstream mail server did not accept every copy: ${summary}. Send again: copies already accepted are not sent twice.`,
+  });
 export const upstreamRefused = (summary = 'the message') =>
   new AppError('upstream_refused', { message: `The upstream mail server refused: ${summary}.` });

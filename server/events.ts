@@ -49,7 +49,9 @@ export class DomainEvents {
 
   /** Subscribes each listener of `subs`; the returned function unsubscribes them all. */
   subscribe(subs: Subscriptions): () => void {
-    const offs = Object.entries(subs).map(([name, fn]) => this.on(name as DomainEventName, fn as DomainListener<DomainEventName>));
+    const offs = Object.entries(subs).map(([name, fn]) =>
+      this.on(name as DomainEventName, fn as DomainListener<DomainEventName>),
+    );
     return () => offs.forEach((off) => off());
   }
 }

@@ -13,15 +13,28 @@ const { db, blobs } = await openStorage(config);
 const converter = createConverter(config, category(logger, 'convert'));
 const app = createApp({ config, logger, db, blobs, converter });
 
-const senders = await db.selectFrom('senders').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst();
-if (!Number(senders?.n)) log.warn("No senders yet: create one with npm run cli -- sender create --email you@example.org --password '…'");
+const senders = await db
+  .selectFrom('senders')
+  .select((eb) => eb.fn.countAll<number>().as('n'))
+  .executeTakeFirst();
+if (!Number(senders?.n))
+  log.warn("No senders yet: create one with npm run cli -- sender create --email you@example.org --password '…'");
 const recovered = await app.ingest.recover();
 if (recovered) log.info({ documents: recovered }, 'resuming documents interrupted by the last stop');
 
 app.httpServer.listen(config.PORT, config.HOST, () => {
   const addr = app.httpServer.address();
   const port = typeof addr === 'object' && addr ? addr.port : config.PORT;
-  log.info({ host: config.HOST, port, publicUrl: config.publicUrl, dataDir: config.dataDir, converter: converter.status().engine }, `Pagetrail listening on ${config.HOST}:${port}`);
+  log.info(
+    {
+      host: config.HOST,
+      port,
+      publicUrl: config.publicUrl,
+      dataDir: config.dataDir,
+      converter: converter.status().engine,
+    },
+    `Pagetrail listening on ${config.HOST}:${port}`,
+  );
 });
 
 await app.mail.relay.start().catch((err: unknown) => {

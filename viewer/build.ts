@@ -38,7 +38,9 @@ async function precompress(dir: string): Promise<void> {
     const file = join(entry.parentPath, entry.name);
     const [source, packed] = await Promise.all([stat(file), stat(`${file}.br`).catch(() => null)]);
     if (packed && packed.mtimeMs >= source.mtimeMs) continue;
-    const body = await compress(await readFile(file), { params: { [zlib.BROTLI_PARAM_QUALITY]: 9, [zlib.BROTLI_PARAM_SIZE_HINT]: source.size } });
+    const body = await compress(await readFile(file), {
+      params: { [zlib.BROTLI_PARAM_QUALITY]: 9, [zlib.BROTLI_PARAM_SIZE_HINT]: source.size },
+    });
     await writeFile(`${file}.br`, body);
   }
 }

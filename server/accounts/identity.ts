@@ -21,7 +21,11 @@ export function readCookie(req: IncomingMessage, name: string): string | undefin
   for (const part of header.split(';')) {
     const i = part.indexOf('=');
     if (i > 0 && part.slice(0, i).trim() === name) {
-      try { return decodeURIComponent(part.slice(i + 1).trim()); } catch { return undefined; }
+      try {
+        return decodeURIComponent(part.slice(i + 1).trim());
+      } catch {
+        return undefined;
+      }
     }
   }
   return undefined;
@@ -34,11 +38,15 @@ export function bearer(req: IncomingMessage): string | undefined {
 }
 
 export type Authenticated =
-  | { sender: Sender; via: 'token'; /** the token's id */ credential: string }
-  | { sender: Sender; via: 'session'; /** the session's stored hash */ credential: string; expiresAt: string };
+  | { sender: Sender; via: 'token' /** the token's id */; credential: string }
+  | { sender: Sender; via: 'session' /** the session's stored hash */; credential: string; expiresAt: string };
 
 /** The sender behind a request or a socket handshake, by token first, else by session cookie. */
-export async function authenticate(accounts: Accounts, req: IncomingMessage, token?: string): Promise<Authenticated | null> {
+export async function authenticate(
+  accounts: Accounts,
+  req: IncomingMessage,
+  token?: string,
+): Promise<Authenticated | null> {
   const t = token ?? bearer(req);
   if (t) {
     const found = await accounts.tokenAuth(t);
@@ -47,7 +55,9 @@ export async function authenticate(accounts: Accounts, req: IncomingMessage, tok
   const sid = readCookie(req, SESSION_COOKIE);
   if (sid) {
     const found = await accounts.session(sid);
-    return found ? { sender: found.sender, via: 'session', credential: found.idHash, expiresAt: found.expiresAt } : null;
+    return found
+      ? { sender: found.sender, via: 'session', credential: found.idHash, expiresAt: found.expiresAt }
+      : null;
   }
   return null;
 }

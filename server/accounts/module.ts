@@ -7,9 +7,14 @@ import { tokenRoutes } from '../http/tokens.ts';
 
 export const accountsModule: Feature = ({ config, accounts, bus }) => {
   const routes = Router();
-  routes.use(sessionRoutes(accounts, {
-    secureCookies: config.publicUrl.startsWith('https:'), ttlHours: config.SESSION_TTL_HOURS, attemptsPerMinute: config.SIGNIN_ATTEMPTS_PER_MINUTE, bus,
-  }));
+  routes.use(
+    sessionRoutes(accounts, {
+      secureCookies: config.publicUrl.startsWith('https:'),
+      ttlHours: config.SESSION_TTL_HOURS,
+      attemptsPerMinute: config.SIGNIN_ATTEMPTS_PER_MINUTE,
+      bus,
+    }),
+  );
   routes.use(tokenRoutes({ accounts, bus }));
   return { name: 'accounts', routes };
 };

@@ -26,30 +26,51 @@ export class Accounts {
     const existing = await this.db.selectFrom('senders').select('id').where('email', '=', e).executeTakeFirst();
     if (existing) throw senderExists();
     const sender = { id: newId('snd'), email: e };
-    await this.db.insertInto('senders').values({ ...sender, password_hash: await hashPassword(password), created_at: new Date().toISOString() }).execute();
+    await this.db
+      .insertInto('senders')
+      .values({ ...sender, password_hash: await hashPassword(password), created_at: new Date().toISOString() })
+      .execute();
     return { sender, token: await this.createToken(sender.id) };
   }
 
   async createToken(senderId: string): Promise<string> {
     const token = `pt_${randomSecret(32)}`;
-    await this.db.insertInto('api_tokens').values({
-      id: newId('tok'), sender_id: senderId, token_hash: hashSecret(token), created_at: new Date().toISOString(),
-    }).execute();
+    await this.db
+      .insertInto('api_tokens')
+      .values({
+        id: newId('tok'),
+        sender_id: senderId,
+        token_hash: hashSecret(token),
+        created_at: new Date().toISOString(),
+      })
+      .execute();
     return token;
   }
 
   /** The per-sender switch for mail: off leaves every attachment attached. */
   async setMailTracking(senderId: string, on: boolean): Promise<void> {
-    await this.db.updateTable('senders').set({ mail_tracking: on ? 1 : 0 }).where('id', '=', senderId).execute();
+    await this.db
+      .updateTable('senders')
+      .set({ mail_tracking: on ? 1 : 0 })
+      .where('id', '=', senderId)
+      .execute();
   }
 
   async mailTracking(senderId: string): Promise<boolean> {
-    const row = await this.db.selectFrom('senders').select('mail_tracking').where('id', '=', senderId).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('senders')
+      .select('mail_tracking')
+      .where('id', '=', senderId)
+      .executeTakeFirst();
     return Number(row?.mail_tracking ?? 1) !== 0;
   }
 
   async senderByEmail(email: string): Promise<Sender | null> {
-    const row = await this.db.selectFrom('senders').select(['id', 'email']).where('email', '=', normEmail(email)).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('senders')
+      .select(['id', 'email'])
+      .where('email', '=', normEmail(email))
+      .executeTakeFirst();
     return row ? toSender(row) : null;
   }
 
@@ -60,34 +81,55 @@ export class Accounts {
   /** The sender behind an API token, and which token it is (sockets opened with it end when it is revoked). */
   async tokenAuth(token: string): Promise<{ sender: Sender; tokenId: string } | null> {
     if (!token.startsWith('pt_') || token.length > 200) return null;
-    const row = await this.db.selectFrom('api_tokens').innerJoin('senders', 'senders.id', 'api_tokens.sender_id')
-      .select(['senders.id', 'senders.email', 'api_tokens.id as token_id']).where('api_tokens.token_hash', '=', hashSecret(token)).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('api_tokens')
+      .innerJoin('senders', 'senders.id', 'api_tokens.sender_id')
+      .select(['senders.id', 'senders.email', 'api_tokens.id as token_id'])
+      .where('api_tokens.token_hash', '=', hashSecret(token))
+      .executeTakeFirst();
     return row ? { sender: toSender(row), tokenId: row.token_id } : null;
   }
 
   async listTokens(senderId: string): Promise<{ id: string; createdAt: string }[]> {
-    const rows = await this.db.selectFrom('api_tokens').select(['id', 'created_at']).where('sender_id', '=', senderId)
-      .orderBy('created_at').execute();
+    const rows = await this.db
+      .selectFrom('api_tokens')
+      .select(['id', 'created_at'])
+      .where('sender_id', '=', senderId)
+      .orderBy('created_at')
+      .execute();
     return rows.map((r) => ({ id: r.id, createdAt: r.created_at }));
   }
 
   /** Deletes one of the sender's tokens; false when it is not theirs (or gone already). */
   async revokeToken(senderId: string, tokenId: string): Promise<boolean> {
-    const r = await this.db.deleteFrom('api_tokens').where('id', '=', tokenId).where('sender_id', '=', senderId).executeTakeFirst();
+    const r = await this.db
+      .deleteFrom('api_tokens')
+      .where('id', '=', tokenId)
+      .where('sender_id', '=', senderId)
+      .executeTakeFirst();
     return Number(r.numDeletedRows) > 0;
   }
 
   /** Checks the password; the same work is done for unknown emails so timing does not reveal accounts. */
   async signIn(email: string, password: string): Promise<{ sender: Sender; sessionId: string } | null> {
-    const row = await this.db.selectFrom('senders').select(['id', 'email', 'password_hash']).where('email', '=', normEmail(email)).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('senders')
+      .select(['id', 'email', 'password_hash'])
+      .where('email', '=', normEmail(email))
+      .executeTakeFirst();
     const ok = await verifyPassword(password, row?.password_hash ?? DUMMY_HASH);
     if (!row || !ok) return null;
     const sessionId = randomSecret(32);
     const now = Date.now();
-    await this.db.insertInto('sessions').values({
-      id_hash: hashSecret(sessionId), sender_id: row.id,
-      expires_at: new Date(now + this.sessionTtlMs).toISOString(), created_at: new Date(now).toISOString(),
-    }).execute();
+    await this.db
+      .insertInto('sessions')
+      .values({
+        id_hash: hashSecret(sessionId),
+        sender_id: row.id,
+        expires_at: new Date(now + this.sessionTtlMs).toISOString(),
+        created_at: new Date(now).toISOString(),
+      })
+      .execute();
     return { sender: toSender(row), sessionId };
   }
 
@@ -99,16 +141,23 @@ export class Accounts {
   async session(sessionId: string): Promise<{ sender: Sender; idHash: string; expiresAt: string } | null> {
     if (sessionId.length > 200) return null;
     const idHash = hashSecret(sessionId);
-    const row = await this.db.selectFrom('sessions').innerJoin('senders', 'senders.id', 'sessions.sender_id')
+    const row = await this.db
+      .selectFrom('sessions')
+      .innerJoin('senders', 'senders.id', 'sessions.sender_id')
       .select(['senders.id', 'senders.email', 'sessions.expires_at'])
-      .where('sessions.id_hash', '=', idHash).executeTakeFirst();
+      .where('sessions.id_hash', '=', idHash)
+      .executeTakeFirst();
     if (!row || row.expires_at <= new Date().toISOString()) return null;
     return { sender: toSender(row), idHash, expiresAt: row.expires_at };
   }
 
   /** Whether a stored session (by hash) is still live. */
   async sessionLive(idHash: string): Promise<boolean> {
-    const row = await this.db.selectFrom('sessions').select('expires_at').where('id_hash', '=', idHash).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('sessions')
+      .select('expires_at')
+      .where('id_hash', '=', idHash)
+      .executeTakeFirst();
     return Boolean(row && row.expires_at > new Date().toISOString());
   }
 

@@ -33,13 +33,33 @@ export async function convertInFreshSoffice(o: FreshConvert): Promise<string> {
   await giveTree(base, o.owner);
   const started = Date.now();
   try {
-    await run(o.sofficePath, [
-      `-env:UserInstallation=${profileUrl}`, '--headless', '--invisible', '--nocrashreport', '--nodefault', '--nologo',
-      '--nofirststartwizard', '--norestore', '--nolockcheck', '--convert-to', 'pdf', '--outdir', out, o.input,
-    ], {
-      cwd: tmp, env: officeEnv(profile, tmp), timeout: o.timeoutMs, killSignal: 'SIGKILL', signal: o.signal,
-      ...(o.owner ? { uid: o.owner.uid, gid: o.owner.gid } : {}),
-    });
+    await run(
+      o.sofficePath,
+      [
+        `-env:UserInstallation=${profileUrl}`,
+        '--headless',
+        '--invisible',
+        '--nocrashreport',
+        '--nodefault',
+        '--nologo',
+        '--nofirststartwizard',
+        '--norestore',
+        '--nolockcheck',
+        '--convert-to',
+        'pdf',
+        '--outdir',
+        out,
+        o.input,
+      ],
+      {
+        cwd: tmp,
+        env: officeEnv(profile, tmp),
+        timeout: o.timeoutMs,
+        killSignal: 'SIGKILL',
+        signal: o.signal,
+        ...(o.owner ? { uid: o.owner.uid, gid: o.owner.gid } : {}),
+      },
+    );
   } catch (err) {
     if (o.signal?.aborted) throw conversionAborted({ cause: err });
     if (Date.now() - started >= o.timeoutMs - 50) throw conversionTimeout({ cause: err });
@@ -50,6 +70,12 @@ export async function convertInFreshSoffice(o: FreshConvert): Promise<string> {
   }
   const pdf = path.join(out, `${path.parse(o.input).name}.pdf`);
   // soffice exits 0 even when it could not load the file; then there is simply no PDF.
-  if (!(await fs.stat(pdf).then((s) => s.size > 0, () => false))) throw conversionFailed({ cause: new Error('soffice --convert-to produced no PDF') });
+  if (
+    !(await fs.stat(pdf).then(
+      (s) => s.size > 0,
+      () => false,
+    ))
+  )
+    throw conversionFailed({ cause: new Error('soffice --convert-to produced no PDF') });
   return pdf;
 }

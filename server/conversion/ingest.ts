@@ -40,7 +40,11 @@ export interface Upload {
   contentHash?: string;
 }
 
-const keys = (id: string) => ({ original: `docs/${id}/original`, pdf: `docs/${id}/document.pdf`, thumb: `docs/${id}/thumbnail.png` });
+const keys = (id: string) => ({
+  original: `docs/${id}/original`,
+  pdf: `docs/${id}/document.pdf`,
+  thumb: `docs/${id}/thumbnail.png`,
+});
 
 export class Ingest {
   private readonly deps: IngestDeps;
@@ -64,9 +68,23 @@ export class Ingest {
     }
     const now = new Date().toISOString();
     const doc: DocumentRow = {
-      id: newId('doc'), sender_id: upload.senderId, name: upload.name, format: upload.format, status: 'processing',
-      page_count: null, size_bytes: upload.size, original_key: null, pdf_key: null, pdf_size: null, thumbnail_key: null,
-      error_code: null, error_message: null, convert_ms: null, content_hash: upload.contentHash ?? null, created_at: now, updated_at: now,
+      id: newId('doc'),
+      sender_id: upload.senderId,
+      name: upload.name,
+      format: upload.format,
+      status: 'processing',
+      page_count: null,
+      size_bytes: upload.size,
+      original_key: null,
+      pdf_key: null,
+      pdf_size: null,
+      thumbnail_key: null,
+      error_code: null,
+      error_message: null,
+      convert_ms: null,
+      content_hash: upload.contentHash ?? null,
+      created_at: now,
+      updated_at: now,
     };
     await db.insertInto('documents').values(doc).execute();
     this.track(doc, upload, pageCount, repairedPath);
@@ -79,7 +97,12 @@ export class Ingest {
   }
 
   /** repairedPath: a damaged PDF upload's rebuilt copy, served in its place (the original is kept as uploaded). */
-  private async process(doc: DocumentRow, upload: Upload, knownPages: number | null, repairedPath: string | null): Promise<void> {
+  private async process(
+    doc: DocumentRow,
+    upload: Upload,
+    knownPages: number | null,
+    repairedPath: string | null,
+  ): Promise<void> {
     const { blobs, converter, logger } = this.deps;
     const started = Date.now();
     const k = keys(doc.id);
@@ -93,17 +116,30 @@ export class Ingest {
         const out = path.join(work, 'out');
         await fs.mkdir(out);
         pdfPath = await converter.convert({
-          inputPath: upload.tempPath, format: upload.format, outputDir: out, signal: this.abort.signal, onPdf: (info) => (pages = info.pageCount),
+          inputPath: upload.tempPath,
+          format: upload.format,
+          outputDir: out,
+          signal: this.abort.signal,
+          onPdf: (info) => (pages = info.pageCount),
         });
       }
       const pageCount = pages ?? (await inspectPdf(pdfPath)).pageCount;
-      const post = await postprocessPdf(pdfPath, work, { qpdfPath: this.deps.qpdfPath, pdftoppmPath: this.deps.pdftoppmPath, signal: this.abort.signal });
+      const post = await postprocessPdf(pdfPath, work, {
+        qpdfPath: this.deps.qpdfPath,
+        pdftoppmPath: this.deps.pdftoppmPath,
+        signal: this.abort.signal,
+      });
       const info = await blobs.putFile(k.pdf, post.pdfPath, 'application/pdf');
       if (post.thumbnailPath) await blobs.putFile(k.thumb, post.thumbnailPath, 'image/png');
       const convertMs = Date.now() - started;
       outcome = {
-        status: 'ready', page_count: pageCount, original_key: k.original, pdf_key: k.pdf, pdf_size: info.size,
-        thumbnail_key: post.thumbnailPath ? k.thumb : null, convert_ms: convertMs,
+        status: 'ready',
+        page_count: pageCount,
+        original_key: k.original,
+        pdf_key: k.pdf,
+        pdf_size: info.size,
+        thumbnail_key: post.thumbnailPath ? k.thumb : null,
+        convert_ms: convertMs,
       };
       logger.info({ documentId: doc.id, format: doc.format, pageCount, convertMs }, 'document ready');
     } catch (err) {
@@ -116,12 +152,18 @@ export class Ingest {
       if (repairedPath) await fs.rm(repairedPath, { force: true });
     }
     // Reported ready (or failed) only once its temp files are gone.
-    await this.finish(doc, outcome).catch((err: unknown) => logger.error({ err, documentId: doc.id }, 'could not record the outcome'));
+    await this.finish(doc, outcome).catch((err: unknown) =>
+      logger.error({ err, documentId: doc.id }, 'could not record the outcome'),
+    );
   }
 
   private async finish(doc: DocumentRow, patch: Partial<DocumentRow>): Promise<void> {
     const updated_at = new Date().toISOString();
-    const res = await this.deps.db.updateTable('documents').set({ ...patch, updated_at }).where('id', '=', doc.id).executeTakeFirst();
+    const res = await this.deps.db
+      .updateTable('documents')
+      .set({ ...patch, updated_at })
+      .where('id', '=', doc.id)
+      .executeTakeFirst();
     if (Number(res.numUpdatedRows) === 0) {
       // Deleted while processing: drop what was stored for it.
       const k = keys(doc.id);
@@ -129,7 +171,10 @@ export class Ingest {
       return;
     }
     const json = documentJson({ ...doc, ...patch, updated_at });
-    this.deps.bus.emit('document:updated', { senderId: doc.sender_id, document: { id: json.id, status: json.status, pageCount: json.pageCount } });
+    this.deps.bus.emit('document:updated', {
+      senderId: doc.sender_id,
+      document: { id: json.id, status: json.status, pageCount: json.pageCount },
+    });
   }
 
   /** At start, before any upload: documents left `processing` by the last stop are converted again from their
@@ -147,7 +192,17 @@ export class Ingest {
       }
       const tempPath = path.join(this.deps.tmpDir, `recover-${doc.id}`);
       await pipeline(await blobs.read(k.original), createWriteStream(tempPath));
-      this.track(doc, { senderId: doc.sender_id, name: doc.name, tempPath, size: Number(doc.size_bytes), format: doc.format as DetectedFormat }, null);
+      this.track(
+        doc,
+        {
+          senderId: doc.sender_id,
+          name: doc.name,
+          tempPath,
+          size: Number(doc.size_bytes),
+          format: doc.format as DetectedFormat,
+        },
+        null,
+      );
     }
     return stuck.length;
   }

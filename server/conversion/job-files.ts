@@ -6,7 +6,11 @@ import type { ConvertJob } from './converter.ts';
 import { inspectPdf, type PdfInfo } from './pdf-inspect.ts';
 
 /** Runs fn with a private, empty directory holding a copy of the input; the directory is gone afterwards. */
-export async function withJobDir<T>(root: string, job: ConvertJob, fn: (dir: string, input: string) => Promise<T>): Promise<T> {
+export async function withJobDir<T>(
+  root: string,
+  job: ConvertJob,
+  fn: (dir: string, input: string) => Promise<T>,
+): Promise<T> {
   await fs.mkdir(root, { recursive: true, mode: 0o700 });
   const dir = await fs.mkdtemp(path.join(root, 'job-'));
   try {

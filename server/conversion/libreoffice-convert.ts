@@ -15,12 +15,20 @@ import { killProcesses } from './proc-sweep.ts';
 import { officeEnv, registryModifications } from './profile.ts';
 
 type ConvertWithOptions = (
-  doc: Buffer, format: string, filter: string | undefined,
+  doc: Buffer,
+  format: string,
+  filter: string | undefined,
   options: {
     fileName: string;
     tmpOptions?: { tmpdir?: string };
     sofficeBinaryPaths?: string[];
-    execOptions?: { timeout?: number; signal?: AbortSignal; killSignal?: string; env?: NodeJS.ProcessEnv; cwd?: string };
+    execOptions?: {
+      timeout?: number;
+      signal?: AbortSignal;
+      killSignal?: string;
+      env?: NodeJS.ProcessEnv;
+      cwd?: string;
+    };
   },
   cb: (err: Error | null, out: Buffer) => void,
 ) => void;
@@ -28,8 +36,12 @@ type ConvertWithOptions = (
 const convertWithOptions = (libre as unknown as { convertWithOptions: ConvertWithOptions }).convertWithOptions;
 
 // By hand rather than util.promisify: convertWithOptions also returns a promise, which promisify warns about.
-function convertAsync(...args: [Buffer, string, string | undefined, Parameters<ConvertWithOptions>[3]]): Promise<Buffer> {
-  return new Promise((resolve, reject) => convertWithOptions(...args, (err, out) => (err ? reject(err) : resolve(out))));
+function convertAsync(
+  ...args: [Buffer, string, string | undefined, Parameters<ConvertWithOptions>[3]]
+): Promise<Buffer> {
+  return new Promise((resolve, reject) =>
+    convertWithOptions(...args, (err, out) => (err ? reject(err) : resolve(out))),
+  );
 }
 
 export interface LibreOfficeConvertOptions {
@@ -51,7 +63,8 @@ export class LibreOfficeConvertConverter implements Converter {
     this.timeoutMs = opts.timeoutMs;
     this.sofficePath = opts.sofficePath;
     this.log = opts.logger;
-    this.workRoot = opts.workRoot ?? path.join(os.tmpdir(), `pagetrail-lo-${process.pid}-${randomBytes(4).toString('hex')}`);
+    this.workRoot =
+      opts.workRoot ?? path.join(os.tmpdir(), `pagetrail-lo-${process.pid}-${randomBytes(4).toString('hex')}`);
   }
 
   async convert(job: ConvertJob): Promise<string> {
@@ -72,7 +85,13 @@ export class LibreOfficeConvertConverter implements Converter {
             tmpOptions: { tmpdir: dir },
             // Searched before its built-in list, so SOFFICE_PATH is honoured when it exists.
             sofficeBinaryPaths: this.sofficePath ? [this.sofficePath] : [],
-            execOptions: { timeout: this.timeoutMs, killSignal: 'SIGKILL', signal, env: officeEnv(home, dir), cwd: dir },
+            execOptions: {
+              timeout: this.timeoutMs,
+              killSignal: 'SIGKILL',
+              signal,
+              env: officeEnv(home, dir),
+              cwd: dir,
+            },
           });
           // libreoffice-convert creates its profile directory synchronously (and soffice only after async
           // look-ups), so the hardened settings are in place before soffice first reads them. A second
@@ -101,7 +120,10 @@ export class LibreOfficeConvertConverter implements Converter {
       });
     } catch (err) {
       const e = asAppError(err);
-      this.log?.warn({ code: e.code, format: job.format, ms: Date.now() - started, err: e.cause ?? e }, 'conversion failed');
+      this.log?.warn(
+        { code: e.code, format: job.format, ms: Date.now() - started, err: e.cause ?? e },
+        'conversion failed',
+      );
       throw e;
     } finally {
       this.running--;

@@ -81,7 +81,11 @@ export class OleFile {
       for (let p = 0; p + 128 <= buf.length; p += 128) {
         const nameLen = buf.readUInt16LE(p + 0x40);
         if (buf[p + 0x42] !== 2 || nameLen < 2 || nameLen > 64) continue;
-        out.push({ name: buf.toString('utf16le', p, p + nameLen - 2), start: buf.readUInt32LE(p + 0x74), size: buf.readUInt32LE(p + 0x78) });
+        out.push({
+          name: buf.toString('utf16le', p, p + nameLen - 2),
+          start: buf.readUInt32LE(p + 0x74),
+          size: buf.readUInt32LE(p + 0x78),
+        });
       }
       sector = await this.next(sector);
     }

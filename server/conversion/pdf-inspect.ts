@@ -13,7 +13,14 @@ export interface PdfInfo {
 export async function inspectPdf(file: string): Promise<PdfInfo> {
   const { getDocument, PasswordException } = await loadPdfJs();
   const data = new Uint8Array(await fs.readFile(file));
-  const task = getDocument({ data, enableXfa: false, stopAtErrors: true, verbosity: 0, disableFontFace: true, useSystemFonts: false });
+  const task = getDocument({
+    data,
+    enableXfa: false,
+    stopAtErrors: true,
+    verbosity: 0,
+    disableFontFace: true,
+    useSystemFonts: false,
+  });
   try {
     const doc = await task.promise;
     const pageCount = doc.numPages;

@@ -26,7 +26,11 @@ export interface PostprocessOptions {
   signal?: AbortSignal;
 }
 
-export async function postprocessPdf(pdfPath: string, workDir: string, opts: PostprocessOptions): Promise<Postprocessed> {
+export async function postprocessPdf(
+  pdfPath: string,
+  workDir: string,
+  opts: PostprocessOptions,
+): Promise<Postprocessed> {
   const compact = await compactObjects(pdfPath, workDir, opts);
   const thumbnailPath = await thumbnail(compact, workDir, opts);
   return { pdfPath: compact, thumbnailPath };
@@ -35,7 +39,10 @@ export async function postprocessPdf(pdfPath: string, workDir: string, opts: Pos
 async function compactObjects(pdfPath: string, workDir: string, opts: PostprocessOptions): Promise<string> {
   const out = path.join(workDir, 'compact.pdf');
   try {
-    await run(opts.qpdfPath, ['--object-streams=generate', '--', pdfPath, out], { signal: opts.signal, timeout: 60_000 });
+    await run(opts.qpdfPath, ['--object-streams=generate', '--', pdfPath, out], {
+      signal: opts.signal,
+      timeout: 60_000,
+    });
     return out;
   } catch (err) {
     // qpdf exits 3 for warnings but still writes a usable file; anything else keeps the original.
@@ -48,8 +55,11 @@ async function thumbnail(pdfPath: string, workDir: string, opts: PostprocessOpti
   const base = path.join(workDir, 'thumbnail'); // -singlefile: pdftoppm writes exactly base + '.png'
   const size = String(opts.thumbnailSize ?? 320);
   try {
-    await run(opts.pdftoppmPath ?? 'pdftoppm', ['-png', '-f', '1', '-l', '1', '-scale-to', size, '-singlefile', '--', pdfPath, base],
-      { signal: opts.signal, timeout: 30_000 });
+    await run(
+      opts.pdftoppmPath ?? 'pdftoppm',
+      ['-png', '-f', '1', '-l', '1', '-scale-to', size, '-singlefile', '--', pdfPath, base],
+      { signal: opts.signal, timeout: 30_000 },
+    );
     const png = `${base}.png`;
     await fs.access(png);
     return png;

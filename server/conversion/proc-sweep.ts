@@ -10,23 +10,31 @@ export async function findProcesses(marker: string): Promise<number[]> {
     return []; // not Linux: nothing we can do here
   }
   const found: number[] = [];
-  await Promise.all(entries.filter((e) => /^\d+$/.test(e)).map(async (e) => {
-    const pid = Number(e);
-    if (pid === process.pid) return;
-    try {
-      const cmdline = (await fs.readFile(`/proc/${e}/cmdline`, 'utf8')).replace(/\0/g, ' ');
-      if (cmdline.includes(marker)) found.push(pid);
-    } catch {
-      // exited meanwhile, or not ours to read
-    }
-  }));
+  await Promise.all(
+    entries
+      .filter((e) => /^\d+$/.test(e))
+      .map(async (e) => {
+        const pid = Number(e);
+        if (pid === process.pid) return;
+        try {
+          const cmdline = (await fs.readFile(`/proc/${e}/cmdline`, 'utf8')).replace(/\0/g, ' ');
+          if (cmdline.includes(marker)) found.push(pid);
+        } catch {
+          // exited meanwhile, or not ours to read
+        }
+      }),
+  );
   return found;
 }
 
 export async function killProcesses(marker: string): Promise<number> {
   const pids = await findProcesses(marker);
   for (const pid of pids) {
-    try { process.kill(pid, 'SIGKILL'); } catch { /* already gone */ }
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      /* already gone */
+    }
   }
   return pids.length;
 }

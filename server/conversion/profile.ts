@@ -30,7 +30,11 @@ const SETTINGS: ReadonlyArray<readonly [string, string, Value]> = [
   ['org.openoffice.Office.Recovery/RecoveryInfo', 'Enabled', false],
   ['org.openoffice.Office.Common/Save/Document', 'CreateBackup', false],
   ['org.openoffice.Office.Common/Misc', 'UseLocking', false],
-  ['org.openoffice.Office.Jobs/Jobs/org.openoffice.Office.Jobs:Job[\'UpdateCheck\']/Arguments', 'AutoCheckEnabled', false],
+  [
+    "org.openoffice.Office.Jobs/Jobs/org.openoffice.Office.Jobs:Job['UpdateCheck']/Arguments",
+    'AutoCheckEnabled',
+    false,
+  ],
 ];
 
 function xmlEscape(s: string): string {

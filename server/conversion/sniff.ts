@@ -45,8 +45,12 @@ async function sniffZip(fh: fs.FileHandle, size: number, limits: ZipLimits): Pro
   const mime = entries.find((e) => e.name === 'mimetype');
   if (mime) {
     const value = (await readStoredEntry(fh, mime))?.toString('ascii').trim();
-    const format = value === 'application/vnd.oasis.opendocument.text' ? 'odt'
-      : value === 'application/vnd.oasis.opendocument.presentation' ? 'odp' : null;
+    const format =
+      value === 'application/vnd.oasis.opendocument.text'
+        ? 'odt'
+        : value === 'application/vnd.oasis.opendocument.presentation'
+          ? 'odp'
+          : null;
     if (format) {
       const manifest = entries.find((e) => e.name === 'META-INF/manifest.xml');
       if (manifest && (await odfEncrypted(fh, manifest))) throw fileEncrypted();
@@ -61,7 +65,6 @@ async function odfEncrypted(fh: fs.FileHandle, manifest: ZipEntry): Promise<bool
   const xml = await readSmallEntry(fh, manifest);
   return xml !== null && /<(?:[\w-]+:)?encryption-data\b/.test(xml.toString('utf8'));
 }
-
 
 /** OLE2 (compound file): .doc, .ppt, or an encrypted OOXML package, decided from its directory of streams. */
 async function sniffOle(fh: fs.FileHandle, size: number): Promise<DetectedFormat> {

@@ -47,14 +47,20 @@ export class SofficeWorker implements Worker<UnoJob, string> {
 
   private constructor(child: ChildProcessWithoutNullStreams, dir: string, log: Logger) {
     this.child = child;
-    child.stdin.on('error', () => { /* EPIPE when the bridge died; the exit handler reports it */ });
-    child.stderr.setEncoding('utf8').on('data', (d: string) => { this.stderrTail = (this.stderrTail + d).slice(-2000); });
+    child.stdin.on('error', () => {
+      /* EPIPE when the bridge died; the exit handler reports it */
+    });
+    child.stderr.setEncoding('utf8').on('data', (d: string) => {
+      this.stderrTail = (this.stderrTail + d).slice(-2000);
+    });
     this.exited = new Promise<void>((resolve) => {
       child.once('exit', (code, sig) => {
         this.gone = true;
         // The bridge leads the process group; sweep soffice too in case the bridge died on its own.
         this.killGroup();
-        const err = new Error(`converter process exited (code ${code}, signal ${sig}) ${this.stderrTail.trim()}`.trim());
+        const err = new Error(
+          `converter process exited (code ${code}, signal ${sig}) ${this.stderrTail.trim()}`.trim(),
+        );
         for (const p of this.pending.values()) p.reject(err);
         this.pending.clear();
         log.debug({ pid: child.pid, code, sig }, 'converter process exited');
@@ -91,19 +97,33 @@ export class SofficeWorker implements Worker<UnoJob, string> {
       let ready = false;
       lines.on('line', (line) => {
         let msg: Reply;
-        try { msg = JSON.parse(line) as Reply; } catch { return; }
-        if (!ready) { ready = true; resolve(msg); return; }
+        try {
+          msg = JSON.parse(line) as Reply;
+        } catch {
+          return;
+        }
+        if (!ready) {
+          ready = true;
+          resolve(msg);
+          return;
+        }
         const p = msg.id === undefined ? undefined : w.pending.get(msg.id);
-        if (p && msg.id !== undefined) { w.pending.delete(msg.id); p.resolve(msg); }
+        if (p && msg.id !== undefined) {
+          w.pending.delete(msg.id);
+          p.resolve(msg);
+        }
       });
       child.once('error', reject);
       void w.exited.then(() => reject(new Error(`converter process exited during start-up: ${w.stderrTail.trim()}`)));
     });
     let timer: NodeJS.Timeout | undefined;
     try {
-      const hello = await Promise.race([first, new Promise<never>((_, rej) => {
-        timer = setTimeout(() => rej(new Error('converter process start-up timed out')), o.startTimeoutMs + 2000);
-      })]);
+      const hello = await Promise.race([
+        first,
+        new Promise<never>((_, rej) => {
+          timer = setTimeout(() => rej(new Error('converter process start-up timed out')), o.startTimeoutMs + 2000);
+        }),
+      ]);
       if (!hello.ready) throw new Error(`converter process failed to start: ${hello.error ?? 'unknown'}`);
       return w;
     } catch (err) {
@@ -160,7 +180,10 @@ export class SofficeWorker implements Worker<UnoJob, string> {
     return new Promise<Reply>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       this.child.stdin.write(`${JSON.stringify({ id, ...body })}\n`, (err) => {
-        if (err) { this.pending.delete(id); reject(err); }
+        if (err) {
+          this.pending.delete(id);
+          reject(err);
+        }
       });
     });
   }

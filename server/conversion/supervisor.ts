@@ -2,7 +2,15 @@
 // bounded queue refused at once when full, one job per worker, a deadline per job after which the worker is
 // killed and replaced, restart after N jobs, lazy start, crash detection. Knows nothing of LibreOffice.
 import type { Logger } from '../logger.ts';
-import { AppError, conversionAborted, conversionFailed, conversionQueueFull, conversionTimeout, converterClosed, converterUnavailable } from '../errors.ts';
+import {
+  AppError,
+  conversionAborted,
+  conversionFailed,
+  conversionQueueFull,
+  conversionTimeout,
+  converterClosed,
+  converterUnavailable,
+} from '../errors.ts';
 
 /** One started, ready process that runs one job at a time. */
 export interface Worker<J, R> {
@@ -107,13 +115,15 @@ export class Supervisor<J, R> {
     for (const p of this.queue.splice(0)) settle(p, () => p.reject(closedError()));
     const until = Date.now() + deadlineMs;
     while (this.running() > 0 && Date.now() < until) await sleep(25);
-    await Promise.all(this.slots.map(async (s) => {
-      const w = s.worker ?? (await s.starting?.catch(() => undefined));
-      s.worker = undefined;
-      if (!w) return;
-      if (s.busy) w.kill();
-      await w.stop(Math.max(0, Math.min(2000, until - Date.now())));
-    }));
+    await Promise.all(
+      this.slots.map(async (s) => {
+        const w = s.worker ?? (await s.starting?.catch(() => undefined));
+        s.worker = undefined;
+        if (!w) return;
+        if (s.busy) w.kill();
+        await w.stop(Math.max(0, Math.min(2000, until - Date.now())));
+      }),
+    );
     await Promise.all(this.stopping);
   }
 
@@ -152,9 +162,15 @@ export class Supervisor<J, R> {
     let outcome: 'ok' | 'failed' | 'timeout' | 'aborted' | 'crashed' = 'ok';
     try {
       const deadline = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => { outcome = 'timeout'; reject(conversionTimeout()); }, this.opts.timeoutMs);
+        timer = setTimeout(() => {
+          outcome = 'timeout';
+          reject(conversionTimeout());
+        }, this.opts.timeoutMs);
         if (p.signal) {
-          onAbort = () => { outcome = 'aborted'; reject(abortedError(p.signal!)); };
+          onAbort = () => {
+            outcome = 'aborted';
+            reject(abortedError(p.signal!));
+          };
           p.signal.addEventListener('abort', onAbort, { once: true });
         }
       });
@@ -174,14 +190,19 @@ export class Supervisor<J, R> {
         this.log.warn({ slot: slot.index }, 'converter process crashed during a job; retrying it on a fresh process');
         this.queue.unshift(p);
       } else {
-        p.reject(outcome === 'crashed' && !this.closed && !(err instanceof AppError) ? conversionFailed({ cause: err }) : err);
+        p.reject(
+          outcome === 'crashed' && !this.closed && !(err instanceof AppError) ? conversionFailed({ cause: err }) : err,
+        );
       }
     } finally {
       clearTimeout(timer);
       if (onAbort) p.signal?.removeEventListener('abort', onAbort);
       slot.lastUsed = Date.now();
       const ms = slot.lastUsed - started;
-      this.log.info({ slot: slot.index, ms, waitedMs: started - p.enqueued, outcome, queued: this.queue.length }, 'conversion finished');
+      this.log.info(
+        { slot: slot.index, ms, waitedMs: started - p.enqueued, outcome, queued: this.queue.length },
+        'conversion finished',
+      );
       await this.afterJob(slot, worker, outcome);
     }
   }
@@ -227,24 +248,29 @@ export class Supervisor<J, R> {
     }
     if (!slot.starting) {
       const begun = Date.now();
-      slot.starting = this.opts.start(slot.index).then((w) => {
-        slot.jobs = 0;
-        slot.lastUsed = Date.now();
-        if (this.closed) {
-          void w.stop(0);
-          throw closedError();
-        }
-        slot.worker = w;
-        // Crash detection while idle: forget the worker so the next job starts a new one.
-        void w.exited.then(() => {
-          if (slot.worker === w) {
-            slot.worker = undefined;
-            if (!slot.busy) this.log.warn({ slot: slot.index }, 'idle converter process exited');
+      slot.starting = this.opts
+        .start(slot.index)
+        .then((w) => {
+          slot.jobs = 0;
+          slot.lastUsed = Date.now();
+          if (this.closed) {
+            void w.stop(0);
+            throw closedError();
           }
+          slot.worker = w;
+          // Crash detection while idle: forget the worker so the next job starts a new one.
+          void w.exited.then(() => {
+            if (slot.worker === w) {
+              slot.worker = undefined;
+              if (!slot.busy) this.log.warn({ slot: slot.index }, 'idle converter process exited');
+            }
+          });
+          this.log.info({ slot: slot.index, ms: Date.now() - begun }, 'converter process ready');
+          return w;
+        })
+        .finally(() => {
+          slot.starting = undefined;
         });
-        this.log.info({ slot: slot.index, ms: Date.now() - begun }, 'converter process ready');
-        return w;
-      }).finally(() => { slot.starting = undefined; });
     }
     return slot.starting;
   }
@@ -263,6 +289,10 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   let t: NodeJS.Timeout | undefined;
-  return Promise.race([promise, new Promise<never>((_, rej) => { t = setTimeout(() => rej(new Error('probe timed out')), ms); })])
-    .finally(() => clearTimeout(t));
+  return Promise.race([
+    promise,
+    new Promise<never>((_, rej) => {
+      t = setTimeout(() => rej(new Error('probe timed out')), ms);
+    }),
+  ]).finally(() => clearTimeout(t));
 }

@@ -72,8 +72,12 @@ export class UnoPoolConverter implements Converter {
     this.opts = o;
     this.log = o.logger;
     this.owner = o.owner ?? null;
-    if (!o.workRoot) void sweepStaleRoots(this.log).catch((err: unknown) => this.log.warn({ err }, 'sweeping stale converter folders failed'));
-    this.workRoot = o.workRoot ?? path.join(os.tmpdir(), `${ROOT_PREFIX}${process.pid}-${randomBytes(4).toString('hex')}`);
+    if (!o.workRoot)
+      void sweepStaleRoots(this.log).catch((err: unknown) =>
+        this.log.warn({ err }, 'sweeping stale converter folders failed'),
+      );
+    this.workRoot =
+      o.workRoot ?? path.join(os.tmpdir(), `${ROOT_PREFIX}${process.pid}-${randomBytes(4).toString('hex')}`);
     this.supervisor = new Supervisor<UnoJob, string>({
       size: o.size,
       queueMax: o.queueMax,
@@ -115,13 +119,17 @@ export class UnoPoolConverter implements Converter {
       await this.prepareRoot();
       return await withJobDir(path.join(this.workRoot, 'jobs'), job, async (dir, input) => {
         await giveTree(dir, this.owner);
-        const produced = await this.supervisor.run({ input, output: path.join(dir, 'out.pdf') }, job.signal)
+        const produced = await this.supervisor
+          .run({ input, output: path.join(dir, 'out.pdf') }, job.signal)
           .catch((err: unknown) => this.fallback(err, input, dir, job));
         return acceptPdf(produced, job);
       });
     } catch (err) {
       const e = asAppError(err);
-      this.log.warn({ code: e.code, format: job.format, ms: Date.now() - started, err: e.cause ?? e }, 'conversion failed');
+      this.log.warn(
+        { code: e.code, format: job.format, ms: Date.now() - started, err: e.cause ?? e },
+        'conversion failed',
+      );
       throw e;
     }
   }
@@ -134,7 +142,12 @@ export class UnoPoolConverter implements Converter {
     this.log.warn({ format: job.format, err: err.cause ?? err }, 'pooled conversion failed; trying a fresh soffice');
     try {
       return await convertInFreshSoffice({
-        sofficePath: this.opts.sofficePath, input, dir, owner: this.owner, timeoutMs: this.opts.timeoutMs, signal: job.signal,
+        sofficePath: this.opts.sofficePath,
+        input,
+        dir,
+        owner: this.owner,
+        timeoutMs: this.opts.timeoutMs,
+        signal: job.signal,
       });
     } finally {
       this.fallbacks--;
@@ -143,7 +156,13 @@ export class UnoPoolConverter implements Converter {
 
   status(): ConverterStatus {
     const s = this.supervisor.status();
-    return { ready: s.ready && !this.closed, engine: 'uno-pool', queued: s.queued, running: s.running, detail: `${s.workers} soffice running` };
+    return {
+      ready: s.ready && !this.closed,
+      engine: 'uno-pool',
+      queued: s.queued,
+      running: s.running,
+      detail: `${s.workers} soffice running`,
+    };
   }
 
   /** soffice processes currently up (started and not known to have exited). */

@@ -36,7 +36,10 @@ export async function inspectZip(fh: FileHandle, fileSize: number, limits: ZipLi
   const tail = await readAt(fh, fileSize - tailLen, tailLen);
   let eocd = -1;
   for (let i = tail.length - 22; i >= 0; i--) {
-    if (tail.readUInt32LE(i) === EOCD_SIG) { eocd = i; break; }
+    if (tail.readUInt32LE(i) === EOCD_SIG) {
+      eocd = i;
+      break;
+    }
   }
   if (eocd < 0) throw corrupt();
   const total = tail.readUInt16LE(eocd + 10);

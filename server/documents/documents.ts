@@ -16,7 +16,11 @@ export function documentJson(d: DocumentRow): DocumentJson {
     createdAt: d.created_at,
     updatedAt: d.updated_at,
     thumbnailUrl: d.thumbnail_key ? `/api/documents/${d.id}/thumbnail` : null,
-    ...(d.status === 'failed' ? { error: { code: d.error_code ?? 'conversion_failed', message: d.error_message ?? ERRORS.conversion_failed[1] } } : {}),
+    ...(d.status === 'failed'
+      ? {
+          error: { code: d.error_code ?? 'conversion_failed', message: d.error_message ?? ERRORS.conversion_failed[1] },
+        }
+      : {}),
   };
 }
 
@@ -32,12 +36,22 @@ export class Documents {
   }
 
   async list(senderId: string): Promise<DocumentRow[]> {
-    return this.db.selectFrom('documents').selectAll().where('sender_id', '=', senderId).orderBy('created_at', 'desc').execute();
+    return this.db
+      .selectFrom('documents')
+      .selectAll()
+      .where('sender_id', '=', senderId)
+      .orderBy('created_at', 'desc')
+      .execute();
   }
 
   /** A foreign id answers exactly like a missing one. */
   async get(senderId: string, id: string): Promise<DocumentRow> {
-    const row = await this.db.selectFrom('documents').selectAll().where('id', '=', id).where('sender_id', '=', senderId).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('documents')
+      .selectAll()
+      .where('id', '=', id)
+      .where('sender_id', '=', senderId)
+      .executeTakeFirst();
     if (!row) throw notFound('Document');
     return row;
   }
@@ -46,7 +60,10 @@ export class Documents {
     const doc = await this.get(senderId, id);
     await this.db.transaction().execute(async (trx) => {
       await trx.deleteFrom('events').where('document_id', '=', id).execute();
-      await trx.deleteFrom('visit_totals').where('visit_id', 'in', (eb) => eb.selectFrom('visits').select('id').where('document_id', '=', id)).execute();
+      await trx
+        .deleteFrom('visit_totals')
+        .where('visit_id', 'in', (eb) => eb.selectFrom('visits').select('id').where('document_id', '=', id))
+        .execute();
       await trx.deleteFrom('visits').where('document_id', '=', id).execute();
       await trx.deleteFrom('links').where('document_id', '=', id).execute();
       await trx.deleteFrom('documents').where('id', '=', id).execute();

@@ -41,31 +41,57 @@ export class Links {
 
   json(l: LinkRow): LinkJson {
     return {
-      id: l.id, documentId: l.document_id, url: this.urlOf(l), recipient: l.recipient,
-      allowDownload: Boolean(l.allow_download), expiresAt: l.expires_at, revokedAt: l.revoked_at, createdAt: l.created_at,
+      id: l.id,
+      documentId: l.document_id,
+      url: this.urlOf(l),
+      recipient: l.recipient,
+      allowDownload: Boolean(l.allow_download),
+      expiresAt: l.expires_at,
+      revokedAt: l.revoked_at,
+      createdAt: l.created_at,
     };
   }
 
-  async create(doc: DocumentRow, input: { recipient?: string | null; allowDownload?: boolean; expiresAt?: string | null }): Promise<LinkRow> {
+  async create(
+    doc: DocumentRow,
+    input: { recipient?: string | null; allowDownload?: boolean; expiresAt?: string | null },
+  ): Promise<LinkRow> {
     if (doc.status === 'failed') throw documentFailed();
     const token = randomSecret(24);
     const id = newId('lnk');
     const row: LinkRow = {
-      id, document_id: doc.id, sender_id: doc.sender_id, token_sealed: this.sealer.seal(token, id), token_hash: hashSecret(token),
-      recipient: input.recipient ?? null, allow_download: input.allowDownload === false ? 0 : 1,
-      expires_at: input.expiresAt ?? null, revoked_at: null, created_at: new Date().toISOString(),
+      id,
+      document_id: doc.id,
+      sender_id: doc.sender_id,
+      token_sealed: this.sealer.seal(token, id),
+      token_hash: hashSecret(token),
+      recipient: input.recipient ?? null,
+      allow_download: input.allowDownload === false ? 0 : 1,
+      expires_at: input.expiresAt ?? null,
+      revoked_at: null,
+      created_at: new Date().toISOString(),
     };
     await this.db.insertInto('links').values(row).execute();
     return row;
   }
 
   async list(senderId: string, documentId: string): Promise<LinkRow[]> {
-    return this.db.selectFrom('links').selectAll().where('sender_id', '=', senderId).where('document_id', '=', documentId)
-      .orderBy('created_at', 'desc').execute();
+    return this.db
+      .selectFrom('links')
+      .selectAll()
+      .where('sender_id', '=', senderId)
+      .where('document_id', '=', documentId)
+      .orderBy('created_at', 'desc')
+      .execute();
   }
 
   async revoke(senderId: string, id: string): Promise<LinkRow> {
-    const row = await this.db.selectFrom('links').selectAll().where('id', '=', id).where('sender_id', '=', senderId).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('links')
+      .selectAll()
+      .where('id', '=', id)
+      .where('sender_id', '=', senderId)
+      .executeTakeFirst();
     if (!row) throw notFound('Link');
     if (!row.revoked_at) {
       row.revoked_at = new Date().toISOString();
@@ -79,11 +105,19 @@ export class Links {
   /** A recipient's token -> its link and document; unknown 404, revoked or expired 410. */
   async resolve(token: string): Promise<ResolvedLink> {
     if (!/^[A-Za-z0-9_-]{16,64}$/.test(token)) throw notFound('Link');
-    const link = await this.db.selectFrom('links').selectAll().where('token_hash', '=', hashSecret(token)).executeTakeFirst();
+    const link = await this.db
+      .selectFrom('links')
+      .selectAll()
+      .where('token_hash', '=', hashSecret(token))
+      .executeTakeFirst();
     if (!link) throw notFound('Link');
     if (link.revoked_at) throw linkRevoked();
     if (link.expires_at && link.expires_at <= new Date().toISOString()) throw linkExpired();
-    const document = await this.db.selectFrom('documents').selectAll().where('id', '=', link.document_id).executeTakeFirst();
+    const document = await this.db
+      .selectFrom('documents')
+      .selectAll()
+      .where('id', '=', link.document_id)
+      .executeTakeFirst();
     if (!document) throw notFound('Link');
     return { link, document };
   }

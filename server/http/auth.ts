@@ -9,7 +9,11 @@ export function requireSender(accounts: Accounts): RequestHandler {
     const auth = await authenticate(accounts, req);
     if (!auth) throw bearer(req) ? invalidApiToken() : unauthorized();
     // A cookie rides along on cross-site requests; mutations by cookie must prove they come from our own pages.
-    if (auth.via === 'session' && !['GET', 'HEAD', 'OPTIONS'].includes(req.method) && req.get('x-requested-with') !== 'pagetrail') {
+    if (
+      auth.via === 'session' &&
+      !['GET', 'HEAD', 'OPTIONS'].includes(req.method) &&
+      req.get('x-requested-with') !== 'pagetrail'
+    ) {
       throw csrfCheckFailed();
     }
     req.sender = auth.sender;

@@ -28,7 +28,11 @@ export interface DocumentRoutesDeps {
 export function documentRoutes(d: DocumentRoutesDeps): Router {
   const r = Router();
   const auth = requireSender(d.accounts);
-  const limits = { maxEntries: d.config.ZIP_MAX_ENTRIES, maxUncompressedBytes: d.config.ZIP_MAX_UNCOMPRESSED_BYTES, maxRatio: d.config.ZIP_MAX_RATIO };
+  const limits = {
+    maxEntries: d.config.ZIP_MAX_ENTRIES,
+    maxUncompressedBytes: d.config.ZIP_MAX_UNCOMPRESSED_BYTES,
+    maxRatio: d.config.ZIP_MAX_RATIO,
+  };
 
   r.post('/api/documents', auth, uploadOne(d.tmpDir, d.config.MAX_UPLOAD_BYTES), async (req, res) => {
     const sender = senderOf(req);
@@ -36,7 +40,8 @@ export function documentRoutes(d: DocumentRoutesDeps): Router {
     const format = await detectFormat(file.path, limits);
     // From here ingest owns the temp file (and removes it when done); if it refuses, remove it now.
     const tempPath = claim(file);
-    const doc = await d.ingest.accept({ senderId: sender.id, name: sanitizeFileName(file.originalname), tempPath, size: file.size, format })
+    const doc = await d.ingest
+      .accept({ senderId: sender.id, name: sanitizeFileName(file.originalname), tempPath, size: file.size, format })
       .catch(async (err: unknown) => {
         await fs.rm(tempPath, { force: true });
         throw err;
@@ -64,7 +69,10 @@ export function documentRoutes(d: DocumentRoutesDeps): Router {
     const { id } = parse(idParam, req.params);
     const doc = await d.documents.get(senderOf(req).id, id);
     if (!doc.thumbnail_key) throw notFound('Thumbnail');
-    await sendBlob(req, res, d.blobs, doc.thumbnail_key, { contentType: 'image/png', cacheControl: 'private, max-age=3600' });
+    await sendBlob(req, res, d.blobs, doc.thumbnail_key, {
+      contentType: 'image/png',
+      cacheControl: 'private, max-age=3600',
+    });
   });
   return r;
 }

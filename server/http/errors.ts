@@ -3,9 +3,25 @@ import type { ErrorRequestHandler, RequestHandler } from 'express';
 import multer from 'multer';
 import { BlobNotFoundError } from '../../storage/blobs/blob-store.ts';
 import {
-  type AppError, badUpload, bodyTooLarge, fieldNameTooLong, fieldTooLong, fileTooLarge, internalError, invalidJson, isAppError,
-  noSuchEndpoint, notFound, requestAborted, requestRefused, tooManyFields, tooManyFiles, tooManyParts, unexpectedField,
-  unsupportedCharset, unsupportedEncoding,
+  type AppError,
+  badUpload,
+  bodyTooLarge,
+  fieldNameTooLong,
+  fieldTooLong,
+  fileTooLarge,
+  internalError,
+  invalidJson,
+  isAppError,
+  noSuchEndpoint,
+  notFound,
+  requestAborted,
+  requestRefused,
+  tooManyFields,
+  tooManyFiles,
+  tooManyParts,
+  unexpectedField,
+  unsupportedCharset,
+  unsupportedEncoding,
 } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 
@@ -39,7 +55,8 @@ export function toAppError(err: unknown): AppError {
   if (type && BODY[type]) return BODY[type](cause);
   // http-errors from Express's own parts (static files): a client error keeps its status.
   const status = (err as { status?: unknown } | null)?.status;
-  if (typeof status === 'number' && status >= 400 && status < 500) return status === 404 ? notFound('File', cause) : requestRefused(status, err);
+  if (typeof status === 'number' && status >= 400 && status < 500)
+    return status === 404 ? notFound('File', cause) : requestRefused(status, err);
   const msg = (err as Error | null)?.message ?? '';
   if (/Multipart: Boundary not found|Unexpected end of form|Malformed part header/i.test(msg)) return badUpload(cause);
   return internalError(cause);

@@ -10,7 +10,11 @@ export function healthRoutes(d: { db: Db; blobs: BlobStore; converter: Converter
     res.json({ status: 'ok' });
   });
   r.get('/readyz', async (_req, res) => {
-    const check = async (f: () => Promise<unknown>) => f().then(() => 'ok', () => 'unavailable');
+    const check = async (f: () => Promise<unknown>) =>
+      f().then(
+        () => 'ok',
+        () => 'unavailable',
+      );
     const converter = d.converter.status();
     const checks = {
       database: await check(() => checkDatabase(d.db)),

@@ -43,7 +43,11 @@ export function messageRoutes(d: MessageRoutesDeps): Router {
 
   r.post('/api/messages', auth, async (req, res) => {
     const result = await submit(req, false);
-    res.json({ id: result.message.id, messageId: result.message.message_id, messages: result.copies.map((c) => ({ recipient: c.recipient, role: c.role, raw: c.raw })) });
+    res.json({
+      id: result.message.id,
+      messageId: result.message.message_id,
+      messages: result.copies.map((c) => ({ recipient: c.recipient, role: c.role, raw: c.raw })),
+    });
   });
 
   r.post('/api/messages/send', auth, async (req, res) => {
@@ -67,7 +71,10 @@ export function messageRoutes(d: MessageRoutesDeps): Router {
   r.get('/v/:token/thumbnail', async (req, res) => {
     const { document } = await d.links.resolve(String(req.params.token ?? ''));
     if (!document.thumbnail_key) throw notFound('Thumbnail');
-    await sendBlob(req, res, d.blobs, document.thumbnail_key, { contentType: 'image/png', cacheControl: 'public, max-age=86400' });
+    await sendBlob(req, res, d.blobs, document.thumbnail_key, {
+      contentType: 'image/png',
+      cacheControl: 'public, max-age=86400',
+    });
   });
   return r;
 }

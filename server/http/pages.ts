@@ -33,7 +33,14 @@ function icon(name: keyof typeof ICONS): string {
   return `<svg class="icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">${ICONS[name]}</svg>`;
 }
 
-function layout(opts: { title: string; styles: string[]; script?: string; bodyClass: string; body: string; refreshSeconds?: number }): string {
+function layout(opts: {
+  title: string;
+  styles: string[];
+  script?: string;
+  bodyClass: string;
+  body: string;
+  refreshSeconds?: number;
+}): string {
   const links = opts.styles.map((href) => `<link rel="stylesheet" href="${escapeHtml(href)}">`).join('\n    ');
   const script = opts.script ? `\n    <script type="module" src="${escapeHtml(opts.script)}"></script>` : '';
   return `<!doctype html>
@@ -89,7 +96,13 @@ export function readerPage(input: ReaderPageInput): string {
         </div>
       </div>
     </div>`;
-  return layout({ title: input.title, styles: ['/assets/reader.css'], script: '/assets/reader.js', bodyClass: 'reader-body', body });
+  return layout({
+    title: input.title,
+    styles: ['/assets/reader.css'],
+    script: '/assets/reader.js',
+    bodyClass: 'reader-body',
+    body,
+  });
 }
 
 /** The sender's dashboard shell at /; the script decides between sign-in and the app via /api/me. */
@@ -97,7 +110,13 @@ export function dashboardPage(): string {
   const body = `    <div id="app" class="app-root" aria-live="polite">
       <div class="boot"><span class="brand-mark" aria-hidden="true"></span><span class="visually-hidden">Loading Pagetrail…</span></div>
     </div>`;
-  return layout({ title: 'Pagetrail', styles: ['/assets/dashboard.css'], script: '/assets/dashboard.js', bodyClass: 'dashboard-body', body });
+  return layout({
+    title: 'Pagetrail',
+    styles: ['/assets/dashboard.css'],
+    script: '/assets/dashboard.js',
+    bodyClass: 'dashboard-body',
+    body,
+  });
 }
 
 /**
@@ -117,7 +136,12 @@ export function unavailablePage(message?: string): string {
         <p class="unavailable-hint">If you still need the document, ask the sender for a new link.</p>
       </div>
     </main>`;
-  return layout({ title: message ? 'Document not available yet' : 'Link no longer available', styles: ['/assets/unavailable.css'], bodyClass: 'unavailable-body', body });
+  return layout({
+    title: message ? 'Document not available yet' : 'Link no longer available',
+    styles: ['/assets/unavailable.css'],
+    bodyClass: 'unavailable-body',
+    body,
+  });
 }
 
 /** Shown when a link is opened before its document is converted (a mailed link works at once): it reloads itself
@@ -130,5 +154,11 @@ export function preparingPage(name: string, refreshSeconds = 3): string {
         <p>The document is being prepared for reading. This page opens it by itself in a moment.</p>
       </div>
     </main>`;
-  return layout({ title: `Preparing ${name}`, styles: ['/assets/unavailable.css'], bodyClass: 'unavailable-body preparing-body', body, refreshSeconds });
+  return layout({
+    title: `Preparing ${name}`,
+    styles: ['/assets/unavailable.css'],
+    bodyClass: 'unavailable-body preparing-body',
+    body,
+    refreshSeconds,
+  });
 }

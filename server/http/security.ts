@@ -40,9 +40,12 @@ export function baseHeaders(publicUrl: string): RequestHandler {
 }
 
 export function sendPage(res: Response, status: number, html: string): void {
-  res.status(status).set({
-    'Content-Type': 'text/html; charset=utf-8',
-    'Content-Security-Policy': PAGE_CSP,
-    'Cache-Control': 'no-store',
-  }).send(html);
+  res
+    .status(status)
+    .set({
+      'Content-Type': 'text/html; charset=utf-8',
+      'Content-Security-Policy': PAGE_CSP,
+      'Cache-Control': 'no-store',
+    })
+    .send(html);
 }

@@ -35,7 +35,13 @@ export function parseRange(header: string | undefined, size: number): ByteRange 
   return { start, end };
 }
 
-export async function sendBlob(req: Request, res: Response, blobs: BlobStore, key: string, opts: SendOptions): Promise<void> {
+export async function sendBlob(
+  req: Request,
+  res: Response,
+  blobs: BlobStore,
+  key: string,
+  opts: SendOptions,
+): Promise<void> {
   const info = await blobs.stat(key);
   if (!info) throw notFound('File');
   const etag = `"${info.etag}"`;
@@ -55,7 +61,12 @@ export async function sendBlob(req: Request, res: Response, blobs: BlobStore, ke
   res.set({ ...validators, 'Content-Type': opts.contentType, 'Accept-Ranges': 'bytes' });
   if (opts.disposition) res.set('Content-Disposition', opts.disposition);
   if (range) {
-    res.status(206).set({ 'Content-Range': `bytes ${range.start}-${range.end}/${info.size}`, 'Content-Length': String(range.end - range.start + 1) });
+    res
+      .status(206)
+      .set({
+        'Content-Range': `bytes ${range.start}-${range.end}/${info.size}`,
+        'Content-Length': String(range.end - range.start + 1),
+      });
   } else {
     res.status(200).set('Content-Length', String(info.size));
   }
@@ -78,4 +89,10 @@ export async function sendBlob(req: Request, res: Response, blobs: BlobStore, ke
 }
 
 /** How a stream ends when the reader hangs up. */
-const GONE = new Set(['ERR_STREAM_PREMATURE_CLOSE', 'ERR_STREAM_UNABLE_TO_PIPE', 'ERR_STREAM_DESTROYED', 'EPIPE', 'ECONNRESET']);
+const GONE = new Set([
+  'ERR_STREAM_PREMATURE_CLOSE',
+  'ERR_STREAM_UNABLE_TO_PIPE',
+  'ERR_STREAM_DESTROYED',
+  'EPIPE',
+  'ECONNRESET',
+]);

@@ -10,6 +10,8 @@ export function parse<S extends z.ZodType>(schema: S, value: unknown): z.output<
   if (r.success) return r.data;
   const issues = r.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
   const first = issues[0];
-  const message = first ? `Invalid request: ${first.path ? `${first.path}: ` : ''}${first.message}.` : 'Invalid request.';
+  const message = first
+    ? `Invalid request: ${first.path ? `${first.path}: ` : ''}${first.message}.`
+    : 'Invalid request.';
   throw validationFailed(message, issues);
 }

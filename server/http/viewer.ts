@@ -41,10 +41,17 @@ export function viewerRoutes(d: ViewerRouteDeps): Router {
         sendPage(res, 503, unavailablePage('This document could not be prepared for reading'));
         return;
       }
-      sendPage(res, 200, readerPage({
-        title: document.name, token: tokenOf(req), pageCount: Number(document.page_count),
-        allowDownload: Boolean(link.allow_download), documentId: document.id,
-      }));
+      sendPage(
+        res,
+        200,
+        readerPage({
+          title: document.name,
+          token: tokenOf(req),
+          pageCount: Number(document.page_count),
+          allowDownload: Boolean(link.allow_download),
+          documentId: document.id,
+        }),
+      );
     } catch (err) {
       const notReady = isAppError(err) && err.code === 'document_not_ready';
       if (!isAppError(err) || (err.status >= 500 && !notReady)) throw err;
@@ -56,7 +63,9 @@ export function viewerRoutes(d: ViewerRouteDeps): Router {
   r.get('/v/:token/file', async (req, res) => {
     const { document, pdfKey } = await d.links.resolveReadable(tokenOf(req));
     await sendBlob(req, res, d.blobs, pdfKey, {
-      contentType: 'application/pdf', disposition: contentDisposition('inline', pdfName(document.name)), cacheControl: 'private, no-cache',
+      contentType: 'application/pdf',
+      disposition: contentDisposition('inline', pdfName(document.name)),
+      cacheControl: 'private, no-cache',
     });
   });
 
@@ -65,7 +74,8 @@ export function viewerRoutes(d: ViewerRouteDeps): Router {
     if (!resolved.link.allow_download) throw downloadDisabled();
     const visit = typeof req.query.visit === 'string' ? req.query.visit : undefined;
     await sendBlob(req, res, d.blobs, resolved.pdfKey, {
-      contentType: 'application/pdf', disposition: contentDisposition('attachment', pdfName(resolved.document.name)),
+      contentType: 'application/pdf',
+      disposition: contentDisposition('attachment', pdfName(resolved.document.name)),
       // A download is recorded when bytes from the start go out: not for HEAD, 304 or a resumed (ranged) remainder.
       beforeBody: async (range) => {
         if (range && range.start > 0) return;
@@ -75,11 +85,14 @@ export function viewerRoutes(d: ViewerRouteDeps): Router {
     });
   });
 
-  r.post('/v/:token/beacon', express.json({ limit: '16kb', type: ['application/json', 'text/plain'] }), async (req, res) => {
-    const resolved = await d.links.resolve(tokenOf(req));
-    await d.tracker.beacon(resolved, req.body);
-    res.status(204).end();
-  });
+  r.post(
+    '/v/:token/beacon',
+    express.json({ limit: '16kb', type: ['application/json', 'text/plain'] }),
+    async (req, res) => {
+      const resolved = await d.links.resolve(tokenOf(req));
+      await d.tracker.beacon(resolved, req.body);
+      res.status(204).end();
+    },
+  );
   return r;
 }
-

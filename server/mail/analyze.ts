@@ -39,10 +39,22 @@ export interface Analysis {
 
 export const SPLITTER_OPTIONS = { maxHeadSize: 256 * 1024 };
 
-const lines = (node: MimeNode, key: string) => (node.headers ? node.headers.get(key).map((l) => l.replace(/^[^:]*:/, '')) : []);
+const lines = (node: MimeNode, key: string) =>
+  node.headers ? node.headers.get(key).map((l) => l.replace(/^[^:]*:/, '')) : [];
 
 export async function analyze(rawPath: string, workDir: string, maxAttachmentBytes: number): Promise<Analysis> {
-  const a: Analysis = { messageId: null, subject: null, from: [], to: [], cc: [], bcc: [], untracked: false, htmlNode: null, textNode: null, attachments: [] };
+  const a: Analysis = {
+    messageId: null,
+    subject: null,
+    from: [],
+    to: [],
+    cc: [],
+    bcc: [],
+    untracked: false,
+    htmlNode: null,
+    textNode: null,
+    attachments: [],
+  };
   const splitter = new Splitter(SPLITTER_OPTIONS);
   const input = createReadStream(rawPath);
   input.on('error', (err) => splitter.destroy(err));
@@ -96,8 +108,13 @@ function readRoot(a: Analysis, node: MimeNode): void {
 
 function startFile(a: Analysis, node: MimeNode, ordinal: number, workDir: string, max: number) {
   const file: AttachmentFile = {
-    node: ordinal, name: sanitizeFileName(node.filename || undefined, 'attachment'), contentType: (node.contentType || 'application/octet-stream').toLowerCase(),
-    path: path.join(workDir, `attachment-${ordinal}`), size: 0, tooLarge: false, untracked: trackingOff(node),
+    node: ordinal,
+    name: sanitizeFileName(node.filename || undefined, 'attachment'),
+    contentType: (node.contentType || 'application/octet-stream').toLowerCase(),
+    path: path.join(workDir, `attachment-${ordinal}`),
+    size: 0,
+    tooLarge: false,
+    untracked: trackingOff(node),
   };
   a.attachments.push(file);
   const decoder = node.getDecoder();

@@ -41,22 +41,39 @@ export interface ClassifyDeps {
 
 export async function classify(d: ClassifyDeps, senderId: string, file: AttachmentFile): Promise<Outcome> {
   const keep = (code: string, why: string | null): Outcome => ({
-    file, kind: 'kept', code, notice: why === null ? null : `${file.name} was left attached: ${why}.`,
+    file,
+    kind: 'kept',
+    code,
+    notice: why === null ? null : `${file.name} was left attached: ${why}.`,
   });
   const meant = DOCUMENT_NAME.test(file.name) || DOCUMENT_TYPE.test(file.contentType);
   if (file.untracked) return keep('untracked', null);
-  if (file.tooLarge) return keep('file_too_large', meant ? `it is larger than the ${Math.round(d.maxBytes / 1048576)} MB limit` : null);
+  if (file.tooLarge)
+    return keep('file_too_large', meant ? `it is larger than the ${Math.round(d.maxBytes / 1048576)} MB limit` : null);
   try {
     const format = await detectFormat(file.path, d.zipLimits);
     const hash = await sha256(file.path);
-    const prior = await d.db.selectFrom('documents').selectAll().where('sender_id', '=', senderId).where('content_hash', '=', hash)
-      .where('status', '!=', 'failed').orderBy('created_at', 'desc').executeTakeFirst();
+    const prior = await d.db
+      .selectFrom('documents')
+      .selectAll()
+      .where('sender_id', '=', senderId)
+      .where('content_hash', '=', hash)
+      .where('status', '!=', 'failed')
+      .orderBy('created_at', 'desc')
+      .executeTakeFirst();
     if (prior) return { file, kind: 'document', document: prior };
     // Ingest owns the file from here and removes it when done: it moves out of the message's work directory.
     const tempPath = path.join(d.tmpDir, `mail-${randomSecret(12)}`);
     await fs.rename(file.path, tempPath);
     try {
-      const document = await d.ingest.accept({ senderId, name: file.name, tempPath, size: file.size, format, contentHash: hash });
+      const document = await d.ingest.accept({
+        senderId,
+        name: file.name,
+        tempPath,
+        size: file.size,
+        format,
+        contentHash: hash,
+      });
       return { file, kind: 'document', document };
     } catch (err) {
       await fs.rm(tempPath, { force: true });

@@ -27,7 +27,13 @@ type Chunk = MimeNode | { type: 'data' | 'body'; value: Buffer; node?: MimeNode 
 const MAX_EDITED_BODY = 16 * 1024 * 1024;
 
 export async function writeCopy(rawPath: string, plan: CopyPlan, outPath: string): Promise<void> {
-  await pipeline(createReadStream(rawPath), new Splitter(SPLITTER_OPTIONS), new CopyEditor(plan), new Joiner(), createWriteStream(outPath));
+  await pipeline(
+    createReadStream(rawPath),
+    new Splitter(SPLITTER_OPTIONS),
+    new CopyEditor(plan),
+    new Joiner(),
+    createWriteStream(outPath),
+  );
 }
 
 class CopyEditor extends Transform {
@@ -133,7 +139,11 @@ class CopyEditor extends Transform {
     } else {
       const utf8 = /^utf-?8$/i.test(node.charset || '') && encoded;
       const trimmed = content.subarray(0, content.length - (/(\r?\n)+$/.exec(text)?.[0].length ?? 0));
-      edited = Buffer.concat([trimmed, Buffer.from(textBlock(this.plan.docs, eol, !utf8), utf8 ? 'utf8' : 'latin1'), Buffer.from(eol)]);
+      edited = Buffer.concat([
+        trimmed,
+        Buffer.from(textBlock(this.plan.docs, eol, !utf8), utf8 ? 'utf8' : 'latin1'),
+        Buffer.from(eol),
+      ]);
     }
     const out = encoded ? await transcode(node.getEncoder(), edited) : edited;
     this.push(node);

@@ -48,32 +48,83 @@ export interface MailFeature {
 export function createMail(d: MailDeps): MailFeature {
   const { config } = d;
   const log = category(d.logger, 'mail');
-  const upstream = d.upstream !== undefined ? d.upstream : config.SMTP_UPSTREAM_URL ? smtpUpstream(config.SMTP_UPSTREAM_URL) : null;
+  const upstream =
+    d.upstream !== undefined ? d.upstream : config.SMTP_UPSTREAM_URL ? smtpUpstream(config.SMTP_UPSTREAM_URL) : null;
   const store = new MessageStore(d.db, d.links);
   const service = new MailService({
-    db: d.db, accounts: d.accounts, store, links: d.links, ingest: d.ingest, events: d.events, bus: d.bus, upstream, logger: log, tmpDir: d.tmpDir,
+    db: d.db,
+    accounts: d.accounts,
+    store,
+    links: d.links,
+    ingest: d.ingest,
+    events: d.events,
+    bus: d.bus,
+    upstream,
+    logger: log,
+    tmpDir: d.tmpDir,
     publicUrl: () => config.publicUrl,
-    zipLimits: { maxEntries: config.ZIP_MAX_ENTRIES, maxUncompressedBytes: config.ZIP_MAX_UNCOMPRESSED_BYTES, maxRatio: config.ZIP_MAX_RATIO },
-    maxAttachmentBytes: config.MAX_UPLOAD_BYTES, maxRecipients: config.MAIL_MAX_RECIPIENTS,
-    messagesPerHour: config.MAIL_MESSAGES_PER_HOUR, recipientsPerHour: config.MAIL_RECIPIENTS_PER_HOUR,
+    zipLimits: {
+      maxEntries: config.ZIP_MAX_ENTRIES,
+      maxUncompressedBytes: config.ZIP_MAX_UNCOMPRESSED_BYTES,
+      maxRatio: config.ZIP_MAX_RATIO,
+    },
+    maxAttachmentBytes: config.MAX_UPLOAD_BYTES,
+    maxRecipients: config.MAIL_MAX_RECIPIENTS,
+    messagesPerHour: config.MAIL_MESSAGES_PER_HOUR,
+    recipientsPerHour: config.MAIL_RECIPIENTS_PER_HOUR,
   });
   const router = Router();
-  router.use(composeRoutes({ accounts: d.accounts, service, store, links: d.links, tmpDir: d.tmpDir, maxUploadBytes: config.MAX_UPLOAD_BYTES, maxMessageBytes: config.MAX_MESSAGE_BYTES }));
-  router.use(messageRoutes({ accounts: d.accounts, service, store, links: d.links, blobs: d.blobs, tmpDir: d.tmpDir, maxMessageBytes: config.MAX_MESSAGE_BYTES }));
+  router.use(
+    composeRoutes({
+      accounts: d.accounts,
+      service,
+      store,
+      links: d.links,
+      tmpDir: d.tmpDir,
+      maxUploadBytes: config.MAX_UPLOAD_BYTES,
+      maxMessageBytes: config.MAX_MESSAGE_BYTES,
+    }),
+  );
+  router.use(
+    messageRoutes({
+      accounts: d.accounts,
+      service,
+      store,
+      links: d.links,
+      blobs: d.blobs,
+      tmpDir: d.tmpDir,
+      maxMessageBytes: config.MAX_MESSAGE_BYTES,
+    }),
+  );
   const relay = new SmtpRelay({
-    accounts: d.accounts, service, logger: log, tmpDir: d.tmpDir, maxMessageBytes: config.MAX_MESSAGE_BYTES, maxRecipients: config.MAIL_MAX_RECIPIENTS,
-    allowInsecureAuth: config.SMTP_ALLOW_INSECURE_AUTH, tlsCertPath: config.SMTP_TLS_CERT, tlsKeyPath: config.SMTP_TLS_KEY,
+    accounts: d.accounts,
+    service,
+    logger: log,
+    tmpDir: d.tmpDir,
+    maxMessageBytes: config.MAX_MESSAGE_BYTES,
+    maxRecipients: config.MAIL_MAX_RECIPIENTS,
+    allowInsecureAuth: config.SMTP_ALLOW_INSECURE_AUTH,
+    tlsCertPath: config.SMTP_TLS_CERT,
+    tlsKeyPath: config.SMTP_TLS_KEY,
     closeTimeoutMs: config.SHUTDOWN_GRACE_MS,
   });
   if (!upstream) log.warn('SMTP_UPSTREAM_URL is not set: messages can be previewed but not sent');
 
   return {
-    router, service, store,
+    router,
+    service,
+    store,
     relay: {
       async start(port = config.SMTP_RELAY_PORT, host = config.HOST) {
         const bound = await relay.listen(port, host);
-        const tlsPort = config.SMTP_RELAY_TLS_PORT === undefined ? null : await relay.listen(config.SMTP_RELAY_TLS_PORT, host, { secure: true });
-        log.info({ host, smtpPort: bound, smtpTlsPort: tlsPort, starttls: Boolean(config.SMTP_TLS_CERT) }, `SMTP relay listening on ${host}:${bound}`);
+        const tlsPort =
+          config.SMTP_RELAY_TLS_PORT === undefined
+            ? null
+            : await relay.listen(config.SMTP_RELAY_TLS_PORT, host, { secure: true });
+        log.info(
+          { host, smtpPort: bound, smtpTlsPort: tlsPort, starttls: Boolean(config.SMTP_TLS_CERT) },
+          `SMTP relay listening on ${host}:${bound}`,
+        );
         return { port: bound, tlsPort };
       },
       close: () => relay.close(),

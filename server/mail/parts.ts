@@ -32,7 +32,8 @@ export function isAttachment(node: MimeNode): boolean {
 
 /** The body part a block of links goes into: text/html or text/plain, not an attachment, not forwarded mail. */
 export function bodyKind(node: MimeNode): 'html' | 'text' | null {
-  if (node.multipart || node.rfc822 || embedded(node) || node.disposition === 'attachment' || node.filename) return null;
+  if (node.multipart || node.rfc822 || embedded(node) || node.disposition === 'attachment' || node.filename)
+    return null;
   const t = type(node);
   return t === 'text/html' ? 'html' : t === 'text/plain' ? 'text' : null;
 }

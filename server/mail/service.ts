@@ -18,7 +18,15 @@ import { analyze, type Analysis } from './analyze.ts';
 import { classify, type Outcome } from './attachments.ts';
 import type { LinkedDocument } from './blocks.ts';
 import { writeCopy } from './copy.ts';
-import { mailRateLimited, noRecipients, recipientInvalid, tooManyRecipients, upstreamNotConfigured, upstreamRefused, upstreamUnavailable } from './errors.ts';
+import {
+  mailRateLimited,
+  noRecipients,
+  recipientInvalid,
+  tooManyRecipients,
+  upstreamNotConfigured,
+  upstreamRefused,
+  upstreamUnavailable,
+} from './errors.ts';
 import type { Copy, MessageStore, Role } from './store.ts';
 import type { DeliveryOutcome, Upstream } from './upstream.ts';
 
@@ -82,14 +90,31 @@ export class MailService {
       const prior = await d.store.find(input.sender.id, messageId);
       // The message's header, else what the message was first stored with, else the sender's setting.
       const tracked = !a.untracked && (prior ? Boolean(prior.tracked) : await d.accounts.mailTracking(input.sender.id));
-      const message = prior ?? (await d.store.create({ senderId: input.sender.id, messageId, subject: a.subject, from: input.envelope?.from ?? input.sender.email, tracked }));
+      const message =
+        prior ??
+        (await d.store.create({
+          senderId: input.sender.id,
+          messageId,
+          subject: a.subject,
+          from: input.envelope?.from ?? input.sender.email,
+          tracked,
+        }));
       const copies = await d.store.copies(message, recipients);
       const todo = input.send ? copies.filter((c) => c.copy.delivery !== 'sent') : copies;
-      if (input.send) this.rateLimit(input.sender.id, !prior || prior.status === 'preview', todo.filter((c) => c.copy.attempts === 0).length);
+      if (input.send)
+        this.rateLimit(
+          input.sender.id,
+          !prior || prior.status === 'preview',
+          todo.filter((c) => c.copy.attempts === 0).length,
+        );
 
       const outcomes: Outcome[] = [];
       for (const file of a.attachments) {
-        outcomes.push(tracked ? await classify({ ...d, maxBytes: d.maxAttachmentBytes }, input.sender.id, file) : { file, kind: 'kept', code: 'untracked', notice: null });
+        outcomes.push(
+          tracked
+            ? await classify({ ...d, maxBytes: d.maxAttachmentBytes }, input.sender.id, file)
+            : { file, kind: 'kept', code: 'untracked', notice: null },
+        );
       }
       if (!prior) {
         await d.store.recordAttachments(message.id, outcomes);
@@ -101,8 +126,16 @@ export class MailService {
       for (const c of todo) {
         const docs = await this.documentsFor(c, outcomes);
         const out = path.join(work, `copy-${c.copy.id}.eml`);
-        await writeCopy(input.rawPath, { drop, htmlNode: a.htmlNode, textNode: a.textNode, docs, addMessageId: a.messageId ? null : messageId }, out);
-        const result: CopyResult = { recipient: c.recipient.address, role: c.recipient.role, delivery: c.copy.delivery };
+        await writeCopy(
+          input.rawPath,
+          { drop, htmlNode: a.htmlNode, textNode: a.textNode, docs, addMessageId: a.messageId ? null : messageId },
+          out,
+        );
+        const result: CopyResult = {
+          recipient: c.recipient.address,
+          role: c.recipient.role,
+          delivery: c.copy.delivery,
+        };
         results.push(result);
         if (!input.send) result.raw = await fs.readFile(out, 'utf8');
         else sends.push(this.deliver(c, input.envelope?.from ?? input.sender.email, out, result));
@@ -122,12 +155,22 @@ export class MailService {
     if (!unique.length) throw noRecipients();
     if (unique.length > this.d.maxRecipients) throw tooManyRecipients(this.d.maxRecipients);
     for (const r of unique) if (!isAddress(r)) throw recipientInvalid(r);
-    return unique.map((address) => ({ address, role: a.to.includes(address) ? 'to' : a.cc.includes(address) ? 'cc' : 'bcc' }));
+    return unique.map((address) => ({
+      address,
+      role: a.to.includes(address) ? 'to' : a.cc.includes(address) ? 'cc' : 'bcc',
+    }));
   }
 
   private rateLimit(senderId: string, newMessage: boolean, newRecipients: number): void {
     let l = this.limits.get(senderId);
-    if (!l) this.limits.set(senderId, (l = { messages: new RateLimiter(this.d.messagesPerHour, 3600_000), recipients: new RateLimiter(this.d.recipientsPerHour, 3600_000) }));
+    if (!l)
+      this.limits.set(
+        senderId,
+        (l = {
+          messages: new RateLimiter(this.d.messagesPerHour, 3600_000),
+          recipients: new RateLimiter(this.d.recipientsPerHour, 3600_000),
+        }),
+      );
     if (newMessage && !l.messages.take()) throw mailRateLimited('messages');
     for (let i = 0; i < newRecipients; i++) if (!l.recipients.take()) throw mailRateLimited('recipients');
   }
@@ -138,7 +181,12 @@ export class MailService {
       if (o.kind !== 'document') continue;
       const link = await this.d.store.linkFor(c, o.document);
       const url = this.d.links.urlOf(link);
-      docs.push({ name: o.file.name, url, thumbnailUrl: `${url}/thumbnail`, pageCount: o.document.page_count === null ? null : Number(o.document.page_count) });
+      docs.push({
+        name: o.file.name,
+        url,
+        thumbnailUrl: `${url}/thumbnail`,
+        pageCount: o.document.page_count === null ? null : Number(o.document.page_count),
+      });
     }
     return docs;
   }
@@ -149,7 +197,12 @@ export class MailService {
     for (const o of outcomes) {
       if (o.kind !== 'kept' || !o.notice) continue;
       await this.d.events.append({
-        sender_id: senderId, type: 'attachment_kept', at, message_id: messageId, automated: 0, self: 0,
+        sender_id: senderId,
+        type: 'attachment_kept',
+        at,
+        message_id: messageId,
+        automated: 0,
+        self: 0,
         detail: JSON.stringify({ file: o.file.name, code: o.code, message: o.notice }),
       });
     }
@@ -160,7 +213,11 @@ export class MailService {
     await this.d.store.delivered(c.copy.id, outcome);
     result.delivery = outcome.ok ? 'sent' : outcome.permanent ? 'failed' : 'pending';
     result.response = outcome.response;
-    if (!outcome.ok) this.d.logger.warn({ copyId: c.copy.id, permanent: outcome.permanent, response: outcome.response }, 'upstream did not accept a copy');
+    if (!outcome.ok)
+      this.d.logger.warn(
+        { copyId: c.copy.id, permanent: outcome.permanent, response: outcome.response },
+        'upstream did not accept a copy',
+      );
   }
 
   /** The message's status from every copy (this attempt's and earlier ones'); throws unless every copy went out. */
@@ -172,7 +229,12 @@ export class MailService {
     await this.d.store.setStatus(message.id, status);
     const updated = { ...message, status } as MessageRow;
     this.d.logger.info({ messageId: message.id, copies: state.length, sent }, 'message submitted upstream');
-    if (sent > 0) this.d.bus.emit('message:sent', { senderId: message.sender_id, messageId: message.id, recipients: results.filter((r) => r.delivery === 'sent').map((r) => r.recipient) });
+    if (sent > 0)
+      this.d.bus.emit('message:sent', {
+        senderId: message.sender_id,
+        messageId: message.id,
+        recipients: results.filter((r) => r.delivery === 'sent').map((r) => r.recipient),
+      });
     if (status === 'sent') return { message: updated, copies: results };
     const failed = results.filter((r) => r.delivery !== 'sent');
     const summary = `${sent} of ${state.length} copies accepted; not accepted: ${failed.map((r) => `${r.recipient} (${(r.response ?? '').slice(0, 120)})`).join(', ')}`;

@@ -9,7 +9,12 @@ import { messageTooLarge } from './errors.ts';
 
 /** Writes `input` to a new file in `dir`; refuses (and removes the file) past `maxBytes`. With `drain`, the rest
  * of an oversized input is still read (and dropped), so a protocol that must see its end (SMTP DATA) can answer. */
-export async function spool(input: Readable, dir: string, maxBytes: number, opts: { drain?: boolean } = {}): Promise<{ path: string; size: number }> {
+export async function spool(
+  input: Readable,
+  dir: string,
+  maxBytes: number,
+  opts: { drain?: boolean } = {},
+): Promise<{ path: string; size: number }> {
   const file = path.join(dir, `message-${randomSecret(12)}.eml`);
   let size = 0;
   const limit = new Transform({

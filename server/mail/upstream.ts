@@ -15,19 +15,31 @@ export interface Upstream {
 
 export function smtpUpstream(url: string): Upstream {
   const transport = nodemailer.createTransport({
-    url, pool: true, maxConnections: 3, maxMessages: 100,
-    connectionTimeout: 15_000, greetingTimeout: 15_000, socketTimeout: 60_000,
+    url,
+    pool: true,
+    maxConnections: 3,
+    maxMessages: 100,
+    connectionTimeout: 15_000,
+    greetingTimeout: 15_000,
+    socketTimeout: 60_000,
   } as Parameters<typeof nodemailer.createTransport>[0]);
   return {
     async send(envelope, rawPath) {
       try {
-        const info = await transport.sendMail({ envelope: { from: envelope.from, to: [envelope.to] }, raw: { path: rawPath } });
+        const info = await transport.sendMail({
+          envelope: { from: envelope.from, to: [envelope.to] },
+          raw: { path: rawPath },
+        });
         const rejected = (info.rejected ?? []).length > 0;
         return { ok: !rejected, permanent: rejected, response: String(info.response ?? '') };
       } catch (err) {
         const e = err as { responseCode?: number; response?: string; message?: string; code?: string };
         const code = typeof e.responseCode === 'number' ? e.responseCode : 0;
-        return { ok: false, permanent: code >= 500, response: e.response ?? `${e.code ?? 'error'}: ${e.message ?? 'upstream failed'}` };
+        return {
+          ok: false,
+          permanent: code >= 500,
+          response: e.response ?? `${e.code ?? 'error'}: ${e.message ?? 'upstream failed'}`,
+        };
       }
     },
     close() {

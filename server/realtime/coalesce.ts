@@ -6,7 +6,7 @@ import type { Socket } from 'socket.io';
 /** The TCP socket under a websocket connection (engine.io transport -> ws -> net); null for HTTP long-polling. */
 function tcpOf(socket: Socket): NetSocket | null {
   const transport = socket.conn.transport as unknown as { name?: string; socket?: { _socket?: NetSocket } };
-  return transport.name === 'websocket' ? transport.socket?._socket ?? null : null;
+  return transport.name === 'websocket' ? (transport.socket?._socket ?? null) : null;
 }
 
 export class TurnCoalescer {

@@ -48,12 +48,18 @@ export class FeedHub {
   }
 
   attach(io: Server): Namespace<FeedClientEvents, FeedServerEvents, Record<string, never>, FeedData> {
-    const nsp = io.of('/feed') as unknown as Namespace<FeedClientEvents, FeedServerEvents, Record<string, never>, FeedData>;
+    const nsp = io.of('/feed') as unknown as Namespace<
+      FeedClientEvents,
+      FeedServerEvents,
+      Record<string, never>,
+      FeedData
+    >;
     nsp.use(async (socket, next) => {
       const token = typeof socket.handshake.auth?.token === 'string' ? socket.handshake.auth.token : undefined;
       const auth = await authenticate(this.d.accounts, socket.request, token).catch(() => null);
       if (!auth) return next(refusal(signInRequired()));
-      if (auth.via === 'session' && !fromOwnPages(socket.request, this.d.publicUrl)) return next(refusal(cookieFromForeignOrigin()));
+      if (auth.via === 'session' && !fromOwnPages(socket.request, this.d.publicUrl))
+        return next(refusal(cookieFromForeignOrigin()));
       socket.data.sender = auth.sender;
       socket.data.credential = auth.credential;
       socket.data.expiresAtMs = auth.via === 'session' ? Date.parse(auth.expiresAt) : null;
@@ -101,13 +107,16 @@ export class FeedHub {
     if (socket.data.expiresAtMs === null) return null;
     const handle = { timer: undefined as unknown as NodeJS.Timeout };
     const arm = (atMs: number) => {
-      handle.timer = setTimeout(async () => {
-        if (!socket.connected) return;
-        if (Date.now() < atMs) return arm(atMs);
-        const live = await this.d.accounts.sessionLive(socket.data.credential).catch(() => false);
-        if (live) arm(Date.now() + 60_000);
-        else socket.disconnect(true);
-      }, Math.min(MAX_TIMER_MS, Math.max(0, atMs - Date.now())));
+      handle.timer = setTimeout(
+        async () => {
+          if (!socket.connected) return;
+          if (Date.now() < atMs) return arm(atMs);
+          const live = await this.d.accounts.sessionLive(socket.data.credential).catch(() => false);
+          if (live) arm(Date.now() + 60_000);
+          else socket.disconnect(true);
+        },
+        Math.min(MAX_TIMER_MS, Math.max(0, atMs - Date.now())),
+      );
       handle.timer.unref();
     };
     arm(socket.data.expiresAtMs);

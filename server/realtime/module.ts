@@ -5,7 +5,13 @@ import { category } from '../logger.ts';
 import { FeedHub } from './feed.ts';
 
 export const feedModule: Feature = ({ config, io, logger, accounts, events, presence }) => {
-  const feed = new FeedHub({ accounts, events, presence, logger: category(logger, 'realtime'), publicUrl: config.publicUrl });
+  const feed = new FeedHub({
+    accounts,
+    events,
+    presence,
+    logger: category(logger, 'realtime'),
+    publicUrl: config.publicUrl,
+  });
   return {
     name: 'feed',
     namespace: feed.attach(io),

@@ -42,8 +42,9 @@ export function attachViewer(io: Server, d: ViewerDeps): ViewerNsp {
       const resolved = await d.links.resolveReadable(token);
       // The visit is settled in the handshake, so event handlers exist the moment the client is connected.
       const wanted = socket.handshake.auth?.visitId;
-      socket.data.visit = (typeof wanted === 'string' ? await d.tracker.resumeVisit(resolved, wanted) : null)
-        ?? await d.tracker.openVisit(resolved, await clientInfo(d.accounts, socket.request, d.trustProxy));
+      socket.data.visit =
+        (typeof wanted === 'string' ? await d.tracker.resumeVisit(resolved, wanted) : null) ??
+        (await d.tracker.openVisit(resolved, await clientInfo(d.accounts, socket.request, d.trustProxy)));
       next();
     } catch (err) {
       const e = toSocketError(err, d.logger, 'viewer handshake failed');
@@ -84,8 +85,14 @@ function connected(socket: ViewerSocket, d: ViewerDeps): void {
   });
 
   d.presence.join(visit.senderId, {
-    visitId: visit.id, documentId: visit.documentId, linkId: visit.linkId, recipient: visit.recipient,
-    page: null, pageSince: new Date().toISOString(), device: visit.device, location: visit.location,
+    visitId: visit.id,
+    documentId: visit.documentId,
+    linkId: visit.linkId,
+    recipient: visit.recipient,
+    page: null,
+    pageSince: new Date().toISOString(),
+    device: visit.device,
+    location: visit.location,
   });
   socket.emit('visit:started', { visitId: visit.id, documentId: visit.documentId, pageCount: visit.pageCount });
 }

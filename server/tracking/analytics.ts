@@ -4,18 +4,36 @@ import { sql } from 'kysely';
 import type { Db } from '../../storage/db/index.ts';
 
 export async function documentAnalytics(db: Db, documentId: string, pageCount: number): Promise<Analytics> {
-  const human = db.selectFrom('events').where('document_id', '=', documentId).where('self', '=', 0).where('automated', '=', 0);
+  const human = db
+    .selectFrom('events')
+    .where('document_id', '=', documentId)
+    .where('self', '=', 0)
+    .where('automated', '=', 0);
   const [totals, downloads, pages] = await Promise.all([
-    db.selectFrom('visits').innerJoin('links', 'links.id', 'visits.link_id')
+    db
+      .selectFrom('visits')
+      .innerJoin('links', 'links.id', 'visits.link_id')
       .select([
         (eb) => eb.fn.countAll<number>().as('visits'),
         sql<number>`count(distinct coalesce(links.recipient, visits.viewer_key))`.as('viewers'),
       ])
-      .where('visits.document_id', '=', documentId).where('visits.self', '=', 0).where('visits.automated', '=', 0)
+      .where('visits.document_id', '=', documentId)
+      .where('visits.self', '=', 0)
+      .where('visits.automated', '=', 0)
       .executeTakeFirst(),
-    human.select((eb) => eb.fn.countAll<number>().as('n')).where('type', '=', 'download').executeTakeFirst(),
-    human.select(['page', (eb) => eb.fn.sum<number>('duration_ms').as('ms'), sql<number>`count(distinct visit_id)`.as('visits')])
-      .where('type', '=', 'page_view').groupBy('page').execute(),
+    human
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('type', '=', 'download')
+      .executeTakeFirst(),
+    human
+      .select([
+        'page',
+        (eb) => eb.fn.sum<number>('duration_ms').as('ms'),
+        sql<number>`count(distinct visit_id)`.as('visits'),
+      ])
+      .where('type', '=', 'page_view')
+      .groupBy('page')
+      .execute(),
   ]);
   const byPage = new Map(pages.map((p) => [Number(p.page), p]));
   const list = Array.from({ length: pageCount }, (_, i) => {
@@ -32,17 +50,39 @@ export async function documentAnalytics(db: Db, documentId: string, pageCount: n
 }
 
 /** A page of visits, newest first; `before` is the `next` cursor of the previous page. */
-export async function documentVisits(db: Db, documentId: string, page: { limit?: number; before?: string } = {}): Promise<{ visits: VisitSummary[]; next: string | null }> {
+export async function documentVisits(
+  db: Db,
+  documentId: string,
+  page: { limit?: number; before?: string } = {},
+): Promise<{ visits: VisitSummary[]; next: string | null }> {
   const limit = page.limit ?? 500;
   const cursor = page.before ? decodeCursor(page.before) : null;
-  const rows = await db.selectFrom('visits').innerJoin('links', 'links.id', 'visits.link_id')
-    .select(['visits.id', 'visits.link_id', 'links.recipient', 'visits.started_at', 'visits.device', 'visits.location', 'visits.self', 'visits.automated'])
+  const rows = await db
+    .selectFrom('visits')
+    .innerJoin('links', 'links.id', 'visits.link_id')
+    .select([
+      'visits.id',
+      'visits.link_id',
+      'links.recipient',
+      'visits.started_at',
+      'visits.device',
+      'visits.location',
+      'visits.self',
+      'visits.automated',
+    ])
     .where('visits.document_id', '=', documentId)
-    .$if(cursor !== null, (q) => q.where((eb) => eb.or([
-      eb('visits.started_at', '<', cursor!.startedAt),
-      eb.and([eb('visits.started_at', '=', cursor!.startedAt), eb('visits.id', '<', cursor!.id)]),
-    ])))
-    .orderBy('visits.started_at', 'desc').orderBy('visits.id', 'desc').limit(limit + 1).execute();
+    .$if(cursor !== null, (q) =>
+      q.where((eb) =>
+        eb.or([
+          eb('visits.started_at', '<', cursor!.startedAt),
+          eb.and([eb('visits.started_at', '=', cursor!.startedAt), eb('visits.id', '<', cursor!.id)]),
+        ]),
+      ),
+    )
+    .orderBy('visits.started_at', 'desc')
+    .orderBy('visits.id', 'desc')
+    .limit(limit + 1)
+    .execute();
   const visits = rows.slice(0, limit);
   const last = visits.at(-1);
   const next = rows.length > limit && last ? Buffer.from(`${last.started_at}|${last.id}`).toString('base64url') : null;
@@ -54,17 +94,33 @@ function decodeCursor(before: string): { startedAt: string; id: string } | null 
   return startedAt && id ? { startedAt, id } : null;
 }
 
-type VisitListRow = { id: string; link_id: string; recipient: string | null; started_at: string; device: string | null; location: string | null; self: number; automated: number };
+type VisitListRow = {
+  id: string;
+  link_id: string;
+  recipient: string | null;
+  started_at: string;
+  device: string | null;
+  location: string | null;
+  self: number;
+  automated: number;
+};
 
 async function summarise(db: Db, documentId: string, visits: VisitListRow[]): Promise<VisitSummary[]> {
   if (!visits.length) return [];
   // Per-visit figures come from the document's page events, read through the (document, seq) index.
   const pageViews = db.selectFrom('events').where('document_id', '=', documentId).where('type', '=', 'page_view');
   const [sums, lasts] = await Promise.all([
-    pageViews.select([
-      'visit_id', (eb) => eb.fn.sum<number>('duration_ms').as('ms'), sql<number>`count(distinct page)`.as('pages'), (eb) => eb.fn.max('at').as('last_at'),
-    ]).groupBy('visit_id').execute(),
-    pageViews.select(['visit_id', 'page'])
+    pageViews
+      .select([
+        'visit_id',
+        (eb) => eb.fn.sum<number>('duration_ms').as('ms'),
+        sql<number>`count(distinct page)`.as('pages'),
+        (eb) => eb.fn.max('at').as('last_at'),
+      ])
+      .groupBy('visit_id')
+      .execute(),
+    pageViews
+      .select(['visit_id', 'page'])
       .where('seq', 'in', pageViews.select((eb) => eb.fn.max('seq').as('seq')).groupBy('visit_id'))
       .execute(),
   ]);
@@ -74,10 +130,18 @@ async function summarise(db: Db, documentId: string, visits: VisitListRow[]): Pr
     const sum = sumOf.get(r.id);
     const lastPage = lastPageOf.get(r.id);
     return {
-      id: r.id, linkId: r.link_id, recipient: r.recipient, startedAt: r.started_at, lastSeenAt: sum?.last_at ?? r.started_at,
-      device: r.device ? JSON.parse(r.device) : null, location: r.location ? JSON.parse(r.location) : null,
-      totalMs: Number(sum?.ms ?? 0), pagesViewed: Number(sum?.pages ?? 0), lastPage: lastPage == null ? null : Number(lastPage),
-      self: Boolean(r.self), automated: Boolean(r.automated),
+      id: r.id,
+      linkId: r.link_id,
+      recipient: r.recipient,
+      startedAt: r.started_at,
+      lastSeenAt: sum?.last_at ?? r.started_at,
+      device: r.device ? JSON.parse(r.device) : null,
+      location: r.location ? JSON.parse(r.location) : null,
+      totalMs: Number(sum?.ms ?? 0),
+      pagesViewed: Number(sum?.pages ?? 0),
+      lastPage: lastPage == null ? null : Number(lastPage),
+      self: Boolean(r.self),
+      automated: Boolean(r.automated),
     };
   });
 }

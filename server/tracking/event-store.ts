@@ -1,6 +1,13 @@
 // Stores events with a per-sender `seq`, in batches (one transaction per up to 500 queued events), then
 // each event is published on the bus (`event:stored`) in seq order (so a feed can replay from the store and continue live without gaps).
-import { createEventLog, type Db, type EventLog, type EventRow, type NewEvent, type VisitRow } from '../../storage/db/index.ts';
+import {
+  createEventLog,
+  type Db,
+  type EventLog,
+  type EventRow,
+  type NewEvent,
+  type VisitRow,
+} from '../../storage/db/index.ts';
 import type { DomainEvents } from '../events.ts';
 import { newSortableId } from '../ids.ts';
 import type { ActivityEvent, AttachmentNotice, EventType } from '../domain-types.ts';
@@ -28,7 +35,14 @@ function json<T>(s: string | null): T | null {
 }
 
 export function toActivity(r: EventRow): ActivityEvent {
-  const e: ActivityEvent = { id: r.id, seq: Number(r.seq), type: r.type as EventType, at: r.at, automated: Boolean(r.automated), self: Boolean(r.self) };
+  const e: ActivityEvent = {
+    id: r.id,
+    seq: Number(r.seq),
+    type: r.type as EventType,
+    at: r.at,
+    automated: Boolean(r.automated),
+    self: Boolean(r.self),
+  };
   if (r.document_id) e.documentId = r.document_id;
   if (r.link_id) e.linkId = r.link_id;
   if (r.visit_id) e.visitId = r.visit_id;
@@ -101,20 +115,34 @@ export class EventStore {
 
   private async write(batch: Pending[]): Promise<Stored[]> {
     const visits = batch.flatMap((p) => (p.visit ? [p.visit] : []));
-    const appended = await this.log.append(batch.map((p) => ({ ...p.input, id: newSortableId('evt') })), visits);
+    const appended = await this.log.append(
+      batch.map((p) => ({ ...p.input, id: newSortableId('evt') })),
+      visits,
+    );
     return appended.map((a) => (a.duplicate ? a : { duplicate: false, event: toActivity(a.row) }));
   }
 
   /** Stored events of a sender after `seq`, oldest first. */
   async after(senderId: string, seq: number, limit = 1000): Promise<ActivityEvent[]> {
-    const rows = await this.db.selectFrom('events').selectAll().where('sender_id', '=', senderId).where('seq', '>', seq)
-      .orderBy('seq').limit(limit).execute();
+    const rows = await this.db
+      .selectFrom('events')
+      .selectAll()
+      .where('sender_id', '=', senderId)
+      .where('seq', '>', seq)
+      .orderBy('seq')
+      .limit(limit)
+      .execute();
     return rows.map(toActivity);
   }
 
   async forDocument(senderId: string, documentId: string): Promise<ActivityEvent[]> {
-    const rows = await this.db.selectFrom('events').selectAll().where('sender_id', '=', senderId).where('document_id', '=', documentId)
-      .orderBy('seq').execute();
+    const rows = await this.db
+      .selectFrom('events')
+      .selectAll()
+      .where('sender_id', '=', senderId)
+      .where('document_id', '=', documentId)
+      .orderBy('seq')
+      .execute();
     return rows.map(toActivity);
   }
 

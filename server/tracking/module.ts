@@ -7,9 +7,28 @@ import { viewerRoutes } from '../http/viewer.ts';
 import { category } from '../logger.ts';
 import { attachViewer, dropViewers } from '../realtime/viewer.ts';
 
-export const trackingModule: Feature = ({ config, logger, io, db, blobs, accounts, documents, links, tracker, presence, events, visitLimiter }) => {
+export const trackingModule: Feature = ({
+  config,
+  logger,
+  io,
+  db,
+  blobs,
+  accounts,
+  documents,
+  links,
+  tracker,
+  presence,
+  events,
+  visitLimiter,
+}) => {
   const namespace = attachViewer(io, {
-    accounts, links, tracker, presence, logger: category(logger, 'realtime'), trustProxy: config.TRUST_PROXY, visitLimiter,
+    accounts,
+    links,
+    tracker,
+    presence,
+    logger: category(logger, 'realtime'),
+    trustProxy: config.TRUST_PROXY,
+    visitLimiter,
   });
   const routes = Router();
   routes.use(viewerRoutes({ links, blobs, tracker, accounts, trustProxy: config.TRUST_PROXY, visitLimiter }));

@@ -4,7 +4,17 @@ import type { Db, NewEvent, VisitRow } from '../../storage/db/index.ts';
 import type { ClientInfo } from '../accounts/identity.ts';
 import { newSortableId } from '../ids.ts';
 import type { ResolvedLink } from '../documents/links.ts';
-import { eventLate, eventRateLimited, invalidBeacon, invalidDuration, invalidEvent, invalidPage, linkExpired, notFound, visitRateLimited } from '../errors.ts';
+import {
+  eventLate,
+  eventRateLimited,
+  invalidBeacon,
+  invalidDuration,
+  invalidEvent,
+  invalidPage,
+  linkExpired,
+  notFound,
+  visitRateLimited,
+} from '../errors.ts';
 import type { DeviceInfo, LocationInfo, PageViewInput } from '../domain-types.ts';
 import type { GeoLookup } from './enrich.ts';
 import { agentInfoAsync } from './user-agent.ts';
@@ -33,7 +43,10 @@ export interface VisitState {
   users: number;
   limiter: RateLimiter;
   /** The event columns every event of this visit shares, made once. */
-  columns: Pick<NewEvent, 'sender_id' | 'document_id' | 'link_id' | 'visit_id' | 'recipient' | 'device' | 'location' | 'automated' | 'self'>;
+  columns: Pick<
+    NewEvent,
+    'sender_id' | 'document_id' | 'link_id' | 'visit_id' | 'recipient' | 'device' | 'location' | 'automated' | 'self'
+  >;
 }
 
 /** Slack on the wall-time bound: clocks and network delays are not exact. */
@@ -43,7 +56,11 @@ export const LATE_MS = 60_000;
 /** Visits ended within LATE_MS, remembered (visit id -> last contact) so a late beacon is refused, bounded in size. */
 const ENDED_MAX = 50_000;
 
-const viewerKey = (client: ClientInfo) => createHash('sha256').update(`${client.ip}|${client.userAgent ?? ''}`).digest('base64url').slice(0, 22);
+const viewerKey = (client: ClientInfo) =>
+  createHash('sha256')
+    .update(`${client.ip}|${client.userAgent ?? ''}`)
+    .digest('base64url')
+    .slice(0, 22);
 
 export class Tracker {
   private readonly db: Db;
@@ -57,7 +74,14 @@ export class Tracker {
   private readonly reuseMs: number;
   private readonly lateMs: number;
 
-  constructor(d: { db: Db; store: EventStore; geo: GeoLookup; eventsPer10s: number; visitReuseMinutes?: number; lateMs?: number }) {
+  constructor(d: {
+    db: Db;
+    store: EventStore;
+    geo: GeoLookup;
+    eventsPer10s: number;
+    visitReuseMinutes?: number;
+    lateMs?: number;
+  }) {
     this.db = d.db;
     this.store = d.store;
     this.geo = d.geo;
@@ -73,15 +97,31 @@ export class Tracker {
 
   private state(v: VisitRow, resolved: ResolvedLink, accountedMs: number, lastContactMs: number): VisitState {
     const s: VisitState = {
-      id: v.id, linkId: v.link_id, documentId: v.document_id, senderId: v.sender_id, recipient: resolved.link.recipient,
+      id: v.id,
+      linkId: v.link_id,
+      documentId: v.document_id,
+      senderId: v.sender_id,
+      recipient: resolved.link.recipient,
       expiresAtMs: resolved.link.expires_at ? Date.parse(resolved.link.expires_at) : null,
-      pageCount: Number(resolved.document.page_count ?? 0), startedAtMs: Date.parse(v.started_at), accountedMs,
-      device: v.device ? JSON.parse(v.device) : null, location: v.location ? JSON.parse(v.location) : null,
-      lastContactMs, sockets: 0, users: 0,
+      pageCount: Number(resolved.document.page_count ?? 0),
+      startedAtMs: Date.parse(v.started_at),
+      accountedMs,
+      device: v.device ? JSON.parse(v.device) : null,
+      location: v.location ? JSON.parse(v.location) : null,
+      lastContactMs,
+      sockets: 0,
+      users: 0,
       limiter: new RateLimiter(this.eventsPer10s, 10_000),
       columns: {
-        sender_id: v.sender_id, document_id: v.document_id, link_id: v.link_id, visit_id: v.id, recipient: resolved.link.recipient,
-        device: v.device, location: v.location, automated: v.automated, self: v.self,
+        sender_id: v.sender_id,
+        document_id: v.document_id,
+        link_id: v.link_id,
+        visit_id: v.id,
+        recipient: resolved.link.recipient,
+        device: v.device,
+        location: v.location,
+        automated: v.automated,
+        self: v.self,
       },
     };
     this.visits.set(v.id, s);
@@ -100,11 +140,17 @@ export class Tracker {
     const device = agent.device;
     const row: VisitRow = {
       // Time-ordered: live visits are recent ones, so their rows in visit_totals sit together.
-      id: newSortableId('vis'), link_id: resolved.link.id, document_id: resolved.document.id, sender_id: resolved.link.sender_id,
-      started_at: now, last_seen_at: now,
+      id: newSortableId('vis'),
+      link_id: resolved.link.id,
+      document_id: resolved.document.id,
+      sender_id: resolved.link.sender_id,
+      started_at: now,
+      last_seen_at: now,
       viewer_key: viewerKey(client),
-      device: JSON.stringify(device), location: location ? JSON.stringify(location) : null,
-      automated: agent.automated ? 1 : 0, self: client.signedInSenderId === resolved.link.sender_id ? 1 : 0,
+      device: JSON.stringify(device),
+      location: location ? JSON.stringify(location) : null,
+      automated: agent.automated ? 1 : 0,
+      self: client.signedInSenderId === resolved.link.sender_id ? 1 : 0,
     };
     const s = this.state(row, resolved, 0, Date.now());
     s.users++;
@@ -134,9 +180,14 @@ export class Tracker {
   private async loadVisit(resolved: ResolvedLink, visitId: string): Promise<VisitState | null> {
     const cached = this.visits.get(visitId);
     if (cached) return cached;
-    const found = await this.db.selectFrom('visits').leftJoin('visit_totals', 'visit_totals.visit_id', 'visits.id')
-      .selectAll('visits').select('visit_totals.accounted_ms')
-      .where('visits.id', '=', visitId).where('visits.link_id', '=', resolved.link.id).executeTakeFirst();
+    const found = await this.db
+      .selectFrom('visits')
+      .leftJoin('visit_totals', 'visit_totals.visit_id', 'visits.id')
+      .selectAll('visits')
+      .select('visit_totals.accounted_ms')
+      .where('visits.id', '=', visitId)
+      .where('visits.link_id', '=', resolved.link.id)
+      .executeTakeFirst();
     if (!found) return null;
     const again = this.visits.get(visitId);
     if (again) return again;
@@ -189,7 +240,13 @@ export class Tracker {
     s.accountedMs += input.durationMs;
     let stored: Stored;
     try {
-      stored = await this.store.append({ ...this.base(s), type: 'page_view', client_id: input.id, page: input.page, duration_ms: input.durationMs });
+      stored = await this.store.append({
+        ...this.base(s),
+        type: 'page_view',
+        client_id: input.id,
+        page: input.page,
+        duration_ms: input.durationMs,
+      });
     } catch (err) {
       s.accountedMs -= input.durationMs;
       throw err;
@@ -214,10 +271,16 @@ export class Tracker {
 
   /** A download counts on the visit it names, else on the same viewer's recent visit of the link, else on a new
    * visit (`mayOpen` is asked first: the per-address visit limit). */
-  async download(resolved: ResolvedLink, visitId: string | undefined, client: ClientInfo, mayOpen: () => boolean): Promise<void> {
-    const s = (visitId && /^vis_[A-Za-z0-9_-]{22}$/.test(visitId) ? await this.resumeVisit(resolved, visitId) : null)
-      ?? await this.recentVisit(resolved, client)
-      ?? (mayOpen() ? await this.openVisit(resolved, client) : null);
+  async download(
+    resolved: ResolvedLink,
+    visitId: string | undefined,
+    client: ClientInfo,
+    mayOpen: () => boolean,
+  ): Promise<void> {
+    const s =
+      (visitId && /^vis_[A-Za-z0-9_-]{22}$/.test(visitId) ? await this.resumeVisit(resolved, visitId) : null) ??
+      (await this.recentVisit(resolved, client)) ??
+      (mayOpen() ? await this.openVisit(resolved, client) : null);
     if (!s) throw visitRateLimited();
     try {
       await this.store.append({ ...this.base(s), type: 'download' });
@@ -230,8 +293,14 @@ export class Tracker {
   private async recentVisit(resolved: ResolvedLink, client: ClientInfo): Promise<VisitState | null> {
     if (this.reuseMs <= 0) return null;
     const since = new Date(Date.now() - this.reuseMs).toISOString();
-    const row = await this.db.selectFrom('visits').select('id').where('link_id', '=', resolved.link.id)
-      .where('viewer_key', '=', viewerKey(client)).where('started_at', '>=', since).orderBy('started_at', 'desc').executeTakeFirst();
+    const row = await this.db
+      .selectFrom('visits')
+      .select('id')
+      .where('link_id', '=', resolved.link.id)
+      .where('viewer_key', '=', viewerKey(client))
+      .where('started_at', '>=', since)
+      .orderBy('started_at', 'desc')
+      .executeTakeFirst();
     return row ? this.resumeVisit(resolved, row.id) : null;
   }
 }

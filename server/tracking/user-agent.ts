@@ -11,10 +11,12 @@ export interface AgentInfo {
 }
 
 /** What neither list calls a bot but no person reads with: HTTP libraries, headless and scripted browsers. */
-const SCRIPTED = /headless|phantomjs|puppeteer|playwright|selenium|webdriver|electron\/.* (?:bot|crawler)|^(?:curl|wget|python-requests|python-urllib|aiohttp|httpx|go-http-client|java|okhttp|apache-httpclient|node-fetch|axios|undici|got|libwww-perl|ruby|php)\b/i;
+const SCRIPTED =
+  /headless|phantomjs|puppeteer|playwright|selenium|webdriver|electron\/.* (?:bot|crawler)|^(?:curl|wget|python-requests|python-urllib|aiohttp|httpx|go-http-client|java|okhttp|apache-httpclient|node-fetch|axios|undici|got|libwww-perl|ruby|php)\b/i;
 
 // A CommonJS package whose types declare an ES default export: at run time the default import is the class itself.
-const DeviceDetector = ((detectorModule as unknown as { default?: unknown }).default ?? detectorModule) as unknown as typeof detectorModule.default;
+const DeviceDetector = ((detectorModule as unknown as { default?: unknown }).default ??
+  detectorModule) as unknown as typeof detectorModule.default;
 type DeviceDetector = InstanceType<typeof DeviceDetector>;
 
 const MOBILE = new Set(['smartphone', 'phablet', 'feature phone']);
@@ -29,19 +31,32 @@ function major(name: string | undefined, version: string | undefined): string | 
 
 /** The classification itself, with no cache (the worker thread runs this). */
 export function classify(ua: string): AgentInfo {
-  detector ??= new DeviceDetector({ deviceIndexes: true, clientIndexes: true, osIndexes: true, maxUserAgentSize: 1024 });
+  detector ??= new DeviceDetector({
+    deviceIndexes: true,
+    clientIndexes: true,
+    osIndexes: true,
+    maxUserAgentSize: 1024,
+  });
   const r = detector.detect(ua);
   // isbot's list is broad: it also flags odd but real clients (feed readers, old WAP browsers, apps) that
   // device-detector knows by name; there, device-detector's own bot rules (the slow part, so only then) decide.
   const automated = SCRIPTED.test(ua) || (isbot(ua) && (!r.client?.name || Boolean(detector.parseBot(ua)?.name)));
   const t = r.device?.type ?? '';
-  const type: DeviceInfo['type'] = automated ? 'bot'
-    : MOBILE.has(t) ? 'mobile'
-      : t === 'tablet' ? 'tablet'
-        : t === 'desktop' || (!t && isDesktopOs(r.os?.family ?? r.os?.name)) ? 'desktop'
+  const type: DeviceInfo['type'] = automated
+    ? 'bot'
+    : MOBILE.has(t)
+      ? 'mobile'
+      : t === 'tablet'
+        ? 'tablet'
+        : t === 'desktop' || (!t && isDesktopOs(r.os?.family ?? r.os?.name))
+          ? 'desktop'
           : 'other';
-  const model = r.device?.brand === 'Apple' && (type === 'mobile' || type === 'tablet') && r.device.model ? r.device.model : null;
-  return { automated, device: { type, os: model ?? major(r.os?.name, r.os?.version), browser: major(r.client?.name, r.client?.version) } };
+  const model =
+    r.device?.brand === 'Apple' && (type === 'mobile' || type === 'tablet') && r.device.model ? r.device.model : null;
+  return {
+    automated,
+    device: { type, os: model ?? major(r.os?.name, r.os?.version), browser: major(r.client?.name, r.client?.version) },
+  };
 }
 
 function isDesktopOs(family: string | undefined): boolean {

@@ -24,9 +24,10 @@ export async function createBlobStore(config: BlobStoreConfig): Promise<BlobStor
     region: config.AWS_REGION,
     endpoint: config.AWS_ENDPOINT_URL_S3,
     forcePathStyle: config.S3_FORCE_PATH_STYLE,
-    credentials: config.AWS_ACCESS_KEY_ID && config.AWS_SECRET_ACCESS_KEY
-      ? { accessKeyId: config.AWS_ACCESS_KEY_ID, secretAccessKey: config.AWS_SECRET_ACCESS_KEY }
-      : undefined,
+    credentials:
+      config.AWS_ACCESS_KEY_ID && config.AWS_SECRET_ACCESS_KEY
+        ? { accessKeyId: config.AWS_ACCESS_KEY_ID, secretAccessKey: config.AWS_SECRET_ACCESS_KEY }
+        : undefined,
   });
 }
 

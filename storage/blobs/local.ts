@@ -41,7 +41,11 @@ export class LocalBlobStore implements BlobStore {
       throw err;
     }
     const dir = await fs.open(path.dirname(dest), 'r');
-    try { await dir.sync(); } finally { await dir.close(); }
+    try {
+      await dir.sync();
+    } finally {
+      await dir.close();
+    }
     const { size } = await fs.stat(dest);
     // Blobs never change under a key, so a random tag written beside it is a valid strong validator.
     const etag = randomBytes(12).toString('base64url');
@@ -53,7 +57,9 @@ export class LocalBlobStore implements BlobStore {
     const p = this.file(key);
     try {
       const st = await fs.stat(p);
-      const etag = await fs.readFile(`${p}.etag`, 'utf8').catch(() => `${st.size.toString(36)}-${Math.floor(st.mtimeMs).toString(36)}`);
+      const etag = await fs
+        .readFile(`${p}.etag`, 'utf8')
+        .catch(() => `${st.size.toString(36)}-${Math.floor(st.mtimeMs).toString(36)}`);
       return { size: st.size, etag };
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;

@@ -93,9 +93,13 @@ export class S3BlobStore implements BlobStore {
   async read(key: string, range?: ByteRange): Promise<Readable> {
     assertSafeKey(key);
     try {
-      const out = await this.client.send(new this.sdk.GetObjectCommand({
-        Bucket: this.bucket, Key: key, Range: range ? `bytes=${range.start}-${range.end}` : undefined,
-      }));
+      const out = await this.client.send(
+        new this.sdk.GetObjectCommand({
+          Bucket: this.bucket,
+          Key: key,
+          Range: range ? `bytes=${range.start}-${range.end}` : undefined,
+        }),
+      );
       // A store that ignored the range would hand the reader the wrong bytes under a right-looking Content-Range.
       if (range && out.ContentRange && !out.ContentRange.startsWith(`bytes ${range.start}-${range.end}/`)) {
         (out.Body as Readable | undefined)?.destroy();
@@ -116,7 +120,9 @@ export class S3BlobStore implements BlobStore {
   }
 
   async check(): Promise<void> {
-    await this.client.send(new this.sdk.HeadBucketCommand({ Bucket: this.bucket }), { abortSignal: AbortSignal.timeout(5000) });
+    await this.client.send(new this.sdk.HeadBucketCommand({ Bucket: this.bucket }), {
+      abortSignal: AbortSignal.timeout(5000),
+    });
   }
 
   async close(): Promise<void> {

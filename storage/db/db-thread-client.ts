@@ -59,7 +59,9 @@ export class DatabaseThread {
   }
 
   private start(): Worker {
-    const worker = new Worker(new URL('./db-thread.ts', import.meta.url), { workerData: { file: this.file, checkpointMs: this.checkpointMs } });
+    const worker = new Worker(new URL('./db-thread.ts', import.meta.url), {
+      workerData: { file: this.file, checkpointMs: this.checkpointMs },
+    });
     worker.unref();
     worker.on('message', (m: ThreadReply) => {
       const w = this.waiting.get(m.n);

@@ -34,9 +34,18 @@ parentPort!.on('message', (m: ThreadRequest) => {
     try {
       append ??= sqliteAppender(connection());
       // New events answer with their seq, re-sent ones with the stored event's seq, negated.
-      reply({ type: 'appended', n: m.n, seqs: append(m.inputs, m.visits).map((a) => (a.duplicate ? -a.seq : Number(a.row.seq))) });
+      reply({
+        type: 'appended',
+        n: m.n,
+        seqs: append(m.inputs, m.visits).map((a) => (a.duplicate ? -a.seq : Number(a.row.seq))),
+      });
     } catch (err) {
-      reply({ type: 'failed', n: m.n, message: err instanceof Error ? err.message : String(err), code: (err as { code?: string }).code });
+      reply({
+        type: 'failed',
+        n: m.n,
+        message: err instanceof Error ? err.message : String(err),
+        code: (err as { code?: string }).code,
+      });
     }
     return;
   }

@@ -24,8 +24,16 @@ export class KyselyEventLog implements EventLog {
           fresh.push(null);
           continue;
         }
-        const prior = key ? (await trx.selectFrom('events').select('seq')
-          .where('visit_id', '=', input.visit_id!).where('client_id', '=', input.client_id!).executeTakeFirst())?.seq : undefined;
+        const prior = key
+          ? (
+              await trx
+                .selectFrom('events')
+                .select('seq')
+                .where('visit_id', '=', input.visit_id!)
+                .where('client_id', '=', input.client_id!)
+                .executeTakeFirst()
+            )?.seq
+          : undefined;
         if (prior !== undefined) {
           fresh.push({ duplicate: true, seq: Number(prior) });
         } else {
@@ -36,8 +44,12 @@ export class KyselyEventLog implements EventLog {
       }
       const next = new Map<string, number>();
       for (const [id, k] of count) {
-        const r = await trx.updateTable('senders').set((eb) => ({ event_seq: eb('event_seq', '+', k) })).where('id', '=', id)
-          .returning('event_seq').executeTakeFirst();
+        const r = await trx
+          .updateTable('senders')
+          .set((eb) => ({ event_seq: eb('event_seq', '+', k) }))
+          .where('id', '=', id)
+          .returning('event_seq')
+          .executeTakeFirst();
         if (!r) throw new Error(`no sender ${id}`);
         next.set(id, Number(r.event_seq) - k);
       }
@@ -57,10 +69,22 @@ export class KyselyEventLog implements EventLog {
         addDuration(accounted, row);
         return out.push({ duplicate: false, row });
       });
-      for (let i = 0; i < rows.length; i += 50) await trx.insertInto('events').values(rows.slice(i, i + 50)).execute();
+      for (let i = 0; i < rows.length; i += 50)
+        await trx
+          .insertInto('events')
+          .values(rows.slice(i, i + 50))
+          .execute();
       for (const [visit, ms] of accounted) {
-        await trx.insertInto('visit_totals').values({ visit_id: visit, accounted_ms: ms })
-          .onConflict((oc) => oc.column('visit_id').doUpdateSet({ accounted_ms: (eb) => eb('visit_totals.accounted_ms', '+', eb.ref('excluded.accounted_ms')) }))
+        await trx
+          .insertInto('visit_totals')
+          .values({ visit_id: visit, accounted_ms: ms })
+          .onConflict((oc) =>
+            oc
+              .column('visit_id')
+              .doUpdateSet({
+                accounted_ms: (eb) => eb('visit_totals.accounted_ms', '+', eb.ref('excluded.accounted_ms')),
+              }),
+          )
           .execute();
       }
       return out;

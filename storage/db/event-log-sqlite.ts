@@ -3,28 +3,64 @@ import type SQLite from 'better-sqlite3';
 import { addDuration, eventRow, type Appended, type EventInput, type EventLog } from './event-log.ts';
 import type { EventRow, VisitRow } from './schema.ts';
 
-const COLUMNS = ['id', 'sender_id', 'seq', 'type', 'at', 'document_id', 'link_id', 'visit_id', 'client_id', 'recipient',
-  'page', 'duration_ms', 'device', 'location', 'automated', 'self', 'message_id', 'detail'] as const;
+const COLUMNS = [
+  'id',
+  'sender_id',
+  'seq',
+  'type',
+  'at',
+  'document_id',
+  'link_id',
+  'visit_id',
+  'client_id',
+  'recipient',
+  'page',
+  'duration_ms',
+  'device',
+  'location',
+  'automated',
+  'self',
+  'message_id',
+  'detail',
+] as const;
 
-const VISIT_COLUMNS = ['id', 'link_id', 'document_id', 'sender_id', 'started_at', 'last_seen_at', 'viewer_key', 'device',
-  'location', 'automated', 'self'] as const;
+const VISIT_COLUMNS = [
+  'id',
+  'link_id',
+  'document_id',
+  'sender_id',
+  'started_at',
+  'last_seen_at',
+  'viewer_key',
+  'device',
+  'location',
+  'automated',
+  'self',
+] as const;
 
 /** Adds a visit's page time to its total. */
-const ACCOUNT = 'insert into visit_totals (visit_id, accounted_ms) values (?, ?) '
-  + 'on conflict (visit_id) do update set accounted_ms = visit_totals.accounted_ms + excluded.accounted_ms';
+const ACCOUNT =
+  'insert into visit_totals (visit_id, accounted_ms) values (?, ?) ' +
+  'on conflict (visit_id) do update set accounted_ms = visit_totals.accounted_ms + excluded.accounted_ms';
 
 /** The append transaction on one connection: prepared once, run synchronously per batch. Used in the event loop
  * (SqliteEventLog) or on the database thread (ThreadEventLog). */
 export function sqliteAppender(sqlite: SQLite.Database): (inputs: EventInput[], visits?: VisitRow[]) => Appended[] {
-  const prior = sqlite.prepare<[string, string], { seq: number }>('select seq from events where visit_id = ? and client_id = ?');
+  const prior = sqlite.prepare<[string, string], { seq: number }>(
+    'select seq from events where visit_id = ? and client_id = ?',
+  );
   const current = sqlite.prepare<[string], { event_seq: number }>('select event_seq from senders where id = ?');
   // Positional parameters: binding by name costs a property lookup per column per row. A re-sent client event
   // is recognised by the insert itself (no change), so only re-sends pay for a lookup.
-  const insert = sqlite.prepare(`insert into events (${COLUMNS.join(', ')}) values (${COLUMNS.map(() => '?').join(', ')}) `
-    + 'on conflict (client_id, visit_id) do nothing');
+  const insert = sqlite.prepare(
+    `insert into events (${COLUMNS.join(', ')}) values (${COLUMNS.map(() => '?').join(', ')}) ` +
+      'on conflict (client_id, visit_id) do nothing',
+  );
   const advance = sqlite.prepare<[number, string]>('update senders set event_seq = ? where id = ?');
   const account = sqlite.prepare<[string, number]>(ACCOUNT);
-  const visit = sqlite.prepare(`insert into visits (${VISIT_COLUMNS.join(', ')}) values (${VISIT_COLUMNS.map(() => '?').join(', ')})`);
+  const visit = sqlite.prepare(
+    `insert into visits (${VISIT_COLUMNS.join(', ')}) values (${VISIT_COLUMNS.map(() => '?').join(', ')})`,
+  );
   // Immediate: the write lock is taken at the start, so a connection elsewhere never makes the batch fail half-way.
   return sqlite.transaction((inputs: EventInput[], visits: VisitRow[] = []) => {
     for (const v of visits) visit.run(VISIT_COLUMNS.map((c) => v[c]));

@@ -13,6 +13,8 @@ export class ThreadEventLog implements EventLog {
 
   async append(inputs: EventInput[], visits?: VisitRow[]): Promise<Appended[]> {
     const seqs = await this.thread.append(inputs, visits);
-    return seqs.map((seq, i) => (seq < 0 ? { duplicate: true, seq: -seq } : { duplicate: false, row: eventRow(inputs[i]!, seq) }));
+    return seqs.map((seq, i) =>
+      seq < 0 ? { duplicate: true, seq: -seq } : { duplicate: false, row: eventRow(inputs[i]!, seq) },
+    );
   }
 }

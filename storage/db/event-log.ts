@@ -17,8 +17,17 @@ export interface EventLog {
 }
 
 const NULLS = {
-  document_id: null, link_id: null, visit_id: null, client_id: null, recipient: null, page: null, duration_ms: null,
-  device: null, location: null, automated: 0, self: 0,
+  document_id: null,
+  link_id: null,
+  visit_id: null,
+  client_id: null,
+  recipient: null,
+  page: null,
+  duration_ms: null,
+  device: null,
+  location: null,
+  automated: 0,
+  self: 0,
 };
 
 /** A full row from an input: absent columns null, the given seq. */
@@ -28,5 +37,6 @@ export function eventRow(input: EventInput, seq: number): EventRow {
 
 /** Sums a batch's page time per visit, for one visit_totals update each. */
 export function addDuration(totals: Map<string, number>, row: Pick<EventRow, 'visit_id' | 'duration_ms'>): void {
-  if (row.visit_id && row.duration_ms) totals.set(row.visit_id, (totals.get(row.visit_id) ?? 0) + Number(row.duration_ms));
+  if (row.visit_id && row.duration_ms)
+    totals.set(row.visit_id, (totals.get(row.visit_id) ?? 0) + Number(row.duration_ms));
 }

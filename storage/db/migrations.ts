@@ -11,26 +11,30 @@ export interface MigrationContext {
 const migrations = (ctx: MigrationContext): Record<string, Migration> => ({
   '0001_core': {
     async up(db: Kysely<any>) {
-      await db.schema.createTable('senders')
+      await db.schema
+        .createTable('senders')
         .addColumn('id', 'text', (c) => c.primaryKey())
         .addColumn('email', 'text', (c) => c.notNull().unique())
         .addColumn('password_hash', 'text', (c) => c.notNull())
         .addColumn('event_seq', 'bigint', (c) => c.notNull().defaultTo(0))
         .addColumn('created_at', 'text', (c) => c.notNull())
         .execute();
-      await db.schema.createTable('api_tokens')
+      await db.schema
+        .createTable('api_tokens')
         .addColumn('id', 'text', (c) => c.primaryKey())
         .addColumn('sender_id', 'text', (c) => c.notNull().references('senders.id').onDelete('cascade'))
         .addColumn('token_hash', 'text', (c) => c.notNull().unique())
         .addColumn('created_at', 'text', (c) => c.notNull())
         .execute();
-      await db.schema.createTable('sessions')
+      await db.schema
+        .createTable('sessions')
         .addColumn('id_hash', 'text', (c) => c.primaryKey())
         .addColumn('sender_id', 'text', (c) => c.notNull().references('senders.id').onDelete('cascade'))
         .addColumn('expires_at', 'text', (c) => c.notNull())
         .addColumn('created_at', 'text', (c) => c.notNull())
         .execute();
-      await db.schema.createTable('documents')
+      await db.schema
+        .createTable('documents')
         .addColumn('id', 'text', (c) => c.primaryKey())
         .addColumn('sender_id', 'text', (c) => c.notNull().references('senders.id').onDelete('cascade'))
         .addColumn('name', 'text', (c) => c.notNull())
@@ -49,7 +53,8 @@ const migrations = (ctx: MigrationContext): Record<string, Migration> => ({
         .addColumn('updated_at', 'text', (c) => c.notNull())
         .execute();
       await db.schema.createIndex('documents_sender').on('documents').columns(['sender_id', 'created_at']).execute();
-      await db.schema.createTable('links')
+      await db.schema
+        .createTable('links')
         .addColumn('id', 'text', (c) => c.primaryKey())
         .addColumn('document_id', 'text', (c) => c.notNull().references('documents.id').onDelete('cascade'))
         .addColumn('sender_id', 'text', (c) => c.notNull().references('senders.id').onDelete('cascade'))
@@ -62,7 +67,8 @@ const migrations = (ctx: MigrationContext): Record<string, Migration> => ({
         .addColumn('created_at', 'text', (c) => c.notNull())
         .execute();
       await db.schema.createIndex('links_document').on('links').column('document_id').execute();
-      await db.schema.createTable('visits')
+      await db.schema
+        .createTable('visits')
         .addColumn('id', 'text', (c) => c.primaryKey())
         .addColumn('link_id', 'text', (c) => c.notNull().references('links.id').onDelete('cascade'))
         .addColumn('document_id', 'text', (c) => c.notNull().references('documents.id').onDelete('cascade'))
@@ -76,7 +82,8 @@ const migrations = (ctx: MigrationContext): Record<string, Migration> => ({
         .addColumn('self', 'integer', (c) => c.notNull().defaultTo(0))
         .execute();
       await db.schema.createIndex('visits_link').on('visits').column('link_id').execute();
-      await db.schema.createTable('events')
+      await db.schema
+        .createTable('events')
         .addColumn('id', 'text', (c) => c.primaryKey())
         .addColumn('sender_id', 'text', (c) => c.notNull())
         .addColumn('seq', 'bigint', (c) => c.notNull())
@@ -96,7 +103,12 @@ const migrations = (ctx: MigrationContext): Record<string, Migration> => ({
         .execute();
       await db.schema.createIndex('events_sender_seq').on('events').columns(['sender_id', 'seq']).unique().execute();
       await db.schema.createIndex('events_document').on('events').columns(['document_id', 'seq']).execute();
-      await db.schema.createIndex('events_visit_client').on('events').columns(['visit_id', 'client_id']).unique().execute();
+      await db.schema
+        .createIndex('events_visit_client')
+        .on('events')
+        .columns(['visit_id', 'client_id'])
+        .unique()
+        .execute();
     },
   },
   // Page events are written at thousands a second from many visits at once. An index led by the visit takes
@@ -106,15 +118,28 @@ const migrations = (ctx: MigrationContext): Record<string, Migration> => ({
   '0002_event_write_paths': {
     async up(db: Kysely<any>) {
       await db.schema.dropIndex('events_visit_client').execute();
-      await db.schema.createIndex('events_client_visit').on('events').columns(['client_id', 'visit_id']).unique().execute();
-      await db.schema.createTable('visit_totals')
+      await db.schema
+        .createIndex('events_client_visit')
+        .on('events')
+        .columns(['client_id', 'visit_id'])
+        .unique()
+        .execute();
+      await db.schema
+        .createTable('visit_totals')
         .addColumn('visit_id', 'text', (c) => c.primaryKey())
         .addColumn('accounted_ms', 'bigint', (c) => c.notNull().defaultTo(0))
         .execute();
-      await db.insertInto('visit_totals')
+      await db
+        .insertInto('visit_totals')
         .columns(['visit_id', 'accounted_ms'])
-        .expression(db.selectFrom('events').select(['visit_id', (eb) => eb.fn.sum('duration_ms').as('accounted_ms')])
-          .where('visit_id', 'is not', null).where('duration_ms', 'is not', null).groupBy('visit_id'))
+        .expression(
+          db
+            .selectFrom('events')
+            .select(['visit_id', (eb) => eb.fn.sum('duration_ms').as('accounted_ms')])
+            .where('visit_id', 'is not', null)
+            .where('duration_ms', 'is not', null)
+            .groupBy('visit_id'),
+        )
         .execute();
     },
   },
@@ -124,11 +149,19 @@ const migrations = (ctx: MigrationContext): Record<string, Migration> => ({
   '0003_mail': {
     async up(db: Kysely<any>) {
       await db.schema.alterTable('documents').addColumn('content_hash', 'text').execute();
-      await db.schema.alterTable('senders').addColumn('mail_tracking', 'integer', (c) => c.notNull().defaultTo(1)).execute();
-      await db.schema.createIndex('documents_sender_hash').on('documents').columns(['sender_id', 'content_hash']).execute();
+      await db.schema
+        .alterTable('senders')
+        .addColumn('mail_tracking', 'integer', (c) => c.notNull().defaultTo(1))
+        .execute();
+      await db.schema
+        .createIndex('documents_sender_hash')
+        .on('documents')
+        .columns(['sender_id', 'content_hash'])
+        .execute();
       await db.schema.alterTable('events').addColumn('message_id', 'text').execute();
       await db.schema.alterTable('events').addColumn('detail', 'text').execute();
-      await db.schema.createTable('messages')
+      await db.schema
+        .createTable('messages')
         .addColumn('id', 'text', (c) => c.primaryKey())
         .addColumn('sender_id', 'text', (c) => c.notNull().references('senders.id').onDelete('cascade'))
         .addColumn('message_id', 'text', (c) => c.notNull())
@@ -139,20 +172,38 @@ const migrations = (ctx: MigrationContext): Record<string, Migration> => ({
         .addColumn('sent_at', 'text')
         .addColumn('created_at', 'text', (c) => c.notNull())
         .execute();
-      await db.schema.createIndex('messages_sender_message_id').on('messages').columns(['sender_id', 'message_id']).unique().execute();
-      await db.schema.createIndex('messages_sender_created').on('messages').columns(['sender_id', 'created_at']).execute();
-      await db.schema.createTable('message_recipients')
+      await db.schema
+        .createIndex('messages_sender_message_id')
+        .on('messages')
+        .columns(['sender_id', 'message_id'])
+        .unique()
+        .execute();
+      await db.schema
+        .createIndex('messages_sender_created')
+        .on('messages')
+        .columns(['sender_id', 'created_at'])
+        .execute();
+      await db.schema
+        .createTable('message_recipients')
         .addColumn('id', 'text', (c) => c.primaryKey())
         .addColumn('message_id', 'text', (c) => c.notNull().references('messages.id').onDelete('cascade'))
         .addColumn('address', 'text', (c) => c.notNull())
         .addColumn('role', 'text', (c) => c.notNull())
         .addColumn('position', 'integer', (c) => c.notNull())
         .execute();
-      await db.schema.createIndex('message_recipients_message').on('message_recipients').columns(['message_id', 'address']).unique().execute();
-      await db.schema.createTable('message_copies')
+      await db.schema
+        .createIndex('message_recipients_message')
+        .on('message_recipients')
+        .columns(['message_id', 'address'])
+        .unique()
+        .execute();
+      await db.schema
+        .createTable('message_copies')
         .addColumn('id', 'text', (c) => c.primaryKey())
         .addColumn('message_id', 'text', (c) => c.notNull().references('messages.id').onDelete('cascade'))
-        .addColumn('recipient_id', 'text', (c) => c.notNull().unique().references('message_recipients.id').onDelete('cascade'))
+        .addColumn('recipient_id', 'text', (c) =>
+          c.notNull().unique().references('message_recipients.id').onDelete('cascade'),
+        )
         .addColumn('token', 'text', (c) => c.notNull())
         .addColumn('token_hash', 'text', (c) => c.notNull().unique())
         .addColumn('delivery', 'text', (c) => c.notNull())
@@ -162,13 +213,15 @@ const migrations = (ctx: MigrationContext): Record<string, Migration> => ({
         .addColumn('created_at', 'text', (c) => c.notNull())
         .execute();
       await db.schema.createIndex('message_copies_message').on('message_copies').column('message_id').execute();
-      await db.schema.createTable('message_copy_links')
+      await db.schema
+        .createTable('message_copy_links')
         .addColumn('copy_id', 'text', (c) => c.notNull().references('message_copies.id').onDelete('cascade'))
         .addColumn('document_id', 'text', (c) => c.notNull().references('documents.id').onDelete('cascade'))
         .addColumn('link_id', 'text', (c) => c.notNull().references('links.id').onDelete('cascade'))
         .addPrimaryKeyConstraint('message_copy_links_pk', ['copy_id', 'document_id'])
         .execute();
-      await db.schema.createTable('message_attachments')
+      await db.schema
+        .createTable('message_attachments')
         .addColumn('id', 'text', (c) => c.primaryKey())
         .addColumn('message_id', 'text', (c) => c.notNull().references('messages.id').onDelete('cascade'))
         .addColumn('name', 'text', (c) => c.notNull())
@@ -178,7 +231,11 @@ const migrations = (ctx: MigrationContext): Record<string, Migration> => ({
         .addColumn('reason', 'text')
         .addColumn('position', 'integer', (c) => c.notNull())
         .execute();
-      await db.schema.createIndex('message_attachments_message').on('message_attachments').column('message_id').execute();
+      await db.schema
+        .createIndex('message_attachments_message')
+        .on('message_attachments')
+        .column('message_id')
+        .execute();
     },
   },
   // Link tokens were stored in clear beside their hash: now only the hash (for lookups) and a sealed copy (so a
@@ -186,10 +243,15 @@ const migrations = (ctx: MigrationContext): Record<string, Migration> => ({
   '0004_sealed_link_tokens': {
     async up(db: Kysely<any>) {
       await db.schema.alterTable('links').addColumn('token_sealed', 'text').execute();
-      const rows = await db.selectFrom('links').select(['id', 'token']).execute() as { id: string; token: string }[];
+      const rows = (await db.selectFrom('links').select(['id', 'token']).execute()) as { id: string; token: string }[];
       if (rows.length) {
         const sealer = ctx.linkSealer();
-        for (const r of rows) await db.updateTable('links').set({ token_sealed: sealer.seal(r.token, r.id) }).where('id', '=', r.id).execute();
+        for (const r of rows)
+          await db
+            .updateTable('links')
+            .set({ token_sealed: sealer.seal(r.token, r.id) })
+            .where('id', '=', r.id)
+            .execute();
       }
       await db.schema.alterTable('links').dropColumn('token').execute();
     },
@@ -206,12 +268,17 @@ class StaticProvider implements MigrationProvider {
   }
 }
 
-const noSealer: MigrationContext = { linkSealer: () => { throw new Error('link tokens to seal, but no data directory was given'); } };
+const noSealer: MigrationContext = {
+  linkSealer: () => {
+    throw new Error('link tokens to seal, but no data directory was given');
+  },
+};
 
 /** Applies every migration, or those up to and including `upTo` (tests of a migration start from the one before). */
 export async function migrate(db: Kysely<any>, upTo?: string, ctx: MigrationContext = noSealer): Promise<void> {
   const migrator = new Migrator({ db, provider: new StaticProvider(ctx) });
   const { error, results } = await (upTo ? migrator.migrateTo(upTo) : migrator.migrateToLatest());
   const failed = results?.find((r) => r.status === 'Error');
-  if (error || failed) throw new Error(`database migration failed${failed ? ` at ${failed.migrationName}` : ''}`, { cause: error });
+  if (error || failed)
+    throw new Error(`database migration failed${failed ? ` at ${failed.migrationName}` : ''}`, { cause: error });
 }

@@ -10,7 +10,8 @@ import { startS3 } from '../helpers/s3rver.ts';
 
 const ROUNDS = Number(process.env.BENCH_RANGE_READS ?? 300);
 const CHUNK = 64 * 1024; // pdf.js asks for 64 KiB ranges by default
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))]!;
+const pct = (xs: number[], p: number) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))]!;
 
 async function timedRange(url: string, start: number, size: number): Promise<number> {
   const end = Math.min(size - 1, start + CHUNK - 1);
@@ -18,7 +19,8 @@ async function timedRange(url: string, start: number, size: number): Promise<num
   const res = await fetch(url, { headers: { range: `bytes=${start}-${end}` }, signal: AbortSignal.timeout(30_000) });
   const body = Buffer.from(await res.arrayBuffer());
   const ms = performance.now() - t0;
-  if (res.status !== 206 || body.length !== end - start + 1) throw new Error(`${url.split('?')[0]} answered ${res.status} with ${body.length} bytes for ${start}-${end}`);
+  if (res.status !== 206 || body.length !== end - start + 1)
+    throw new Error(`${url.split('?')[0]} answered ${res.status} with ${body.length} bytes for ${start}-${end}`);
   return ms;
 }
 
@@ -38,7 +40,9 @@ try {
   let presigned = '';
   for (let i = 0; i < 50; i++) {
     const t0 = performance.now();
-    presigned = await getSignedUrl(store.s3, new GetObjectCommand({ Bucket: store.bucket, Key: key }), { expiresIn: 300 });
+    presigned = await getSignedUrl(store.s3, new GetObjectCommand({ Bucket: store.bucket, Key: key }), {
+      expiresIn: 300,
+    });
     signTimes.push(performance.now() - t0);
   }
 
@@ -51,13 +55,20 @@ try {
     const start = Math.floor(Math.random() * Math.max(1, size - CHUNK));
     // Alternate which goes first so neither always meets a warm cache.
     const order = i % 2 ? (['proxy', 'presigned'] as const) : (['presigned', 'proxy'] as const);
-    for (const which of order) times[which].push(await timedRange(which === 'proxy' ? proxied : presigned, start, size));
+    for (const which of order)
+      times[which].push(await timedRange(which === 'proxy' ? proxied : presigned, start, size));
   }
-  console.log(`PDF of ${(size / 1e6).toFixed(1)} MB on s3rver; ${ROUNDS} random ${CHUNK / 1024} KiB ranges each, alternating`);
+  console.log(
+    `PDF of ${(size / 1e6).toFixed(1)} MB on s3rver; ${ROUNDS} random ${CHUNK / 1024} KiB ranges each, alternating`,
+  );
   for (const [name, xs] of Object.entries(times)) {
-    console.log(`${name.padEnd(10)} p50 ${pct(xs, 0.5).toFixed(2)} ms  p95 ${pct(xs, 0.95).toFixed(2)} ms  p99 ${pct(xs, 0.99).toFixed(2)} ms`);
+    console.log(
+      `${name.padEnd(10)} p50 ${pct(xs, 0.5).toFixed(2)} ms  p95 ${pct(xs, 0.95).toFixed(2)} ms  p99 ${pct(xs, 0.99).toFixed(2)} ms`,
+    );
   }
-  console.log(`proxy / presigned: p50 x${(pct(times.proxy, 0.5) / pct(times.presigned, 0.5)).toFixed(2)}, p95 x${(pct(times.proxy, 0.95) / pct(times.presigned, 0.95)).toFixed(2)}`);
+  console.log(
+    `proxy / presigned: p50 x${(pct(times.proxy, 0.5) / pct(times.presigned, 0.5)).toFixed(2)}, p95 x${(pct(times.proxy, 0.95) / pct(times.presigned, 0.95)).toFixed(2)}`,
+  );
   console.log(`signing one presigned URL: p50 ${pct(signTimes, 0.5).toFixed(2)} ms`);
 } finally {
   await t.close();

@@ -12,7 +12,10 @@ const CASES: Array<{ label: string; format: OfficeFormat; pages: number }> = [
   { label: '50-page DOCX', format: 'docx', pages: 50 },
   { label: '30-slide PPTX', format: 'pptx', pages: 30 },
 ];
-const ITERATIONS = { pool: Number(process.env.BENCH_POOL_ITERATIONS ?? 15), lo: Number(process.env.BENCH_LO_ITERATIONS ?? 5) };
+const ITERATIONS = {
+  pool: Number(process.env.BENCH_POOL_ITERATIONS ?? 15),
+  lo: Number(process.env.BENCH_LO_ITERATIONS ?? 5),
+};
 const THROUGHPUT_JOBS = 16;
 
 const root = await workRoot('bench');
@@ -53,9 +56,11 @@ async function throughput(c: Converter, concurrency: number): Promise<number> {
   await Promise.all(Array.from({ length: concurrency }, () => once(c, input, 'docx')));
   let next = 0;
   const t = performance.now();
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next++ < THROUGHPUT_JOBS) await once(c, input, 'docx');
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next++ < THROUGHPUT_JOBS) await once(c, input, 'docx');
+    }),
+  );
   return THROUGHPUT_JOBS / ((performance.now() - t) / 1000);
 }
 
@@ -66,12 +71,16 @@ try {
   const poolLat = await latency(pool, ITERATIONS.pool);
   const loLat = await latency(lo, ITERATIONS.lo);
 
-  console.log(`\nLatency (pool: ${ITERATIONS.pool} runs, libreoffice-convert: ${ITERATIONS.lo} runs per fixture, after one warm-up)`);
+  console.log(
+    `\nLatency (pool: ${ITERATIONS.pool} runs, libreoffice-convert: ${ITERATIONS.lo} runs per fixture, after one warm-up)`,
+  );
   console.log('fixture          pool median   pool p90   lo-convert median   lo-convert p90   speed-up (median)');
   for (const k of CASES) {
     const p = poolLat[k.label]!;
     const l = loLat[k.label]!;
-    console.log(`${k.label.padEnd(15)} ${fmt(p.median)}  ${fmt(p.p90)}   ${fmt(l.median)}        ${fmt(l.p90)}       ${(l.median / p.median).toFixed(1)}x`);
+    console.log(
+      `${k.label.padEnd(15)} ${fmt(p.median)}  ${fmt(p.p90)}   ${fmt(l.median)}        ${fmt(l.p90)}       ${(l.median / p.median).toFixed(1)}x`,
+    );
   }
 
   console.log(`\nThroughput, 3-page DOCX, ${THROUGHPUT_JOBS} jobs (pool size 4)`);

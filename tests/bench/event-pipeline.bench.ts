@@ -32,7 +32,10 @@ const REPLY_TIMEOUT_MS = envNumber('BENCH_REPLY_TIMEOUT_MS', 120_000);
  * did not arrive, and a child that dies fails whatever waits on it.
  */
 function child<Cmd, Msg extends { type: string }>(script: string, args: string[] = [], execArgv = process.execArgv) {
-  const proc: ChildProcess = fork(path.join(LIB, script), args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv });
+  const proc: ChildProcess = fork(path.join(LIB, script), args, {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    execArgv,
+  });
   const waiting: { type: string; resolve: (m: Msg) => void; reject: (e: Error) => void }[] = [];
   const early: Msg[] = [];
   let exited: string | null = null;
@@ -53,22 +56,26 @@ function child<Cmd, Msg extends { type: string }>(script: string, args: string[]
   });
   return {
     send: (cmd: Cmd) => proc.send(cmd as object),
-    next: <T extends Msg['type']>(type: T, timeoutMs = REPLY_TIMEOUT_MS) => new Promise<Extract<Msg, { type: T }>>((resolve, reject) => {
-      const i = early.findIndex((m) => m.type === type);
-      if (i >= 0) return resolve(early.splice(i, 1)[0] as Extract<Msg, { type: T }>);
-      if (exited) return reject(new Error(`${exited} before sending ${type}`));
-      const w = {
-        type,
-        resolve: (m: Msg) => (clearTimeout(timer), resolve(m as Extract<Msg, { type: T }>)),
-        reject: (e: Error) => (clearTimeout(timer), reject(e)),
-      };
-      const timer = setTimeout(() => {
-        waiting.splice(waiting.indexOf(w), 1);
-        reject(new Error(`${script} sent no ${type} within ${timeoutMs / 1000} s`));
-      }, timeoutMs);
-      waiting.push(w);
-    }),
-    exited: () => new Promise<void>((r) => (proc.exitCode !== null || proc.signalCode !== null ? r() : proc.once('exit', () => r()))),
+    next: <T extends Msg['type']>(type: T, timeoutMs = REPLY_TIMEOUT_MS) =>
+      new Promise<Extract<Msg, { type: T }>>((resolve, reject) => {
+        const i = early.findIndex((m) => m.type === type);
+        if (i >= 0) return resolve(early.splice(i, 1)[0] as Extract<Msg, { type: T }>);
+        if (exited) return reject(new Error(`${exited} before sending ${type}`));
+        const w = {
+          type,
+          resolve: (m: Msg) => (clearTimeout(timer), resolve(m as Extract<Msg, { type: T }>)),
+          reject: (e: Error) => (clearTimeout(timer), reject(e)),
+        };
+        const timer = setTimeout(() => {
+          waiting.splice(waiting.indexOf(w), 1);
+          reject(new Error(`${script} sent no ${type} within ${timeoutMs / 1000} s`));
+        }, timeoutMs);
+        waiting.push(w);
+      }),
+    exited: () =>
+      new Promise<void>((r) =>
+        proc.exitCode !== null || proc.signalCode !== null ? r() : proc.once('exit', () => r()),
+      ),
     kill: () => proc.kill('SIGKILL'),
   };
 }
@@ -83,19 +90,39 @@ interface Measured {
 
 async function measure(target: Target): Promise<Measured[]> {
   const prof = process.env.BENCH_PROFILE_DIR;
-  const server = child<ServerCmd, ServerMsg>('event-server.ts', [target], prof ? [...process.execArgv, '--cpu-prof', `--cpu-prof-dir=${prof}`, `--cpu-prof-name=${target}.cpuprofile`] : undefined);
+  const server = child<ServerCmd, ServerMsg>(
+    'event-server.ts',
+    [target],
+    prof
+      ? [...process.execArgv, '--cpu-prof', `--cpu-prof-dir=${prof}`, `--cpu-prof-name=${target}.cpuprofile`]
+      : undefined,
+  );
   const client = child<ClientCmd, ClientMsg>('event-load.ts');
   try {
     const ready = await server.next('ready');
-    client.send({ type: 'connect', url: ready.url, viewerToken: ready.viewerToken, feedToken: ready.feedToken, viewers: VIEWERS, concurrency: 50 });
+    client.send({
+      type: 'connect',
+      url: ready.url,
+      viewerToken: ready.viewerToken,
+      feedToken: ready.feedToken,
+      viewers: VIEWERS,
+      concurrency: 50,
+    });
     const connected = await client.next('connected');
-    const failed = Object.entries(connected.failed).map(([k, v]) => `${k} x${v}`).join(', ');
-    console.log(`${target}: ${connected.viewers} viewer sockets connected in ${ms(connected.ms)}${failed ? ` (failed: ${failed})` : ''}`);
+    const failed = Object.entries(connected.failed)
+      .map(([k, v]) => `${k} x${v}`)
+      .join(', ');
+    console.log(
+      `${target}: ${connected.viewers} viewer sockets connected in ${ms(connected.ms)}${failed ? ` (failed: ${failed})` : ''}`,
+    );
     if (connected.viewers === 0) throw new Error('no viewer connected');
 
     const phases: [string, Phase][] = [
       [`${int(RATE)}/s offered`, { mode: 'rate', rate: RATE, warmupMs: WARMUP_MS, durationMs: SECONDS * 1000 }],
-      [`max (closed loop, ${INFLIGHT}/socket)`, { mode: 'max', inflight: INFLIGHT, warmupMs: WARMUP_MS, durationMs: SECONDS * 1000 }],
+      [
+        `max (closed loop, ${INFLIGHT}/socket)`,
+        { mode: 'max', inflight: INFLIGHT, warmupMs: WARMUP_MS, durationMs: SECONDS * 1000 },
+      ],
     ];
     const out: Measured[] = [];
     for (const [label, phase] of phases) {
@@ -109,8 +136,15 @@ async function measure(target: Target): Promise<Measured[]> {
       server.send({ type: 'stats' });
       const stats = await server.next('stats');
       const { result: r } = await result;
-      const afterDrain = target === 'pagetrail' ? (server.send({ type: 'stats' }), (await server.next('stats')).storedPageViews) : null;
-      out.push({ label, result: r, serverCores: stats.cores, serverLoopP99Ms: stats.loopP99Ms, storedPageViews: afterDrain });
+      const afterDrain =
+        target === 'pagetrail' ? (server.send({ type: 'stats' }), (await server.next('stats')).storedPageViews) : null;
+      out.push({
+        label,
+        result: r,
+        serverCores: stats.cores,
+        serverLoopP99Ms: stats.loopP99Ms,
+        storedPageViews: afterDrain,
+      });
       print(target, out.at(-1)!);
     }
     return out;
@@ -130,24 +164,37 @@ async function measure(target: Target): Promise<Measured[]> {
 
 function print(target: Target, m: Measured): void {
   const r = m.result;
-  const errs = Object.entries(r.errors).map(([k, v]) => `${k} x${v}`).join(', ') || 'none';
+  const errs =
+    Object.entries(r.errors)
+      .map(([k, v]) => `${k} x${v}`)
+      .join(', ') || 'none';
   console.log(`  ${target} | ${m.label}`);
   console.log(`    sent ${int(r.sentPerSec)}/s  acked ${int(r.ackPerSec)}/s  on feed ${int(r.feedPerSec)}/s`);
-  console.log(`    emit->feed p50 ${ms(r.latency.p50)}  p90 ${ms(r.latency.p90)}  p99 ${ms(r.latency.p99)}  max ${ms(r.latency.max)}  (n=${int(r.latency.n)})`);
+  console.log(
+    `    emit->feed p50 ${ms(r.latency.p50)}  p90 ${ms(r.latency.p90)}  p99 ${ms(r.latency.p99)}  max ${ms(r.latency.max)}  (n=${int(r.latency.n)})`,
+  );
   console.log(`    emit->ack  p50 ${ms(r.ack.p50)}  p99 ${ms(r.ack.p99)}`);
-  console.log(`    errors: ${errs}; unacked ${r.unacked}, acked but not on feed ${r.unseen}; presence updates ${int(r.presenceUpdates)}`);
-  console.log(`    cpu: server ${(m.serverCores * 100).toFixed(0)}% of a core (loop delay p99 ${ms(m.serverLoopP99Ms)}), client ${(r.clientCores * 100).toFixed(0)}% (loop delay p99 ${ms(r.clientLoopP99Ms)})`);
+  console.log(
+    `    errors: ${errs}; unacked ${r.unacked}, acked but not on feed ${r.unseen}; presence updates ${int(r.presenceUpdates)}`,
+  );
+  console.log(
+    `    cpu: server ${(m.serverCores * 100).toFixed(0)}% of a core (loop delay p99 ${ms(m.serverLoopP99Ms)}), client ${(r.clientCores * 100).toFixed(0)}% (loop delay p99 ${ms(r.clientLoopP99Ms)})`,
+  );
   if (m.storedPageViews !== null) {
     const lost = m.result.ackedTotal - m.storedPageViews;
-    console.log(`    page_view rows stored so far: ${int(m.storedPageViews)} of ${int(m.result.ackedTotal)} acknowledged${lost > 0 ? ` (${int(lost)} ACKNOWLEDGED BUT NOT STORED)` : ''}`);
+    console.log(
+      `    page_view rows stored so far: ${int(m.storedPageViews)} of ${int(m.result.ackedTotal)} acknowledged${lost > 0 ? ` (${int(lost)} ACKNOWLEDGED BUT NOT STORED)` : ''}`,
+    );
   }
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
 
 async function main(): Promise<void> {
-  console.log(`event pipeline: ${VIEWERS} viewer sockets, ${SECONDS} s per phase after ${WARMUP_MS / 1000} s warm-up, ${ROUNDS} round(s); ${os.availableParallelism()} CPUs, node ${process.version}`);
-  console.log('server and client load each run in a forked process; the latency clock is the client\'s');
+  console.log(
+    `event pipeline: ${VIEWERS} viewer sockets, ${SECONDS} s per phase after ${WARMUP_MS / 1000} s warm-up, ${ROUNDS} round(s); ${os.availableParallelism()} CPUs, node ${process.version}`,
+  );
+  console.log("server and client load each run in a forked process; the latency clock is the client's");
   const rounds: { app: Measured[]; relay: Measured[]; ratio: number }[] = [];
   for (let r = 0; r < ROUNDS; r++) {
     console.log(`\nround ${r + 1} of ${ROUNDS}`);
@@ -162,14 +209,20 @@ async function main(): Promise<void> {
   console.log('\nsummary (per round, then the median round)');
   for (const [i, r] of rounds.entries()) {
     const rate = r.app[0]!.result;
-    console.log(`  round ${i + 1}: at ${int(RATE)}/s pagetrail p99 ${ms(rate.latency.p99)} (relay ${ms(r.relay[0]!.result.latency.p99)}); `
-      + `max pagetrail ${int(r.app[1]!.result.feedPerSec)}/s, relay ${int(r.relay[1]!.result.feedPerSec)}/s, ratio ${r.ratio.toFixed(2)}`);
+    console.log(
+      `  round ${i + 1}: at ${int(RATE)}/s pagetrail p99 ${ms(rate.latency.p99)} (relay ${ms(r.relay[0]!.result.latency.p99)}); ` +
+        `max pagetrail ${int(r.app[1]!.result.feedPerSec)}/s, relay ${int(r.relay[1]!.result.feedPerSec)}/s, ratio ${r.ratio.toFixed(2)}`,
+    );
   }
   const ratio = median(rounds.map((r) => r.ratio));
   const p99 = median(rounds.map((r) => r.app[0]!.result.latency.p99));
   const worstP99 = Math.max(...rounds.map((r) => r.app[0]!.result.latency.p99));
-  console.log(`  at ${int(RATE)}/s offered, ${VIEWERS} sockets: pagetrail p99 median ${ms(p99)}, worst ${ms(worstP99)} (goal <= ${GOAL_P99_MS} ms: ${p99 <= GOAL_P99_MS ? 'met' : 'not met'})`);
-  console.log(`  max throughput ratio to the bare relay: median ${ratio.toFixed(2)}, range ${Math.min(...rounds.map((r) => r.ratio)).toFixed(2)}-${Math.max(...rounds.map((r) => r.ratio)).toFixed(2)} (goal >= ${GOAL_RATIO}: ${ratio >= GOAL_RATIO ? 'met' : 'not met'})`);
+  console.log(
+    `  at ${int(RATE)}/s offered, ${VIEWERS} sockets: pagetrail p99 median ${ms(p99)}, worst ${ms(worstP99)} (goal <= ${GOAL_P99_MS} ms: ${p99 <= GOAL_P99_MS ? 'met' : 'not met'})`,
+  );
+  console.log(
+    `  max throughput ratio to the bare relay: median ${ratio.toFixed(2)}, range ${Math.min(...rounds.map((r) => r.ratio)).toFixed(2)}-${Math.max(...rounds.map((r) => r.ratio)).toFixed(2)} (goal >= ${GOAL_RATIO}: ${ratio >= GOAL_RATIO ? 'met' : 'not met'})`,
+  );
 }
 
 main().catch((err: unknown) => {

@@ -35,7 +35,13 @@ async function watchNetwork(cdp: CDPSession): Promise<{ requests: Map<string, Re
   const requests = new Map<string, Req>();
   cdp.on('Network.requestWillBeSent', (e) => {
     const h = e.request.headers as Record<string, string>;
-    requests.set(e.requestId, { id: e.requestId, url: e.request.url, sentAt: e.timestamp, range: h.Range ?? h.range, bytes: 0 });
+    requests.set(e.requestId, {
+      id: e.requestId,
+      url: e.request.url,
+      sentAt: e.timestamp,
+      range: h.Range ?? h.range,
+      bytes: 0,
+    });
   });
   cdp.on('Network.responseReceived', (e) => {
     const r = requests.get(e.requestId);
@@ -60,7 +66,10 @@ async function watchNetwork(cdp: CDPSession): Promise<{ requests: Map<string, Re
   await cdp.send('Network.enable');
   await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
   await cdp.send('Network.emulateNetworkConditions', {
-    offline: false, latency: LATENCY_MS, downloadThroughput: (MBIT * 1e6) / 8, uploadThroughput: (MBIT * 1e6) / 8,
+    offline: false,
+    latency: LATENCY_MS,
+    downloadThroughput: (MBIT * 1e6) / 8,
+    uploadThroughput: (MBIT * 1e6) / 8,
   });
   return { requests, total: () => [...requests.values()].reduce((n, r) => n + r.bytes, 0) };
 }
@@ -72,7 +81,8 @@ async function watchFirstPage(page: Page, onFirstRender: () => void): Promise<vo
     const w = window as unknown as { __bench: Record<string, number>; __benchFirstRender(): void };
     w.__bench = {};
     const check = () => {
-      if (w.__bench.canvas === undefined && document.querySelector('.page[data-page-number="1"] canvas')) w.__bench.canvas = performance.now();
+      if (w.__bench.canvas === undefined && document.querySelector('.page[data-page-number="1"] canvas'))
+        w.__bench.canvas = performance.now();
       // main.ts marks the progress bar done on the first pdf.js `pagerendered` (or on a load error, which #notice shows).
       if (w.__bench.rendered === undefined && document.querySelector('#progress.progress-done')) {
         w.__bench.rendered = performance.now();
@@ -81,7 +91,12 @@ async function watchFirstPage(page: Page, onFirstRender: () => void): Promise<vo
         w.__benchFirstRender();
       }
     };
-    new MutationObserver(check).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['class'] });
+    new MutationObserver(check).observe(document, {
+      subtree: true,
+      childList: true,
+      attributes: true,
+      attributeFilter: ['class'],
+    });
   });
 }
 
@@ -109,8 +124,12 @@ async function main(): Promise<void> {
     const size = Number(head.headers.get('content-range')?.split('/')[1]);
     // Packed by qpdf at ingest: the cross-reference is a stream (PDF 1.5 object streams), not a classic xref table.
     const packed = /\/Type\s*\/XRef/.test(Buffer.from(await head.arrayBuffer()).toString('latin1'));
-    console.log(`document: ${PAGES} pages, upload ${mb(pdf.length)}, stored ${mb(size)}, object streams: ${packed ? 'yes' : 'no (qpdf missing or failed)'}; upload+ingest ${ms(ingestMs)}`);
-    console.log(`network: ${MBIT} Mbit/s down and up, ${LATENCY_MS} ms latency (CDP Network.emulateNetworkConditions), cache disabled`);
+    console.log(
+      `document: ${PAGES} pages, upload ${mb(pdf.length)}, stored ${mb(size)}, object streams: ${packed ? 'yes' : 'no (qpdf missing or failed)'}; upload+ingest ${ms(ingestMs)}`,
+    );
+    console.log(
+      `network: ${MBIT} Mbit/s down and up, ${LATENCY_MS} ms latency (CDP Network.emulateNetworkConditions), cache disabled`,
+    );
 
     // 1. The reader, from navigation start to page 1 rendered.
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
@@ -126,7 +145,10 @@ async function main(): Promise<void> {
       firstSeen();
     });
     await page.goto(link.url, { waitUntil: 'commit' });
-    await Promise.race([first, new Promise((_, rej) => setTimeout(() => rej(new Error('first page never rendered')), FIRST_PAGE_TIMEOUT_MS))]);
+    await Promise.race([
+      first,
+      new Promise((_, rej) => setTimeout(() => rej(new Error('first page never rendered')), FIRST_PAGE_TIMEOUT_MS)),
+    ]);
     const marks = await page.evaluate(() => (window as unknown as { __bench: Record<string, number> }).__bench);
     if (marks.error) throw new Error('the reader showed an error notice instead of the document');
     await page.waitForTimeout(1000);
@@ -147,7 +169,9 @@ async function main(): Promise<void> {
       }
     }
     const line = (r: Req) => {
-      const detail = isPdf(r) ? ` range ${r.range ?? '(none)'} -> ${r.status ?? '...'} ${r.contentRange ?? ''}` : ` ${r.status ?? '...'}`;
+      const detail = isPdf(r)
+        ? ` range ${r.range ?? '(none)'} -> ${r.status ?? '...'} ${r.contentRange ?? ''}`
+        : ` ${r.status ?? '...'}`;
       const bytes = unseen.has(r.id) ? `${mb(unseen.get(r.id)!)} (size from the server; worker target)` : mb(r.bytes);
       const end = r.end ? `${r.end} at ${at(r.endAt!)}` : 'not finished on this session';
       return `  ${at(r.sentAt).padStart(10)}  ${name(r).padEnd(28)}${detail}  ${bytes}  ${end}`;
@@ -161,13 +185,18 @@ async function main(): Promise<void> {
     if (rest.length) {
       const restBytes = rest.reduce((n, r) => n + r.bytes, 0);
       const lastEnd = Math.max(...rest.map((r) => r.endAt ?? 0));
-      console.log(`  ... ${rest.length} more PDF range requests, sent ${at(Math.min(...rest.map((r) => r.sentAt)))} to ${at(Math.max(...rest.map((r) => r.sentAt)))}, ${mb(restBytes)}, last finished ${at(lastEnd)}`);
+      console.log(
+        `  ... ${rest.length} more PDF range requests, sent ${at(Math.min(...rest.map((r) => r.sentAt)))} to ${at(Math.max(...rest.map((r) => r.sentAt)))}, ${mb(restBytes)}, last finished ${at(lastEnd)}`,
+      );
       for (const r of rest.slice(-2)) console.log(line(r));
     }
     const pdfBytes = pdfReqs.reduce((n, r) => n + r.bytes, 0);
     const assetBytes = bytesAtFirst - pdfBytes + [...unseen.values()].reduce((a, b) => a + b, 0);
     const later = settledRequests.filter((r) => !cdpSnapshot.some((s) => s.id === r.id));
-    if (later.length) console.log(`  (then ${later.length} more request(s) in the following second: ${[...new Set(later.map(name))].slice(0, 4).join(', ')})`);
+    if (later.length)
+      console.log(
+        `  (then ${later.length} more request(s) in the following second: ${[...new Set(later.map(name))].slice(0, 4).join(', ')})`,
+      );
 
     // 2. The baseline: the whole file with fetch, same throttling, from a page of the same origin.
     const ctx2 = await browser.newContext();
@@ -183,12 +212,21 @@ async function main(): Promise<void> {
     await ctx2.close();
 
     console.log('\nresults');
-    console.log(`  first page: canvas in DOM at ${ms(marks.canvas ?? NaN)}, rendered (pagerendered) at ${ms(marks.rendered!)} after navigation start`);
-    console.log(`  bytes fetched before it: PDF ${mb(pdfBytes)} in ${pdfReqs.length} request(s) (${((100 * pdfBytes) / size).toFixed(1)}% of the file); page, scripts, styles and worker ${mb(assetBytes)}`);
+    console.log(
+      `  first page: canvas in DOM at ${ms(marks.canvas ?? NaN)}, rendered (pagerendered) at ${ms(marks.rendered!)} after navigation start`,
+    );
+    console.log(
+      `  bytes fetched before it: PDF ${mb(pdfBytes)} in ${pdfReqs.length} request(s) (${((100 * pdfBytes) / size).toFixed(1)}% of the file); page, scripts, styles and worker ${mb(assetBytes)}`,
+    );
     const firstPdf = pdfReqs[0]?.sentAt;
-    if (firstPdf) console.log(`  first PDF request at ${at(firstPdf)} (everything before it is the page, its assets and the pdf.js worker)`);
+    if (firstPdf)
+      console.log(
+        `  first PDF request at ${at(firstPdf)} (everything before it is the page, its assets and the pdf.js worker)`,
+      );
     console.log(`  whole file by fetch: ${ms(whole.ms)} for ${mb(whole.bytes)} (HTTP ${whole.status})`);
-    console.log(`  ratio first page / whole file: ${(marks.rendered! / whole.ms).toFixed(3)}; goal <= ${GOAL_MS} ms: ${marks.rendered! <= GOAL_MS ? 'met' : 'not met'}`);
+    console.log(
+      `  ratio first page / whole file: ${(marks.rendered! / whole.ms).toFixed(3)}; goal <= ${GOAL_MS} ms: ${marks.rendered! <= GOAL_MS ? 'met' : 'not met'}`,
+    );
   } finally {
     await browser.close();
     await t.close();

@@ -7,13 +7,16 @@ import { fileURLToPath } from 'node:url';
 
 const dir = path.dirname(fileURLToPath(import.meta.url));
 const filters = process.argv.slice(2);
-const files = fs.readdirSync(dir)
+const files = fs
+  .readdirSync(dir)
   .filter((f) => f.endsWith('.bench.ts'))
   .filter((f) => !filters.length || filters.some((w) => f.includes(w)))
   .sort();
 
 if (!files.length) {
-  console.error(`no *.bench.ts in ${path.relative(process.cwd(), dir) || '.'}${filters.length ? ` matching ${filters.join(', ')}` : ''}`);
+  console.error(
+    `no *.bench.ts in ${path.relative(process.cwd(), dir) || '.'}${filters.length ? ` matching ${filters.join(', ')}` : ''}`,
+  );
   process.exit(1);
 }
 
@@ -21,7 +24,10 @@ const failed: string[] = [];
 for (const f of files) {
   console.log(`\n=== ${f} ===`);
   const started = Date.now();
-  const r = spawnSync(process.execPath, [...process.execArgv, path.join(dir, f)], { stdio: 'inherit', env: process.env });
+  const r = spawnSync(process.execPath, [...process.execArgv, path.join(dir, f)], {
+    stdio: 'inherit',
+    env: process.env,
+  });
   const took = ((Date.now() - started) / 1000).toFixed(1);
   if (r.status === 0) console.log(`=== ${f}: done in ${took} s ===`);
   else {

@@ -11,13 +11,18 @@ const CASES = [
   { label: '5-slide PPTX', format: 'pptx', pages: 5 },
 ] as const;
 
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))]!;
+const pct = (xs: number[], p: number) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))]!;
 
 async function uploadToReady(t: TestApp, token: string, body: Buffer, name: string): Promise<number> {
   const started = performance.now();
   const form = new FormData();
   form.append('file', new Blob([new Uint8Array(body)]), name);
-  const res = await fetch(`${t.url}/api/documents`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form });
+  const res = await fetch(`${t.url}/api/documents`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}` },
+    body: form,
+  });
   const { id } = (await res.json()) as { id: string };
   const doc = await waitReady(t, token, id);
   if (doc.status !== 'ready') throw new Error(`${name}: ${JSON.stringify(doc.error)}`);
@@ -33,14 +38,19 @@ for (const engine of ['uno', 'libreoffice-convert'] as const) {
       const body = fs.readFileSync(await fixture(c.format, c.pages));
       await uploadToReady(t, s.token, body, `warm.${c.format}`);
       const times: number[] = [];
-      for (let i = 0; i < ITERATIONS[engine]; i++) times.push(await uploadToReady(t, s.token, body, `doc${i}.${c.format}`));
+      for (let i = 0; i < ITERATIONS[engine]; i++)
+        times.push(await uploadToReady(t, s.token, body, `doc${i}.${c.format}`));
       (medians[c.label] ??= {})[engine] = pct(times, 0.5);
-      console.log(`${engine.padEnd(20)} ${c.label.padEnd(14)} upload-to-ready median ${pct(times, 0.5).toFixed(0)} ms, p90 ${pct(times, 0.9).toFixed(0)} ms (n=${times.length})`);
+      console.log(
+        `${engine.padEnd(20)} ${c.label.padEnd(14)} upload-to-ready median ${pct(times, 0.5).toFixed(0)} ms, p90 ${pct(times, 0.9).toFixed(0)} ms (n=${times.length})`,
+      );
     }
   } finally {
     await t.close();
   }
 }
 for (const [label, m] of Object.entries(medians)) {
-  console.log(`${label}: warm pool is ${((m['libreoffice-convert'] ?? 0) / (m.uno ?? 1)).toFixed(1)}x faster upload-to-ready than libreoffice-convert`);
+  console.log(
+    `${label}: warm pool is ${((m['libreoffice-convert'] ?? 0) / (m.uno ?? 1)).toFixed(1)}x faster upload-to-ready than libreoffice-convert`,
+  );
 }

@@ -16,7 +16,8 @@ let context: BrowserContext;
 let page: Page;
 let problems: Problems;
 
-const IPHONE = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1';
+const IPHONE =
+  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1';
 const HOSTILE = '<img src=x onerror="window.__pwned=1">Plan.pdf';
 
 before(async () => {
@@ -91,19 +92,42 @@ describe('dashboard', () => {
 
   it('shows the recipient opening and reading, live, with presence and per-page time', async () => {
     // A person's phone, not a headless browser (which the server rightly files as automated).
-    const readerContext = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, userAgent: IPHONE });
+    const readerContext = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      isMobile: true,
+      hasTouch: true,
+      userAgent: IPHONE,
+    });
     const reader = await readerContext.newPage();
     await reader.goto(linkUrl);
     await reader.locator('.page[data-page-number="1"] canvas').waitFor({ timeout: 30_000 });
     const feed = page.locator('.feed-list');
-    await eventually(async () => (await feed.textContent())?.match(/reader@example\.org opened Board update\.pdf on iPhone \(Mobile Safari/), 30_000, 'open in feed');
-    await eventually(async () => (await page.locator('.presence-item').textContent())?.includes('reader@example.org'), 30_000, 'presence');
+    await eventually(
+      async () =>
+        (await feed.textContent())?.match(/reader@example\.org opened Board update\.pdf on iPhone \(Mobile Safari/),
+      30_000,
+      'open in feed',
+    );
+    await eventually(
+      async () => (await page.locator('.presence-item').textContent())?.includes('reader@example.org'),
+      30_000,
+      'presence',
+    );
     await reader.waitForTimeout(1500);
     await reader.evaluate(() => document.querySelector('.page[data-page-number="2"]')?.scrollIntoView());
     await eventually(async () => (await feed.textContent())?.match(/spent \d+ s on page 1/), 30_000, 'dwell on page 1');
-    await eventually(async () => (await page.locator('.presence-page-num').textContent()) === 'Page 2 of 5', 30_000, 'presence page');
+    await eventually(
+      async () => (await page.locator('.presence-page-num').textContent()) === 'Page 2 of 5',
+      30_000,
+      'presence page',
+    );
     // The document page refreshes its numbers after activity.
-    await eventually(async () => /^[1-9]\d* s$/.test((await page.locator('.page-row').first().locator('.page-time').textContent()) ?? ''), 30_000, 'per-page time');
+    await eventually(
+      async () =>
+        /^[1-9]\d* s$/.test((await page.locator('.page-row').first().locator('.page-time').textContent()) ?? ''),
+      30_000,
+      'per-page time',
+    );
     await screenshot(page, 'dashboard-document');
     await readerContext.close();
     await eventually(async () => (await page.locator('.presence-item').count()) === 0, 30_000, 'presence leave');

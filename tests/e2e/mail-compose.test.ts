@@ -55,7 +55,7 @@ describe('compose page', () => {
     await screenshot(page, 'mail-compose');
     await page.locator('button[type="submit"]', { hasText: 'Send' }).click();
     await page.locator('.sent-item').first().waitFor({ timeout: 60_000 });
-    assert.match(await page.locator('.sent-subject').first().textContent() ?? '', /Your quote/);
+    assert.match((await page.locator('.sent-subject').first().textContent()) ?? '', /Your quote/);
     assert.equal(await page.locator('.sent-recipient').count(), 2);
     await screenshot(page, 'mail-sent');
 
@@ -63,7 +63,11 @@ describe('compose page', () => {
     for (const copy of rig.sink.received) {
       assert.doesNotMatch(copy.raw, /^bcc:/im);
       const parsed = await parse(copy.raw);
-      assert.deepEqual(parsed.attachments.map((a) => a.filename), ['Appendix.pdf'], 'the untracked file stays attached');
+      assert.deepEqual(
+        parsed.attachments.map((a) => a.filename),
+        ['Appendix.pdf'],
+        'the untracked file stays attached',
+      );
       assert.equal(linkTokens(rig, String(parsed.html)).length, 1, 'the tracked file became a link');
       assert.match(String(parsed.html), /Dear Ana, here is the quote\./);
     }

@@ -35,18 +35,23 @@ after(async () => {
 });
 
 describe('mailed links in Chromium', () => {
-  it('each copy\'s links open the right document and the feed names that copy\'s recipient', async () => {
+  it("each copy's links open the right document and the feed names that copy's recipient", async () => {
     const info = await send(rig, s, await fullMessage());
     assert.match(info.response, /^250 /);
     assert.equal(rig.sink.received.length, 4);
-    const { documents } = await (await fetch(`${rig.t.url}/api/documents`, { headers: { authorization: `Bearer ${s.token}` } })).json() as { documents: { id: string; name: string }[] };
+    const { documents } = (await (
+      await fetch(`${rig.t.url}/api/documents`, { headers: { authorization: `Bearer ${s.token}` } })
+    ).json()) as { documents: { id: string; name: string }[] };
     const docId = (name: string) => documents.find((d) => d.name === name)!.id;
     let sawPreparing = false;
     for (const recipient of ALL) {
       const copy = rig.sink.received.find((r) => r.to[0] === recipient)!;
       const parsed = await parse(copy.raw);
       const [docxToken, pdfToken] = linkTokens(rig, String(parsed.html));
-      for (const [token, name] of [[docxToken!, 'Proposal.docx'], [pdfToken!, 'Figures.pdf']] as const) {
+      for (const [token, name] of [
+        [docxToken!, 'Proposal.docx'],
+        [pdfToken!, 'Figures.pdf'],
+      ] as const) {
         const context = await browser.newContext({ viewport: { width: 1100, height: 800 }, userAgent: BROWSER_UA });
         const page = await context.newPage();
         const problems = await watchProblems(page, { ignore: [/503/] });
@@ -58,14 +63,17 @@ describe('mailed links in Chromium', () => {
         // The preparing page reloads itself; the reader appears once the document is ready.
         await page.locator('.page[data-page-number="1"] canvas').waitFor({ timeout: 120_000 });
         assert.equal(await page.locator('#doc-title').textContent(), name, `${recipient}'s link opens ${name}`);
-        await eventually(async () => got.find((e) => e.type === 'open' && e.recipient === recipient && e.documentId === docId(name)), 10_000,
-          `an open of ${name} by ${recipient} on the feed`);
+        await eventually(
+          async () => got.find((e) => e.type === 'open' && e.recipient === recipient && e.documentId === docId(name)),
+          10_000,
+          `an open of ${name} by ${recipient} on the feed`,
+        );
         assert.deepEqual(problems.list(), []);
         await context.close();
       }
     }
     const opens = got.filter((e) => e.type === 'open');
-    assert.equal(opens.length, 8, 'one visit per link, each attributed to its copy\'s recipient');
+    assert.equal(opens.length, 8, "one visit per link, each attributed to its copy's recipient");
     assert.deepEqual([...new Set(opens.map((e) => e.recipient))].sort(), [...ALL].sort());
     // Not asserted (depends on how fast LibreOffice is here), only reported.
     process.stdout.write(`# preparing page seen before the reader: ${sawPreparing}\n`);

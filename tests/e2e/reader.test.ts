@@ -26,7 +26,9 @@ async function api<T>(method: string, path: string, body?: unknown): Promise<{ s
   return { status: res.status, body: (res.status === 204 ? undefined : await res.json()) as T };
 }
 
-async function newLink(input: { recipient?: string; allowDownload?: boolean } = {}): Promise<{ id: string; url: string }> {
+async function newLink(
+  input: { recipient?: string; allowDownload?: boolean } = {},
+): Promise<{ id: string; url: string }> {
   const res = await api<{ id: string; url: string }>('POST', `/api/documents/${docId}/links`, input);
   assert.equal(res.status, 201);
   return res.body;
@@ -37,8 +39,16 @@ async function events(): Promise<ActivityEvent[]> {
 }
 
 /** Opens a link in a fresh context (no sender cookie, so views are not the sender's own). */
-async function openReader(url: string, viewport = { width: 1280, height: 800 }): Promise<{ context: BrowserContext; page: Page; problems: Awaited<ReturnType<typeof watchProblems>> }> {
-  const context = await browser.newContext({ viewport, deviceScaleFactor: viewport.width < 500 ? 2 : 1, isMobile: viewport.width < 500, hasTouch: viewport.width < 500 });
+async function openReader(
+  url: string,
+  viewport = { width: 1280, height: 800 },
+): Promise<{ context: BrowserContext; page: Page; problems: Awaited<ReturnType<typeof watchProblems>> }> {
+  const context = await browser.newContext({
+    viewport,
+    deviceScaleFactor: viewport.width < 500 ? 2 : 1,
+    isMobile: viewport.width < 500,
+    hasTouch: viewport.width < 500,
+  });
   const page = await context.newPage();
   const problems = await watchProblems(page);
   await page.goto(url);
@@ -48,7 +58,8 @@ async function openReader(url: string, viewport = { width: 1280, height: 800 }):
 
 /** A one-page PDF with a URI link annotation and a bare URL in its text (which pdf.js auto-links). */
 function linkPdf(): Buffer {
-  const content = 'BT /F1 24 Tf 72 700 Td (Pricing page) Tj ET BT /F1 14 Tf 72 640 Td (See https://example.com/terms for terms) Tj ET';
+  const content =
+    'BT /F1 24 Tf 72 700 Td (Pricing page) Tj ET BT /F1 14 Tf 72 640 Td (See https://example.com/terms for terms) Tj ET';
   const objs = [
     '<< /Type /Catalog /Pages 2 0 R >>',
     '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
@@ -112,16 +123,28 @@ describe('reader', () => {
     await page.click('#next');
     await eventually(async () => (await page.locator('#page-number').inputValue()) === '2', 30_000, 'page 2');
     await page.keyboard.press('End');
-    await eventually(async () => (await page.locator('#page-number').inputValue()) === String(PAGES), 30_000, 'last page');
+    await eventually(
+      async () => (await page.locator('#page-number').inputValue()) === String(PAGES),
+      30_000,
+      'last page',
+    );
     assert.equal(await page.locator('#next').isDisabled(), true);
     await page.keyboard.press('Home');
     await eventually(async () => (await page.locator('#page-number').inputValue()) === '1', 30_000, 'first page');
     await page.fill('#page-number', '4');
     await page.press('#page-number', 'Enter');
     await eventually(async () => (await page.locator('#page-number').inputValue()) === '4', 30_000, 'typed page');
-    const before = await page.evaluate(() => document.querySelector<HTMLElement>('.page')!.getBoundingClientRect().width);
+    const before = await page.evaluate(
+      () => document.querySelector<HTMLElement>('.page')!.getBoundingClientRect().width,
+    );
     await page.keyboard.press('+');
-    await eventually(async () => (await page.evaluate(() => document.querySelector<HTMLElement>('.page')!.getBoundingClientRect().width)) > before, 30_000, 'zoom in');
+    await eventually(
+      async () =>
+        (await page.evaluate(() => document.querySelector<HTMLElement>('.page')!.getBoundingClientRect().width)) >
+        before,
+      30_000,
+      'zoom in',
+    );
     await context.close();
   });
 
@@ -130,25 +153,37 @@ describe('reader', () => {
     await page.waitForTimeout(1200);
     await page.keyboard.press('End');
     const mine = async () => (await events()).filter((e) => e.recipient === 'tracked@example.org');
-    const got = await eventually(async () => {
-      const list = await mine();
-      const left1 = list.some((e) => e.type === 'page_view' && e.page === 1 && (e.durationMs ?? 0) >= 1000);
-      const on6 = list.some((e) => e.type === 'page_view' && e.page === PAGES && e.durationMs === 0);
-      return left1 && on6 ? list : null;
-    }, 10_000, 'page 1 dwell and page 6 arrival');
-    assert.ok(got.some((e) => e.type === 'open'), 'an open event starts the visit');
+    const got = await eventually(
+      async () => {
+        const list = await mine();
+        const left1 = list.some((e) => e.type === 'page_view' && e.page === 1 && (e.durationMs ?? 0) >= 1000);
+        const on6 = list.some((e) => e.type === 'page_view' && e.page === PAGES && e.durationMs === 0);
+        return left1 && on6 ? list : null;
+      },
+      10_000,
+      'page 1 dwell and page 6 arrival',
+    );
+    assert.ok(
+      got.some((e) => e.type === 'open'),
+      'an open event starts the visit',
+    );
     assert.ok(got.every((e) => e.self === false));
     await context.close();
   });
 
   it('flushes the last dwell time with a beacon when the page goes away', async () => {
     const { context, page } = await openReader((await newLink({ recipient: 'beacon@example.org' })).url);
-    const mine = async () => (await events()).filter((e) => e.recipient === 'beacon@example.org' && e.type === 'page_view');
+    const mine = async () =>
+      (await events()).filter((e) => e.recipient === 'beacon@example.org' && e.type === 'page_view');
     await eventually(async () => (await mine()).length > 0, 30_000, 'arrival');
     // Under the 5 s heartbeat, so only the beacon can carry this time.
     await page.waitForTimeout(2500);
     await page.goto('about:blank');
-    const dwell = await eventually(async () => (await mine()).find((e) => (e.durationMs ?? 0) >= 2000), 30_000, 'beacon dwell');
+    const dwell = await eventually(
+      async () => (await mine()).find((e) => (e.durationMs ?? 0) >= 2000),
+      30_000,
+      'beacon dwell',
+    );
     assert.equal(dwell.page, 1);
     await context.close();
   });
@@ -158,11 +193,21 @@ describe('reader', () => {
     assert.equal(await noDl.page.locator('#download').count(), 0);
     await noDl.context.close();
 
-    const { context, page } = await openReader((await newLink({ recipient: 'dl@example.org', allowDownload: true })).url);
-    await eventually(async () => (await page.locator('#download').getAttribute('href'))?.includes('visit='), 30_000, 'visit id on the download link');
+    const { context, page } = await openReader(
+      (await newLink({ recipient: 'dl@example.org', allowDownload: true })).url,
+    );
+    await eventually(
+      async () => (await page.locator('#download').getAttribute('href'))?.includes('visit='),
+      30_000,
+      'visit id on the download link',
+    );
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download')]);
     assert.match(download.suggestedFilename(), /\.pdf$/);
-    await eventually(async () => (await events()).some((e) => e.type === 'download' && e.recipient === 'dl@example.org' && e.visitId), 30_000, 'download event');
+    await eventually(
+      async () => (await events()).some((e) => e.type === 'download' && e.recipient === 'dl@example.org' && e.visitId),
+      30_000,
+      'download event',
+    );
     await context.close();
   });
 
@@ -174,7 +219,9 @@ describe('reader', () => {
     await annotation.waitFor({ state: 'attached', timeout: 30_000 });
     assert.equal(await annotation.getAttribute('target'), '_blank');
     assert.equal(await annotation.getAttribute('rel'), 'noopener noreferrer nofollow');
-    const auto = page.locator('.annotationLayer a[href="https://example.com/terms"], .textLayer a[href="https://example.com/terms"]');
+    const auto = page.locator(
+      '.annotationLayer a[href="https://example.com/terms"], .textLayer a[href="https://example.com/terms"]',
+    );
     await auto.first().waitFor({ state: 'attached', timeout: 30_000 });
     assert.equal(await auto.first().getAttribute('rel'), 'noopener noreferrer nofollow');
     await context.close();

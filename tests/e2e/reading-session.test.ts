@@ -25,10 +25,15 @@ let bobGot: ActivityEvent[];
 
 const uploadPdf = (pdf: Buffer, name: string) => uploadReady(t, alice.token, pdf, name);
 
-const link = (docId: string, recipient: string) => createLink(t, alice.token, docId, { recipient, allowDownload: true });
+const link = (docId: string, recipient: string) =>
+  createLink(t, alice.token, docId, { recipient, allowDownload: true });
 
 async function openReader(url: string): Promise<{ context: BrowserContext; page: Page; problems: () => string[] }> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, userAgent: BROWSER_UA, acceptDownloads: true });
+  const context = await browser.newContext({
+    viewport: { width: 1280, height: 800 },
+    userAgent: BROWSER_UA,
+    acceptDownloads: true,
+  });
   const page = await context.newPage();
   const problems = await watchProblems(page);
   await page.goto(url);
@@ -69,16 +74,27 @@ describe('a reading session on the live feed', () => {
     const open = mine('reader@example.org').find((e) => e.type === 'open')!;
     assert.equal(open.documentId, docId);
     assert.equal(open.device?.type, 'desktop');
-    await eventually(async () => mine('reader@example.org').some((e) => e.type === 'page_view' && e.page === 1), 30_000, 'arrival on page 1');
+    await eventually(
+      async () => mine('reader@example.org').some((e) => e.type === 'page_view' && e.page === 1),
+      30_000,
+      'arrival on page 1',
+    );
 
     await page.mouse.move(400, 400);
     await page.waitForTimeout(2000);
     const leftPage1At = Date.now();
     await page.locator('.page[data-page-number="3"]').scrollIntoViewIfNeeded();
     await page.mouse.move(500, 400);
-    await eventually(async () => mine('reader@example.org').some((e) => e.type === 'page_view' && e.page === 3), 30_000, 'arrival on page 3');
+    await eventually(
+      async () => mine('reader@example.org').some((e) => e.type === 'page_view' && e.page === 3),
+      30_000,
+      'arrival on page 3',
+    );
     const p1 = pageMs(mine('reader@example.org'), 1);
-    assert.ok(Math.abs(p1 - (leftPage1At - opened)) < 1500, `page 1: ${p1} ms recorded vs ~${leftPage1At - opened} ms spent`);
+    assert.ok(
+      Math.abs(p1 - (leftPage1At - opened)) < 1500,
+      `page 1: ${p1} ms recorded vs ~${leftPage1At - opened} ms spent`,
+    );
 
     // Still reading page 3: heartbeats show progress before the reader leaves.
     await page.waitForTimeout(6000);
@@ -86,13 +102,24 @@ describe('a reading session on the live feed', () => {
     assert.ok(live3 >= 3000, `page 3 progress while reading: ${live3} ms`);
 
     await page.click('#download');
-    await eventually(async () => mine('reader@example.org').some((e) => e.type === 'download'), 30_000, 'download on the feed');
+    await eventually(
+      async () => mine('reader@example.org').some((e) => e.type === 'download'),
+      30_000,
+      'download on the feed',
+    );
 
     const closedAt = Date.now();
     await context.close();
-    await eventually(async () => pageMs(mine('reader@example.org'), 3) >= (closedAt - leftPage1At) - 1500, 30_000, 'final dwell on page 3');
+    await eventually(
+      async () => pageMs(mine('reader@example.org'), 3) >= closedAt - leftPage1At - 1500,
+      30_000,
+      'final dwell on page 3',
+    );
     const p3 = pageMs(mine('reader@example.org'), 3);
-    assert.ok(Math.abs(p3 - (closedAt - leftPage1At)) < 1500, `page 3: ${p3} ms recorded vs ${closedAt - leftPage1At} ms spent`);
+    assert.ok(
+      Math.abs(p3 - (closedAt - leftPage1At)) < 1500,
+      `page 3: ${p3} ms recorded vs ${closedAt - leftPage1At} ms spent`,
+    );
     assert.equal(pageMs(mine('reader@example.org'), 2) < 1500, true, 'page 2 was only passed over');
     assert.deepEqual(problems(), []);
 
@@ -125,24 +152,38 @@ describe('a reading session on the live feed', () => {
     await page.waitForTimeout(1500);
     await page.locator('.page[data-page-number="4"]').scrollIntoViewIfNeeded();
     await page.mouse.move(310, 310);
-    await eventually(async () => mine('drop@example.org').some((e) => e.type === 'page_view' && e.page === 4), 30_000, 'events after the reconnect');
+    await eventually(
+      async () => mine('drop@example.org').some((e) => e.type === 'page_view' && e.page === 4),
+      30_000,
+      'events after the reconnect',
+    );
     viewers.off('connection', onConnection);
     await context.close();
     await new Promise((r) => setTimeout(r, 1000));
 
-    const rows = await t.db.selectFrom('events').select(['client_id', 'page', 'visit_id', 'type']).where('document_id', '=', docId).execute();
+    const rows = await t.db
+      .selectFrom('events')
+      .select(['client_id', 'page', 'visit_id', 'type'])
+      .where('document_id', '=', docId)
+      .execute();
     const visits = new Set(rows.map((r) => r.visit_id));
     assert.equal(visits.size, 1, 'the reconnect continued the same visit');
     assert.equal(rows.filter((r) => r.type === 'open').length, 1);
     const ids = rows.filter((r) => r.client_id).map((r) => r.client_id);
     assert.equal(new Set(ids).size, ids.length, 'each client event stored once');
-    assert.ok(rows.some((r) => r.page === 2), 'the event whose ack was lost is stored');
+    assert.ok(
+      rows.some((r) => r.page === 2),
+      'the event whose ack was lost is stored',
+    );
     assert.ok(rows.some((r) => r.page === 4));
   });
 
   it('never runs a PDF /OpenAction script', async () => {
     let hits = 0;
-    const canary = http.createServer((_req, res) => { hits++; res.end(); });
+    const canary = http.createServer((_req, res) => {
+      hits++;
+      res.end();
+    });
     await new Promise<void>((r) => canary.listen(0, '127.0.0.1', r));
     const port = (canary.address() as AddressInfo).port;
     const js = `app.alert('pwned'); app.launchURL('http://127.0.0.1:${port}/launch', true); this.submitForm('http://127.0.0.1:${port}/submit');`;
@@ -150,7 +191,10 @@ describe('a reading session on the live feed', () => {
     const l = await link(docId, 'script@example.org');
     const { context, page, problems } = await openReader(l.url);
     let dialogs = 0;
-    page.on('dialog', (d) => { dialogs++; void d.dismiss(); });
+    page.on('dialog', (d) => {
+      dialogs++;
+      void d.dismiss();
+    });
     await page.waitForTimeout(1500);
     assert.equal(dialogs, 0);
     assert.equal(hits, 0);
@@ -163,7 +207,10 @@ describe('a reading session on the live feed', () => {
   it('refuses the viewer socket of a revoked link', async () => {
     const docId = await uploadPdf(makePdf(1), 'Short.pdf');
     const l = await link(docId, 'gone@example.org');
-    await fetch(`${t.url}/api/links/${l.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${alice.token}` } });
+    await fetch(`${t.url}/api/links/${l.id}`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${alice.token}` },
+    });
     const v = viewer(t.url, { token: l.token });
     assert.equal((await connectError(v as never)).data?.code, 'link_unavailable');
     v.close();

@@ -31,17 +31,25 @@ export type TestSender = Awaited<ReturnType<TestApp['sender']>>;
 
 let counter = 0;
 
-export async function startApp(env: Record<string, string> = {}, opts: { converter?: Converter; logger?: Logger } = {}): Promise<TestApp> {
+export async function startApp(
+  env: Record<string, string> = {},
+  opts: { converter?: Converter; logger?: Logger } = {},
+): Promise<TestApp> {
   // Listening first, so the links handed out can point at this server's random port. Request deadlines are
   // checked each second, as on the service's own server (createApp sets the deadlines themselves).
   const httpServer = createServer({ connectionsCheckingInterval: 1000 });
   await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(httpServer.address() as AddressInfo).port}`;
   const config = loadConfig({
-    DATA_DIR: await fs.mkdtemp(path.join(os.tmpdir(), 'pagetrail-test-')), HOST: '127.0.0.1', PORT: '0', PUBLIC_URL: url,
+    DATA_DIR: await fs.mkdtemp(path.join(os.tmpdir(), 'pagetrail-test-')),
+    HOST: '127.0.0.1',
+    PORT: '0',
+    PUBLIC_URL: url,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     // A cold soffice on a loaded machine can pass the service's 60 s default; tests about deadlines set their own.
-    CONVERT_TIMEOUT_MS: '150000', CONVERT_START_TIMEOUT_MS: '120000', ...env,
+    CONVERT_TIMEOUT_MS: '150000',
+    CONVERT_START_TIMEOUT_MS: '120000',
+    ...env,
   });
   const dataDir = config.dataDir;
   const logger = opts.logger ?? createLogger(config.LOG_LEVEL);
@@ -50,7 +58,13 @@ export async function startApp(env: Record<string, string> = {}, opts: { convert
   const converter = opts.converter ?? createConverter(config, logger);
   const app = createApp({ config, logger, db, blobs, converter, httpServer });
   return {
-    url, config, app, db, blobs, dataDir, converter,
+    url,
+    config,
+    app,
+    db,
+    blobs,
+    dataDir,
+    converter,
     async sender(email = `sender${++counter}-${Date.now()}@example.org`) {
       const password = 'correct horse battery';
       const { sender, token } = await app.accounts.createSender(email, password);
@@ -71,7 +85,12 @@ export async function startApp(env: Record<string, string> = {}, opts: { convert
 
 /** Polls a document until it leaves `processing`. The bound is past the service's own conversion deadline (60 s),
  * with room for waiting in line on a slow machine, so a stuck document is told apart from a slow one. */
-export async function waitReady(t: TestApp, token: string, id: string, timeoutMs = 180_000): Promise<Record<string, unknown>> {
+export async function waitReady(
+  t: TestApp,
+  token: string,
+  id: string,
+  timeoutMs = 180_000,
+): Promise<Record<string, unknown>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const res = await fetch(`${t.url}/api/documents/${id}`, { headers: { authorization: `Bearer ${token}` } });
@@ -86,7 +105,11 @@ export async function waitReady(t: TestApp, token: string, id: string, timeoutMs
 export async function uploadReady(t: TestApp, token: string, body: Buffer, name: string): Promise<string> {
   const form = new FormData();
   form.append('file', new Blob([new Uint8Array(body)]), name);
-  const res = await fetch(`${t.url}/api/documents`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form });
+  const res = await fetch(`${t.url}/api/documents`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}` },
+    body: form,
+  });
   if (res.status !== 202) throw new Error(`upload of ${name} answered ${res.status}: ${await res.text()}`);
   const { id } = (await res.json()) as { id: string };
   const doc = await waitReady(t, token, id);
@@ -104,7 +127,9 @@ export interface TestLink {
 /** Creates a link to a document as `token`'s sender (body as for POST /api/documents/:id/links). */
 export async function createLink(t: TestApp, token: string, docId: string, body: object = {}): Promise<TestLink> {
   const res = await fetch(`${t.url}/api/documents/${docId}/links`, {
-    method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body),
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
   });
   if (res.status !== 201) throw new Error(`link for ${docId} answered ${res.status}: ${await res.text()}`);
   const link = (await res.json()) as { id: string; url: string };

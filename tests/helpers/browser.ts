@@ -8,7 +8,12 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 /** Screenshots land here (gitignored) so a person can look at them after a run. */
 export const ARTIFACTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'artifacts');
 
-const CANDIDATES = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
+const CANDIDATES = [
+  process.env.CHROMIUM_PATH,
+  '/usr/bin/chromium',
+  '/usr/bin/chromium-browser',
+  '/usr/bin/google-chrome',
+];
 
 export function chromiumPath(): string | undefined {
   return CANDIDATES.find((p): p is string => Boolean(p && fs.existsSync(p)));
@@ -17,7 +22,10 @@ export function chromiumPath(): string | undefined {
 export async function launchBrowser(): Promise<Browser> {
   const executablePath = chromiumPath();
   if (!executablePath) throw new Error('No Chromium found: install the chromium package or set CHROMIUM_PATH.');
-  return chromium.launch({ executablePath, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  return chromium.launch({
+    executablePath,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
 }
 
 export interface Problems {
@@ -32,7 +40,9 @@ export async function watchProblems(page: Page, opts: { ignore?: RegExp[] } = {}
   await page.exposeFunction('__reportCsp', (line: string) => seen.push(`csp: ${line}`));
   await page.addInitScript(() => {
     document.addEventListener('securitypolicyviolation', (e) => {
-      (window as unknown as { __reportCsp(line: string): void }).__reportCsp(`${e.effectiveDirective} blocked ${e.blockedURI || '(inline)'} from ${e.sourceFile}:${e.lineNumber}`);
+      (window as unknown as { __reportCsp(line: string): void }).__reportCsp(
+        `${e.effectiveDirective} blocked ${e.blockedURI || '(inline)'} from ${e.sourceFile}:${e.lineNumber}`,
+      );
     });
   });
   page.on('pageerror', (err) => seen.push(`pageerror: ${err.message}`));

@@ -21,6 +21,10 @@ export async function startCanary(): Promise<Canary> {
   return {
     url: (p) => `http://127.0.0.1:${port}${p}`,
     requests,
-    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

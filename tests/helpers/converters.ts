@@ -16,10 +16,16 @@ export async function workRoot(name: string): Promise<string> {
 export function unoPool(root: string, o: Partial<UnoPoolOptions> = {}): UnoPoolConverter {
   return new UnoPoolConverter({
     // Deadlines far past a normal run: a cold soffice on a loaded machine has taken over a minute.
-    size: 2, queueMax: 8, timeoutMs: 180_000, restartAfter: 50, startTimeoutMs: 120_000,
+    size: 2,
+    queueMax: 8,
+    timeoutMs: 180_000,
+    restartAfter: 50,
+    startTimeoutMs: 120_000,
     sofficePath: process.env.SOFFICE_PATH ?? 'soffice',
     pythonPath: process.env.CONVERT_PYTHON_PATH ?? '/usr/bin/python3',
-    logger: testLogger, workRoot: root, ...o,
+    logger: testLogger,
+    workRoot: root,
+    ...o,
   });
 }
 
@@ -36,6 +42,10 @@ export interface AdapterUnderTest {
 
 export const ADAPTERS: AdapterUnderTest[] = [
   // With a deadline (the frozen-job test), no idle probe either: the freeze must hit the job, not a probe.
-  { name: 'uno-pool', pooled: true, make: (root, timeoutMs) => unoPool(root, timeoutMs ? { timeoutMs, idleProbeMs: 600_000 } : {}) },
+  {
+    name: 'uno-pool',
+    pooled: true,
+    make: (root, timeoutMs) => unoPool(root, timeoutMs ? { timeoutMs, idleProbeMs: 600_000 } : {}),
+  },
   { name: 'libreoffice-convert', pooled: false, make: (root, timeoutMs) => libreOfficeConvert(root, timeoutMs) },
 ];

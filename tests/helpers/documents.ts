@@ -16,18 +16,24 @@ export const LOCAL_FILE = 'file:///etc/passwd';
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/"/g, '&quot;');
 
 function odfBody(image: ImageSource, embeddedHref: string | null): string {
-  const imageEl = image.kind === 'linked'
-    ? `<draw:image xlink:href="${esc(image.href)}" xlink:type="simple" xlink:show="embed" xlink:actuate="onLoad"/>`
-    : embeddedHref
-      ? `<draw:image xlink:href="${embeddedHref}" xlink:type="simple" xlink:show="embed" xlink:actuate="onLoad"/>`
-      : `<draw:image><office:binary-data>${IMAGE.toString('base64')}</office:binary-data></draw:image>`;
+  const imageEl =
+    image.kind === 'linked'
+      ? `<draw:image xlink:href="${esc(image.href)}" xlink:type="simple" xlink:show="embed" xlink:actuate="onLoad"/>`
+      : embeddedHref
+        ? `<draw:image xlink:href="${embeddedHref}" xlink:type="simple" xlink:show="embed" xlink:actuate="onLoad"/>`
+        : `<draw:image><office:binary-data>${IMAGE.toString('base64')}</office:binary-data></draw:image>`;
   // A linked document also carries text sections whose source is the same URL and a local file: updated,
   // they would pull that content into the PDF.
-  const sections = image.kind === 'linked'
-    ? [image.href, LOCAL_FILE].map((href, i) =>
-      `<text:section text:name="Linked${i}"><text:section-source xlink:href="${esc(href)}" xlink:type="simple" text:filter-name="Text"/>` +
-      '<text:p>cached section text</text:p></text:section>').join('\n')
-    : '';
+  const sections =
+    image.kind === 'linked'
+      ? [image.href, LOCAL_FILE]
+          .map(
+            (href, i) =>
+              `<text:section text:name="Linked${i}"><text:section-source xlink:href="${esc(href)}" xlink:type="simple" text:filter-name="Text"/>` +
+              '<text:p>cached section text</text:p></text:section>',
+          )
+          .join('\n')
+      : '';
   return `<office:body><office:text>
 <text:p>${BEFORE}</text:p>
 <text:p><draw:frame draw:name="Picture1" text:anchor-type="as-char" svg:width="3cm" svg:height="3cm">${imageEl}</draw:frame></text:p>
@@ -67,7 +73,8 @@ ${odfBody(image, 'Pictures/image1.png')}
   return odtPackage(content, image.kind === 'embedded' ? [['Pictures/image1.png', IMAGE, 'image/png']] : []);
 }
 
-const W_NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" ' +
+const W_NS =
+  'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" ' +
   'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" ' +
   'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" ' +
   'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" ' +
@@ -75,7 +82,8 @@ const W_NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/m
 
 export function imageDocx(image: ImageSource): Buffer {
   const blip = image.kind === 'linked' ? '<a:blip r:link="rIdImg"/>' : '<a:blip r:embed="rIdImg"/>';
-  const drawing = '<w:r><w:drawing><wp:inline distT="0" distB="0" distL="0" distR="0"><wp:extent cx="1080000" cy="1080000"/>' +
+  const drawing =
+    '<w:r><w:drawing><wp:inline distT="0" distB="0" distL="0" distR="0"><wp:extent cx="1080000" cy="1080000"/>' +
     '<wp:docPr id="1" name="Picture 1"/><a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/picture">' +
     '<pic:pic><pic:nvPicPr><pic:cNvPr id="1" name="image1.png"/><pic:cNvPicPr/></pic:nvPicPr>' +
     `<pic:blipFill>${blip}<a:stretch><a:fillRect/></a:stretch></pic:blipFill>` +
@@ -84,13 +92,16 @@ export function imageDocx(image: ImageSource): Buffer {
   const para = (inner: string) => `<w:p>${inner}</w:p>`;
   const text = (t: string) => `<w:r><w:t xml:space="preserve">${esc(t)}</w:t></w:r>`;
   // Linked variant: Word fields that pull in a file or a picture by URL when updated.
-  const fields = image.kind === 'linked'
-    ? [`INCLUDETEXT "${LOCAL_FILE}"`, 'INCLUDETEXT "/etc/passwd"', `INCLUDEPICTURE "${image.href}" \\d`]
-      .map((instr) => para(`<w:fldSimple w:instr=" ${esc(instr)} ">${text('cached field result')}</w:fldSimple>`)).join('')
-    : '';
+  const fields =
+    image.kind === 'linked'
+      ? [`INCLUDETEXT "${LOCAL_FILE}"`, 'INCLUDETEXT "/etc/passwd"', `INCLUDEPICTURE "${image.href}" \\d`]
+          .map((instr) => para(`<w:fldSimple w:instr=" ${esc(instr)} ">${text('cached field result')}</w:fldSimple>`))
+          .join('')
+      : '';
   const document = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <w:document ${W_NS}><w:body>${para(text(BEFORE))}${para(drawing)}${fields}${para(text(AFTER))}</w:body></w:document>`;
-  const target = image.kind === 'linked' ? `Target="${esc(image.href)}" TargetMode="External"` : 'Target="media/image1.png"';
+  const target =
+    image.kind === 'linked' ? `Target="${esc(image.href)}" TargetMode="External"` : 'Target="media/image1.png"';
   const docRels = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">
 <Relationship Id="rIdImg" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/image" ${target}/>

@@ -28,7 +28,10 @@ const TARGETS: Record<OfficeFormat, { from: 'fodt' | 'fodp'; filter: string }> =
 export const TEXT_FORMATS = ['docx', 'doc', 'odt', 'rtf', 'fodt'] as const;
 export const SLIDE_FORMATS = ['pptx', 'ppt', 'odp', 'fodp'] as const;
 
-const sourceKey = createHash('sha256').update(pagedFodt(2) + slidesFodp(2) + JSON.stringify(TARGETS)).digest('hex').slice(0, 12);
+const sourceKey = createHash('sha256')
+  .update(pagedFodt(2) + slidesFodp(2) + JSON.stringify(TARGETS))
+  .digest('hex')
+  .slice(0, 12);
 export const fixtureDir = path.join(os.tmpdir(), `pagetrail-fixtures-${sourceKey}`);
 
 /** Path of a fixture in `format` with `pages` pages (slides), made on first use. */
@@ -49,8 +52,19 @@ export async function fixture(format: OfficeFormat, pages: number): Promise<stri
     let made = src;
     if (TARGETS[format].filter) {
       const profile = await seedProfile(path.join(work, 'profile'));
-      await run(process.env.SOFFICE_PATH ?? 'soffice', [`-env:UserInstallation=${profile}`, '--headless', '--convert-to', TARGETS[format].filter, '--outdir', work, src],
-        { env: officeEnv(path.join(work, 'profile'), work), timeout: 120_000 });
+      await run(
+        process.env.SOFFICE_PATH ?? 'soffice',
+        [
+          `-env:UserInstallation=${profile}`,
+          '--headless',
+          '--convert-to',
+          TARGETS[format].filter,
+          '--outdir',
+          work,
+          src,
+        ],
+        { env: officeEnv(path.join(work, 'profile'), work), timeout: 120_000 },
+      );
       made = path.join(work, `${base}.${format}`);
     }
     await fs.mkdir(fixtureDir, { recursive: true });

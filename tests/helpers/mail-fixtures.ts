@@ -15,7 +15,10 @@ export const LOGO = png(16, 16, [200, 60, 20]);
 
 export async function fullMessage(overrides: Partial<Mail.Options> = {}): Promise<Mail.Options> {
   return {
-    to: TO, cc: CC, bcc: BCC, subject: 'Proposal and figures',
+    to: TO,
+    cc: CC,
+    bcc: BCC,
+    subject: 'Proposal and figures',
     text: 'Hello,\n\nplease find the proposal attached.\n',
     html: '<html><body><p>Hello,</p><p>please find the proposal attached.</p><p><img src="cid:logo@pagetrail.test" alt="logo"></p></body></html>',
     messageId: `<main-${Date.now()}-${Math.random().toString(36).slice(2)}@client.example>`,

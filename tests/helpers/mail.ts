@@ -20,7 +20,10 @@ export async function startMailRig(env: Record<string, string> = {}): Promise<Ma
   const t = await startApp({ SMTP_UPSTREAM_URL: sink.url, ...env });
   const { port, tlsPort } = await t.app.mail.relay.start(0, '127.0.0.1');
   return {
-    t, sink, smtpPort: port, tlsPort,
+    t,
+    sink,
+    smtpPort: port,
+    tlsPort,
     async close() {
       await t.close();
       await sink.close();
@@ -31,8 +34,14 @@ export async function startMailRig(env: Record<string, string> = {}): Promise<Ma
 /** A nodemailer client of the relay, signed in as `s` (or with the given credentials). */
 export function client(rig: MailRig, auth: { user: string; pass: string } | null) {
   return nodemailer.createTransport({
-    host: '127.0.0.1', port: rig.smtpPort, secure: false, ignoreTLS: true, ...(auth ? { auth } : {}),
-    connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 120_000,
+    host: '127.0.0.1',
+    port: rig.smtpPort,
+    secure: false,
+    ignoreTLS: true,
+    ...(auth ? { auth } : {}),
+    connectionTimeout: 10_000,
+    greetingTimeout: 10_000,
+    socketTimeout: 120_000,
   });
 }
 
@@ -51,7 +60,10 @@ export async function send(rig: MailRig, s: TestSender, mail: Mail.Options) {
 
 /** Link tokens of this app in a text, in order of appearance, without repeats. */
 export function linkTokens(rig: MailRig, text: string): string[] {
-  const re = new RegExp(`${rig.t.url.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/v/([A-Za-z0-9_-]{16,64})(/thumbnail)?`, 'g');
+  const re = new RegExp(
+    `${rig.t.url.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/v/([A-Za-z0-9_-]{16,64})(/thumbnail)?`,
+    'g',
+  );
   return [...new Set([...text.matchAll(re)].filter((m) => !m[2]).map((m) => m[1]!))];
 }
 

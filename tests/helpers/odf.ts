@@ -13,16 +13,22 @@ export const ODF_NS = [
   'xmlns:dom="http://www.w3.org/2001/xml-events"',
 ].join(' ');
 
-const LOREM = Array.from({ length: 8 }, (_, i) =>
-  `Paragraph ${i + 1}. The quick brown fox jumps over the lazy dog while the five boxing wizards jump quickly; ` +
-  'pack my box with five dozen liquor jugs, and sphinx of black quartz, judge my vow.');
+const LOREM = Array.from(
+  { length: 8 },
+  (_, i) =>
+    `Paragraph ${i + 1}. The quick brown fox jumps over the lazy dog while the five boxing wizards jump quickly; ` +
+    'pack my box with five dozen liquor jugs, and sphinx of black quartz, judge my vow.',
+);
 
 /** Text document with exactly `pages` pages: one page of prose per forced page break. */
 export function pagedFodt(pages: number): string {
-  const body = Array.from({ length: pages }, (_, i) =>
-    `<text:p text:style-name="${i === 0 ? 'Standard' : 'PageBreak'}">Fixture page ${i + 1} of ${pages}</text:p>` +
-    // Enough prose to make real text layout work, still well inside one page.
-    LOREM.map((l) => `<text:p>${l}</text:p>`).join('')).join('\n');
+  const body = Array.from(
+    { length: pages },
+    (_, i) =>
+      `<text:p text:style-name="${i === 0 ? 'Standard' : 'PageBreak'}">Fixture page ${i + 1} of ${pages}</text:p>` +
+      // Enough prose to make real text layout work, still well inside one page.
+      LOREM.map((l) => `<text:p>${l}</text:p>`).join(''),
+  ).join('\n');
   return `<?xml version="1.0" encoding="UTF-8"?>
 <office:document ${ODF_NS} office:version="1.3" office:mimetype="application/vnd.oasis.opendocument.text">
 <office:automatic-styles>
@@ -36,12 +42,18 @@ ${body}
 
 /** Presentation with exactly `slides` slides, each with a title and a body frame. */
 export function slidesFodp(slides: number): string {
-  const pages = Array.from({ length: slides }, (_, i) =>
-    `<draw:page draw:name="slide${i + 1}" draw:master-page-name="Default">` +
-    '<draw:frame svg:x="2cm" svg:y="2cm" svg:width="20cm" svg:height="3cm"><draw:text-box>' +
-    `<text:p>Fixture slide ${i + 1} of ${slides}</text:p></draw:text-box></draw:frame>` +
-    '<draw:frame svg:x="2cm" svg:y="6cm" svg:width="24cm" svg:height="8cm"><draw:text-box>' +
-    LOREM.slice(0, 4).map((l) => `<text:p>${l.slice(0, 90)}</text:p>`).join('') + '</draw:text-box></draw:frame></draw:page>').join('\n');
+  const pages = Array.from(
+    { length: slides },
+    (_, i) =>
+      `<draw:page draw:name="slide${i + 1}" draw:master-page-name="Default">` +
+      '<draw:frame svg:x="2cm" svg:y="2cm" svg:width="20cm" svg:height="3cm"><draw:text-box>' +
+      `<text:p>Fixture slide ${i + 1} of ${slides}</text:p></draw:text-box></draw:frame>` +
+      '<draw:frame svg:x="2cm" svg:y="6cm" svg:width="24cm" svg:height="8cm"><draw:text-box>' +
+      LOREM.slice(0, 4)
+        .map((l) => `<text:p>${l.slice(0, 90)}</text:p>`)
+        .join('') +
+      '</draw:text-box></draw:frame></draw:page>',
+  ).join('\n');
   return `<?xml version="1.0" encoding="UTF-8"?>
 <office:document ${ODF_NS} office:version="1.3" office:mimetype="application/vnd.oasis.opendocument.presentation">
 <office:automatic-styles>

@@ -16,7 +16,7 @@ const esc = (s: string) => s.replace(/[\\()]/g, (c) => `\\${c}`);
 export function makePdf(pages: number, opts: PdfOptions = {}): Buffer {
   const [w, h] = opts.size ?? [595, 842];
   const objs: (string | Buffer)[] = [];
-  const add = (body: string | Buffer) => objs.push(body) ;
+  const add = (body: string | Buffer) => objs.push(body);
   // 1 catalog, 2 pages, 3 font, then per page: page + content (+ padding stream)
   const perPage = opts.padBytes ? 3 : 2;
   const pageIds = Array.from({ length: pages }, (_, i) => 4 + i * perPage);
@@ -29,23 +29,30 @@ export function makePdf(pages: number, opts: PdfOptions = {}): Buffer {
     const text = opts.text?.(i) ?? `Page ${i} of ${pages}`;
     const stream = `BT /F1 36 Tf 72 ${h - 120} Td (${esc(text)}) Tj ET\nBT /F1 14 Tf 72 ${h - 160} Td (Pagetrail test document) Tj ET`;
     const xobj = opts.padBytes ? ` /XObject << /Pad ${id + 2} 0 R >>` : '';
-    add(`<< /Type /Page /Parent 2 0 R /MediaBox [0 0 ${w} ${h}] /Resources << /Font << /F1 3 0 R >>${xobj} >> /Contents ${id + 1} 0 R >>`);
+    add(
+      `<< /Type /Page /Parent 2 0 R /MediaBox [0 0 ${w} ${h}] /Resources << /Font << /F1 3 0 R >>${xobj} >> /Contents ${id + 1} 0 R >>`,
+    );
     add(`<< /Length ${Buffer.byteLength(stream)} >>\nstream\n${stream}\nendstream`);
     if (opts.padBytes) {
       // xorshift32 per page: deterministic, and really incompressible (a multiplicative hash of j was not, so
       // qpdf's stream compression at ingest shrank "big" files about 35 times).
       const pad = Buffer.alloc(opts.padBytes);
-      let x = (Math.imul(i, 2654435761) >>> 0) || 1;
+      let x = Math.imul(i, 2654435761) >>> 0 || 1;
       for (let j = 0; j < pad.length; j++) {
         x ^= x << 13;
         x ^= x >>> 17;
         x ^= x << 5;
         pad[j] = x & 0xff;
       }
-      add(Buffer.concat([
-        Buffer.from(`<< /Type /XObject /Subtype /Image /Width 1 /Height 1 /ColorSpace /DeviceGray /BitsPerComponent 8 /Length ${pad.length} >>\nstream\n`),
-        pad, Buffer.from('\nendstream'),
-      ]));
+      add(
+        Buffer.concat([
+          Buffer.from(
+            `<< /Type /XObject /Subtype /Image /Width 1 /Height 1 /ColorSpace /DeviceGray /BitsPerComponent 8 /Length ${pad.length} >>\nstream\n`,
+          ),
+          pad,
+          Buffer.from('\nendstream'),
+        ]),
+      );
     }
   }
   if (opts.openActionJs) add(`<< /Type /Action /S /JavaScript /JS (${esc(opts.openActionJs)}) >>`);
@@ -55,11 +62,21 @@ export function makePdf(pages: number, opts: PdfOptions = {}): Buffer {
   const offsets: number[] = [];
   objs.forEach((body, i) => {
     offsets.push(offset);
-    const chunk = Buffer.concat([Buffer.from(`${i + 1} 0 obj\n`), Buffer.isBuffer(body) ? body : Buffer.from(body, 'latin1'), Buffer.from('\nendobj\n')]);
+    const chunk = Buffer.concat([
+      Buffer.from(`${i + 1} 0 obj\n`),
+      Buffer.isBuffer(body) ? body : Buffer.from(body, 'latin1'),
+      Buffer.from('\nendobj\n'),
+    ]);
     parts.push(chunk);
     offset += chunk.length;
   });
-  const xref = [`xref\n0 ${objs.length + 1}\n`, '0000000000 65535 f \n', ...offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`)].join('');
-  parts.push(Buffer.from(`${xref}trailer\n<< /Size ${objs.length + 1} /Root 1 0 R >>\nstartxref\n${offset}\n%%EOF\n`, 'latin1'));
+  const xref = [
+    `xref\n0 ${objs.length + 1}\n`,
+    '0000000000 65535 f \n',
+    ...offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`),
+  ].join('');
+  parts.push(
+    Buffer.from(`${xref}trailer\n<< /Size ${objs.length + 1} /Root 1 0 R >>\nstartxref\n${offset}\n%%EOF\n`, 'latin1'),
+  );
   return Buffer.concat(parts);
 }

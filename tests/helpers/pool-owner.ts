@@ -11,7 +11,11 @@ import { UnoPoolConverter } from '../../server/conversion/uno-pool.ts';
 import { createLogger } from '../../server/logger.ts';
 
 const pool = new UnoPoolConverter({
-  size: 1, queueMax: 4, timeoutMs: 120_000, restartAfter: 100, startTimeoutMs: 60_000,
+  size: 1,
+  queueMax: 4,
+  timeoutMs: 120_000,
+  restartAfter: 100,
+  startTimeoutMs: 60_000,
   sofficePath: process.env.SOFFICE_PATH ?? 'soffice',
   pythonPath: process.env.CONVERT_PYTHON_PATH ?? '/usr/bin/python3',
   logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
@@ -23,7 +27,10 @@ for await (const line of readline.createInterface({ input: process.stdin })) {
   const input = line.trim();
   if (!input) continue;
   const outputDir = await fs.mkdtemp(path.join(os.tmpdir(), 'out-'));
-  pool.convert({ inputPath: input, format: path.extname(input).slice(1) as OfficeFormat, outputDir })
+  pool
+    .convert({ inputPath: input, format: path.extname(input).slice(1) as OfficeFormat, outputDir })
     .then((p) => process.stdout.write(`${JSON.stringify({ done: p })}\n`))
-    .catch((err: { code?: string }) => process.stdout.write(`${JSON.stringify({ failed: err.code ?? String(err) })}\n`));
+    .catch((err: { code?: string }) =>
+      process.stdout.write(`${JSON.stringify({ failed: err.code ?? String(err) })}\n`),
+    );
 }

@@ -27,13 +27,14 @@ export function dialog(port: number, timeoutMs = 15_000): Dialog {
       }
     }
   });
-  const next = () => new Promise<{ code: number; text: string }>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no SMTP reply within ${timeoutMs} ms`)), timeoutMs);
-    waiters.push((r) => {
-      clearTimeout(timer);
-      resolve(r);
+  const next = () =>
+    new Promise<{ code: number; text: string }>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no SMTP reply within ${timeoutMs} ms`)), timeoutMs);
+      waiters.push((r) => {
+        clearTimeout(timer);
+        resolve(r);
+      });
     });
-  });
   const greeting = next();
   return {
     greeting,

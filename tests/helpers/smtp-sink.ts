@@ -27,28 +27,39 @@ export async function startSink(opts: { keep?: boolean } = {}): Promise<SmtpSink
   const refuse = new Set<string>();
   let server: SMTPServer | null = null;
   let port = 0;
-  const make = () => new SMTPServer({
-    authOptional: true, disabledCommands: ['STARTTLS', 'AUTH'], logger: false, size: 200 * 1024 * 1024,
-    onRcptTo(address, _session, cb) {
-      if (refuse.has(address.address.toLowerCase())) return cb(Object.assign(new Error('5.1.1 Mailbox unavailable'), { responseCode: 550 }));
-      cb();
-    },
-    onData(stream, session, cb) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => opts.keep !== false && chunks.push(c));
-      stream.on('end', () => {
-        received.push({
-          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
-          to: session.envelope.rcptTo.map((r) => r.address.toLowerCase()), raw: Buffer.concat(chunks).toString('utf8'),
-        });
+  const make = () =>
+    new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS', 'AUTH'],
+      logger: false,
+      size: 200 * 1024 * 1024,
+      onRcptTo(address, _session, cb) {
+        if (refuse.has(address.address.toLowerCase()))
+          return cb(Object.assign(new Error('5.1.1 Mailbox unavailable'), { responseCode: 550 }));
         cb();
-      });
-    },
-  });
+      },
+      onData(stream, session, cb) {
+        const chunks: Buffer[] = [];
+        stream.on('data', (c: Buffer) => opts.keep !== false && chunks.push(c));
+        stream.on('end', () => {
+          received.push({
+            from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+            to: session.envelope.rcptTo.map((r) => r.address.toLowerCase()),
+            raw: Buffer.concat(chunks).toString('utf8'),
+          });
+          cb();
+        });
+      },
+    });
   const sink: SmtpSink = {
-    get port() { return port; },
-    get url() { return `smtp://127.0.0.1:${port}`; },
-    received, refuse,
+    get port() {
+      return port;
+    },
+    get url() {
+      return `smtp://127.0.0.1:${port}`;
+    },
+    received,
+    refuse,
     async start() {
       server = make();
       await new Promise<void>((r) => server!.listen(port, '127.0.0.1', () => r()));

@@ -1,21 +1,45 @@
 // Real socket.io clients for tests: a viewer on a link, a sender's feed; helpers to await events.
 import { io, type Socket } from 'socket.io-client';
-import type { ActivityEvent, FeedServerEvents, Reply, ViewerServerEvents, VisitInfo } from '../../server/realtime/protocol.ts';
+import type {
+  ActivityEvent,
+  FeedServerEvents,
+  Reply,
+  ViewerServerEvents,
+  VisitInfo,
+} from '../../server/realtime/protocol.ts';
 
-export const BROWSER_UA = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0.0.0 Safari/537.36';
+export const BROWSER_UA =
+  'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0.0.0 Safari/537.36';
 
 export type ViewerClient = Socket<ViewerServerEvents, Record<string, (...a: never[]) => void>>;
 export type FeedClient = Socket<FeedServerEvents, Record<string, never>>;
 
-export function viewer(base: string, auth: { token: string; visitId?: string }, headers: Record<string, string> = {}): ViewerClient {
+export function viewer(
+  base: string,
+  auth: { token: string; visitId?: string },
+  headers: Record<string, string> = {},
+): ViewerClient {
   return io(`${base}/viewer`, {
-    auth, transports: ['websocket'], reconnection: false, forceNew: true,
+    auth,
+    transports: ['websocket'],
+    reconnection: false,
+    forceNew: true,
     extraHeaders: { 'user-agent': BROWSER_UA, ...headers },
   }) as unknown as ViewerClient;
 }
 
-export function feed(base: string, auth: { token?: string; after?: number }, headers: Record<string, string> = {}): FeedClient {
-  return io(`${base}/feed`, { auth, transports: ['websocket'], reconnection: false, forceNew: true, extraHeaders: headers }) as unknown as FeedClient;
+export function feed(
+  base: string,
+  auth: { token?: string; after?: number },
+  headers: Record<string, string> = {},
+): FeedClient {
+  return io(`${base}/feed`, {
+    auth,
+    transports: ['websocket'],
+    reconnection: false,
+    forceNew: true,
+    extraHeaders: headers,
+  }) as unknown as FeedClient;
 }
 
 /** Bounds here are for things that should arrive: generous, since a loaded machine is slow, never a speed check. */

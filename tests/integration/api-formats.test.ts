@@ -23,15 +23,21 @@ describe('each accepted format through the API', () => {
     it(`${format}: detected by its bytes, converted, 3 pages, with a thumbnail`, async (ctx) => {
       const file = fs.readFileSync(await fixture(format, 3));
       const started = Date.now();
-      const res = await request(t.url).post('/api/documents').set('authorization', `Bearer ${s.token}`)
-        .attach('file', file, { filename: 'upload.bin', contentType: 'application/octet-stream' }).expect(202);
+      const res = await request(t.url)
+        .post('/api/documents')
+        .set('authorization', `Bearer ${s.token}`)
+        .attach('file', file, { filename: 'upload.bin', contentType: 'application/octet-stream' })
+        .expect(202);
       assert.equal(res.body.format, format);
       const doc = await waitReady(t, s.token, res.body.id);
       ctx.diagnostic(`${format}: upload to ready in ${Date.now() - started} ms (${t.converter.status().engine})`);
       assert.equal(doc.status, 'ready', JSON.stringify(doc.error));
       assert.equal(doc.pageCount, 3);
       assert.ok(doc.thumbnailUrl);
-      const thumb = await request(t.url).get(String(doc.thumbnailUrl)).set('authorization', `Bearer ${s.token}`).expect(200);
+      const thumb = await request(t.url)
+        .get(String(doc.thumbnailUrl))
+        .set('authorization', `Bearer ${s.token}`)
+        .expect(200);
       assert.equal(thumb.headers['content-type'], 'image/png');
       assert.ok((thumb.body as Buffer).subarray(0, 4).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47])));
     });
@@ -42,11 +48,22 @@ describe('each accepted format through the API', () => {
     // Keep the zip directory (so it is still a DOCX by its bytes) but wreck the compressed parts.
     const broken = Buffer.from(good);
     for (let i = 200; i < Math.min(broken.length - 2000, 4000); i++) broken[i] = (broken[i]! * 31 + 7) & 0xff;
-    const res = await request(t.url).post('/api/documents').set('authorization', `Bearer ${s.token}`).attach('file', broken, 'broken.docx').expect(202);
+    const res = await request(t.url)
+      .post('/api/documents')
+      .set('authorization', `Bearer ${s.token}`)
+      .attach('file', broken, 'broken.docx')
+      .expect(202);
     const doc = await waitReady(t, s.token, res.body.id);
     assert.equal(doc.status, 'failed');
-    assert.deepEqual(doc.error, { code: 'conversion_failed', message: 'The document could not be converted to PDF. It may be corrupt or encrypted.' });
-    const next = await request(t.url).post('/api/documents').set('authorization', `Bearer ${s.token}`).attach('file', good, 'good.docx').expect(202);
+    assert.deepEqual(doc.error, {
+      code: 'conversion_failed',
+      message: 'The document could not be converted to PDF. It may be corrupt or encrypted.',
+    });
+    const next = await request(t.url)
+      .post('/api/documents')
+      .set('authorization', `Bearer ${s.token}`)
+      .attach('file', good, 'good.docx')
+      .expect(202);
     assert.equal((await waitReady(t, s.token, next.body.id)).status, 'ready');
     assert.deepEqual(await t.tempFiles(), []);
   });
@@ -57,11 +74,18 @@ describe('a full conversion queue', () => {
     const t = await startApp({ CONVERT_QUEUE_MAX: '0' });
     try {
       const s = await t.sender();
-      const res = await request(t.url).post('/api/documents').set('authorization', `Bearer ${s.token}`)
-        .attach('file', fs.readFileSync(await fixture('docx', 1)), 'a.docx').expect(429);
+      const res = await request(t.url)
+        .post('/api/documents')
+        .set('authorization', `Bearer ${s.token}`)
+        .attach('file', fs.readFileSync(await fixture('docx', 1)), 'a.docx')
+        .expect(429);
       assert.equal(res.body.error.code, 'conversion_queue_full');
       assert.deepEqual(await t.tempFiles(), []);
-      await request(t.url).post('/api/documents').set('authorization', `Bearer ${s.token}`).attach('file', makePdf(1), 'a.pdf').expect(202);
+      await request(t.url)
+        .post('/api/documents')
+        .set('authorization', `Bearer ${s.token}`)
+        .attach('file', makePdf(1), 'a.pdf')
+        .expect(202);
     } finally {
       await t.close();
     }

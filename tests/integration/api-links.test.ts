@@ -30,7 +30,9 @@ after(async () => t.close());
 
 describe('links', () => {
   it('makes a per-recipient link: absolute URL under PUBLIC_URL, token of at least 128 bits', async () => {
-    const res = await api(alice.token).post(`/api/documents/${docId}/links`, { recipient: 'reader@example.org', allowDownload: false }).expect(201);
+    const res = await api(alice.token)
+      .post(`/api/documents/${docId}/links`, { recipient: 'reader@example.org', allowDownload: false })
+      .expect(201);
     assert.equal(res.body.recipient, 'reader@example.org');
     assert.equal(res.body.allowDownload, false);
     assert.ok(res.body.url.startsWith(`${t.url}/v/`));
@@ -42,7 +44,8 @@ describe('links', () => {
 
   it('gives distinct tokens to each link', async () => {
     const urls = new Set<string>();
-    for (let i = 0; i < 20; i++) urls.add((await api(alice.token).post(`/api/documents/${docId}/links`).expect(201)).body.url);
+    for (let i = 0; i < 20; i++)
+      urls.add((await api(alice.token).post(`/api/documents/${docId}/links`).expect(201)).body.url);
     assert.equal(urls.size, 20);
   });
 
@@ -52,8 +55,11 @@ describe('links', () => {
     assert.equal(r1.body.error.code, 'validation_failed');
     const r2 = await api(alice.token).post(`/api/documents/${docId}/links`, { allowDownload: 'yes' });
     assert.equal(r2.status, 422);
-    const r3 = await request(t.url).post(`/api/documents/${docId}/links`).set('authorization', `Bearer ${alice.token}`)
-      .set('content-type', 'application/json').send('{"recipient": ');
+    const r3 = await request(t.url)
+      .post(`/api/documents/${docId}/links`)
+      .set('authorization', `Bearer ${alice.token}`)
+      .set('content-type', 'application/json')
+      .send('{"recipient": ');
     assert.equal(r3.status, 400);
     assert.equal(r3.body.error.code, 'invalid_json');
   });
@@ -69,14 +75,16 @@ describe('links', () => {
 describe('serving to a link holder', () => {
   let url: string;
   before(async () => {
-    url = (await api(alice.token).post(`/api/documents/${docId}/links`, { recipient: 'r@example.org' }).expect(201)).body.url;
+    url = (await api(alice.token).post(`/api/documents/${docId}/links`, { recipient: 'r@example.org' }).expect(201))
+      .body.url;
   });
 
   it('serves the reader page with a strict Content-Security-Policy', async () => {
     const res = await request(url).get('').expect(200);
     assert.match(String(res.headers['content-type']), /text\/html/);
     const csp = String(res.headers['content-security-policy']);
-    for (const d of ["object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'", "script-src 'self'"]) assert.ok(csp.includes(d), d);
+    for (const d of ["object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'", "script-src 'self'"])
+      assert.ok(csp.includes(d), d);
     assert.ok(!csp.includes("'unsafe-inline'"));
     assert.equal(res.headers['referrer-policy'], 'no-referrer');
     assert.match(res.text, /Board deck\.pdf/);
@@ -84,11 +92,15 @@ describe('serving to a link holder', () => {
   });
 
   it('serves the whole PDF with safe headers', async () => {
-    const res = await request(url).get('/file').buffer(true).parse((r, cb) => {
-      const chunks: Buffer[] = [];
-      r.on('data', (c: Buffer) => chunks.push(c));
-      r.on('end', () => cb(null, Buffer.concat(chunks)));
-    }).expect(200);
+    const res = await request(url)
+      .get('/file')
+      .buffer(true)
+      .parse((r, cb) => {
+        const chunks: Buffer[] = [];
+        r.on('data', (c: Buffer) => chunks.push(c));
+        r.on('end', () => cb(null, Buffer.concat(chunks)));
+      })
+      .expect(200);
     assert.equal(res.headers['content-type'], 'application/pdf');
     assert.equal(res.headers['x-content-type-options'], 'nosniff');
     assert.equal(res.headers['accept-ranges'], 'bytes');
@@ -96,14 +108,24 @@ describe('serving to a link holder', () => {
     assert.ok(Buffer.compare(res.body as Buffer, stored) === 0);
   });
 
-  const ranged = (range: string) => request(url).get('/file').set('range', range).buffer(true).parse((r, cb) => {
-    const chunks: Buffer[] = [];
-    r.on('data', (c: Buffer) => chunks.push(c));
-    r.on('end', () => cb(null, Buffer.concat(chunks)));
-  });
+  const ranged = (range: string) =>
+    request(url)
+      .get('/file')
+      .set('range', range)
+      .buffer(true)
+      .parse((r, cb) => {
+        const chunks: Buffer[] = [];
+        r.on('data', (c: Buffer) => chunks.push(c));
+        r.on('end', () => cb(null, Buffer.concat(chunks)));
+      });
 
   it('answers byte ranges with 206 and the exact bytes', async () => {
-    for (const [range, start, end] of [['bytes=0-99', 0, 99], ['bytes=1000-', 1000, stored.length - 1], ['bytes=-500', stored.length - 500, stored.length - 1], ['bytes=50-50', 50, 50]] as const) {
+    for (const [range, start, end] of [
+      ['bytes=0-99', 0, 99],
+      ['bytes=1000-', 1000, stored.length - 1],
+      ['bytes=-500', stored.length - 500, stored.length - 1],
+      ['bytes=50-50', 50, 50],
+    ] as const) {
       const res = await ranged(range).expect(206);
       assert.equal(res.headers['content-range'], `bytes ${start}-${end}/${stored.length}`);
       assert.ok(Buffer.compare(res.body as Buffer, stored.subarray(start, end + 1)) === 0, range);
@@ -119,8 +141,12 @@ describe('serving to a link holder', () => {
 
   it('downloads as an attachment only when the link allows it', async () => {
     const dl = await request(url).get('/download').expect(200);
-    assert.match(String(dl.headers['content-disposition']), /^attachment; filename="Board deck\.pdf"; filename\*=UTF-8''Board%20deck\.pdf$/);
-    const noDl = (await api(alice.token).post(`/api/documents/${docId}/links`, { allowDownload: false }).expect(201)).body.url;
+    assert.match(
+      String(dl.headers['content-disposition']),
+      /^attachment; filename="Board deck\.pdf"; filename\*=UTF-8''Board%20deck\.pdf$/,
+    );
+    const noDl = (await api(alice.token).post(`/api/documents/${docId}/links`, { allowDownload: false }).expect(201))
+      .body.url;
     const res = await request(noDl).get('/download').expect(403);
     assert.equal(res.body.error.code, 'download_disabled');
   });
@@ -146,7 +172,11 @@ describe('serving to a link holder', () => {
   });
 
   it('stops serving an expired link', async () => {
-    const link = (await api(alice.token).post(`/api/documents/${docId}/links`, { expiresAt: new Date(Date.now() + 400).toISOString() }).expect(201)).body;
+    const link = (
+      await api(alice.token)
+        .post(`/api/documents/${docId}/links`, { expiresAt: new Date(Date.now() + 400).toISOString() })
+        .expect(201)
+    ).body;
     await request(link.url).get('/file').expect(200);
     await new Promise((r) => setTimeout(r, 500));
     const res = await request(link.url).get('/file').expect(410);
@@ -156,7 +186,11 @@ describe('serving to a link holder', () => {
 
 describe('deleting a document', () => {
   it('removes its files, links and events', async () => {
-    const res = await request(t.url).post('/api/documents').set('authorization', `Bearer ${alice.token}`).attach('file', makePdf(1), 'gone.pdf').expect(202);
+    const res = await request(t.url)
+      .post('/api/documents')
+      .set('authorization', `Bearer ${alice.token}`)
+      .attach('file', makePdf(1), 'gone.pdf')
+      .expect(202);
     await waitReady(t, alice.token, res.body.id);
     const link = (await api(alice.token).post(`/api/documents/${res.body.id}/links`).expect(201)).body;
     await request(link.url).get('/download').expect(200);

@@ -53,7 +53,9 @@ describe('the API on S3 blob storage', () => {
     assert.ok(etag);
 
     for (const [header, start, end] of [
-      ['bytes=100-65635', 100, 65635], ['bytes=-4096', size - 4096, size - 1], [`bytes=${size - 10}-`, size - 10, size - 1],
+      ['bytes=100-65635', 100, 65635],
+      ['bytes=-4096', size - 4096, size - 1],
+      [`bytes=${size - 10}-`, size - 10, size - 1],
     ] as const) {
       const res = await fetch(file, { headers: { range: header } });
       assert.equal(res.status, 206, header);
@@ -65,7 +67,10 @@ describe('the API on S3 blob storage', () => {
     assert.equal(beyond.headers.get('content-range'), `bytes */${size}`);
     assert.equal((await fetch(file, { headers: { 'if-none-match': etag } })).status, 304);
 
-    const del = await fetch(`${t.url}/api/documents/${id}`, { method: 'DELETE', headers: { authorization: `Bearer ${alice.token}` } });
+    const del = await fetch(`${t.url}/api/documents/${id}`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${alice.token}` },
+    });
     assert.equal(del.status, 204);
     assert.deepEqual(await objects(`docs/${id}/`), []);
     assert.ok([404, 410].includes((await fetch(file)).status), 'the file URL of a deleted document is gone');
@@ -74,7 +79,10 @@ describe('the API on S3 blob storage', () => {
   it('keeps another document in the bucket when one is deleted', async () => {
     const keep = await uploadReady(t, alice.token, pdf, 'Keep.pdf');
     const gone = await uploadReady(t, alice.token, pdf, 'Gone.pdf');
-    await fetch(`${t.url}/api/documents/${gone}`, { method: 'DELETE', headers: { authorization: `Bearer ${alice.token}` } });
+    await fetch(`${t.url}/api/documents/${gone}`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${alice.token}` },
+    });
     assert.deepEqual(await objects(`docs/${gone}/`), []);
     assert.ok((await objects(`docs/${keep}/`)).includes(`docs/${keep}/document.pdf`));
   });

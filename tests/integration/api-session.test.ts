@@ -21,7 +21,10 @@ after(async () => t.close());
 
 describe('session', () => {
   it('signs in with email and password and sets an HttpOnly, SameSite cookie', async () => {
-    const res = await request(t.url).post('/api/session').send({ email: 'Alice@Example.org', password: alice.password }).expect(200);
+    const res = await request(t.url)
+      .post('/api/session')
+      .send({ email: 'Alice@Example.org', password: alice.password })
+      .expect(200);
     assert.equal(res.body.sender.email, 'alice@example.org');
     const cookie = String(res.headers['set-cookie']);
     assert.match(cookie, /pt_session=/);
@@ -30,12 +33,22 @@ describe('session', () => {
   });
 
   it('refuses a wrong password and an unknown email alike', async () => {
-    const a = await request(t.url).post('/api/session').send({ email: 'alice@example.org', password: 'wrong password' }).expect(401);
-    const b = await request(t.url).post('/api/session').send({ email: 'nobody@example.org', password: 'wrong password' }).expect(401);
+    const a = await request(t.url)
+      .post('/api/session')
+      .send({ email: 'alice@example.org', password: 'wrong password' })
+      .expect(401);
+    const b = await request(t.url)
+      .post('/api/session')
+      .send({ email: 'nobody@example.org', password: 'wrong password' })
+      .expect(401);
     assert.deepEqual(a.body, b.body);
     assert.equal(a.body.error.code, 'invalid_credentials');
     await request(t.url).post('/api/session').send({ email: 'x' }).expect(422);
-    const notJson = await request(t.url).post('/api/session').set('content-type', 'text/plain').send('email=a&password=b').expect(415);
+    const notJson = await request(t.url)
+      .post('/api/session')
+      .set('content-type', 'text/plain')
+      .send('email=a&password=b')
+      .expect(415);
     assert.equal(notJson.body.error.code, 'json_required');
   });
 
@@ -46,7 +59,11 @@ describe('session', () => {
     await agent.get('/api/documents').expect(200);
     const refused = await agent.post('/api/documents').attach('file', makePdf(1), 'a.pdf').expect(403);
     assert.equal(refused.body.error.code, 'csrf_check_failed');
-    await agent.post('/api/documents').set('x-requested-with', 'pagetrail').attach('file', makePdf(1), 'a.pdf').expect(202);
+    await agent
+      .post('/api/documents')
+      .set('x-requested-with', 'pagetrail')
+      .attach('file', makePdf(1), 'a.pdf')
+      .expect(202);
     await agent.delete('/api/session').expect(204);
     await agent.get('/api/me').expect(401);
   });
@@ -63,12 +80,20 @@ describe('cli', () => {
   it('creates a sender and prints JSON with id, email and token on the last line; the token works', async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pt-cli-'));
     const env = { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'silent' };
-    const { stdout } = await run(process.execPath, ['server/cli.ts', 'sender', 'create', '--email', 'cli@example.org', '--password', 'long enough pw'], { env });
+    const { stdout } = await run(
+      process.execPath,
+      ['server/cli.ts', 'sender', 'create', '--email', 'cli@example.org', '--password', 'long enough pw'],
+      { env },
+    );
     const last = JSON.parse(stdout.trim().split('\n').at(-1)!);
     assert.equal(last.email, 'cli@example.org');
     assert.match(last.id, /^snd_/);
     assert.match(last.token, /^pt_[A-Za-z0-9_-]{43}$/);
-    const again = await run(process.execPath, ['server/cli.ts', 'sender', 'create', '--email', 'cli@example.org', '--password', 'long enough pw'], { env }).catch((e) => e);
+    const again = await run(
+      process.execPath,
+      ['server/cli.ts', 'sender', 'create', '--email', 'cli@example.org', '--password', 'long enough pw'],
+      { env },
+    ).catch((e) => e);
     assert.equal(again.code, 1);
     assert.match(again.stderr, /already exists/);
     // The printed token authenticates against a server on the same DATA_DIR.
@@ -86,8 +111,15 @@ describe('password guessing', () => {
     const limited = await startApp({ SIGNIN_ATTEMPTS_PER_MINUTE: '3' });
     try {
       const s = await limited.sender('guess@example.org');
-      for (let i = 0; i < 3; i++) await request(limited.url).post('/api/session').send({ email: s.email, password: `wrong ${i}` }).expect(401);
-      const res = await request(limited.url).post('/api/session').send({ email: s.email, password: s.password }).expect(429);
+      for (let i = 0; i < 3; i++)
+        await request(limited.url)
+          .post('/api/session')
+          .send({ email: s.email, password: `wrong ${i}` })
+          .expect(401);
+      const res = await request(limited.url)
+        .post('/api/session')
+        .send({ email: s.email, password: s.password })
+        .expect(429);
       assert.equal(res.body.error.code, 'rate_limited');
     } finally {
       await limited.close();

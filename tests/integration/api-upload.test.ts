@@ -23,7 +23,10 @@ before(async () => {
 after(async () => t.close());
 
 const upload = (token: string, data: Buffer, filename = 'file.bin', contentType = 'application/octet-stream') =>
-  request(t.url).post('/api/documents').set('authorization', `Bearer ${token}`).attach('file', data, { filename, contentType });
+  request(t.url)
+    .post('/api/documents')
+    .set('authorization', `Bearer ${token}`)
+    .attach('file', data, { filename, contentType });
 
 async function assertHealthyAndClean(): Promise<void> {
   await request(t.url).get('/healthz').expect(200);
@@ -67,10 +70,26 @@ describe('PDF upload', () => {
   it("hides one sender's document from another (404, as if missing)", async () => {
     const res = await upload(alice.token, makePdf(1), 'private.pdf').expect(202);
     const id = res.body.id;
-    assertError(await request(t.url).get(`/api/documents/${id}`).set('authorization', `Bearer ${bob.token}`), 404, 'not_found');
-    assertError(await request(t.url).delete(`/api/documents/${id}`).set('authorization', `Bearer ${bob.token}`), 404, 'not_found');
-    assertError(await request(t.url).post(`/api/documents/${id}/links`).set('authorization', `Bearer ${bob.token}`).send({}), 404, 'not_found');
-    assertError(await request(t.url).get(`/api/documents/${id}/events`).set('authorization', `Bearer ${bob.token}`), 404, 'not_found');
+    assertError(
+      await request(t.url).get(`/api/documents/${id}`).set('authorization', `Bearer ${bob.token}`),
+      404,
+      'not_found',
+    );
+    assertError(
+      await request(t.url).delete(`/api/documents/${id}`).set('authorization', `Bearer ${bob.token}`),
+      404,
+      'not_found',
+    );
+    assertError(
+      await request(t.url).post(`/api/documents/${id}/links`).set('authorization', `Bearer ${bob.token}`).send({}),
+      404,
+      'not_found',
+    );
+    assertError(
+      await request(t.url).get(`/api/documents/${id}/events`).set('authorization', `Bearer ${bob.token}`),
+      404,
+      'not_found',
+    );
     const list = await request(t.url).get('/api/documents').set('authorization', `Bearer ${bob.token}`).expect(200);
     assert.equal(list.body.documents.length, 0);
     await request(t.url).get(`/api/documents/${id}`).set('authorization', `Bearer ${alice.token}`).expect(200);
@@ -79,7 +98,11 @@ describe('PDF upload', () => {
 
 describe('refused uploads', () => {
   it('refuses a file type it does not take (415)', async () => {
-    assertError(await upload(alice.token, Buffer.from('just some text\n'), 'notes.txt', 'text/plain'), 415, 'unsupported_file_type');
+    assertError(
+      await upload(alice.token, Buffer.from('just some text\n'), 'notes.txt', 'text/plain'),
+      415,
+      'unsupported_file_type',
+    );
     await assertHealthyAndClean();
   });
 
@@ -108,14 +131,29 @@ describe('refused uploads', () => {
   it('refuses a password-protected PDF', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pt-enc-'));
     fs.writeFileSync(path.join(dir, 'in.pdf'), makePdf(2));
-    execFileSync('qpdf', ['--encrypt', 'user-pw', 'owner-pw', '256', '--', path.join(dir, 'in.pdf'), path.join(dir, 'out.pdf')]);
-    assertError(await upload(alice.token, fs.readFileSync(path.join(dir, 'out.pdf')), 'locked.pdf'), 422, 'file_encrypted');
+    execFileSync('qpdf', [
+      '--encrypt',
+      'user-pw',
+      'owner-pw',
+      '256',
+      '--',
+      path.join(dir, 'in.pdf'),
+      path.join(dir, 'out.pdf'),
+    ]);
+    assertError(
+      await upload(alice.token, fs.readFileSync(path.join(dir, 'out.pdf')), 'locked.pdf'),
+      422,
+      'file_encrypted',
+    );
     fs.rmSync(dir, { recursive: true, force: true });
     await assertHealthyAndClean();
   });
 
   it('refuses a zip bomb (1 GB declared) before conversion', async () => {
-    const bomb = makeZip([...docxSkeleton, { name: 'word/media/huge.bin', data: Buffer.alloc(1024 * 1024), declaredSize: 1024 * 1024 * 1024 }]);
+    const bomb = makeZip([
+      ...docxSkeleton,
+      { name: 'word/media/huge.bin', data: Buffer.alloc(1024 * 1024), declaredSize: 1024 * 1024 * 1024 },
+    ]);
     assert.ok(bomb.length < 1.1 * 1024 * 1024);
     const started = Date.now();
     assertError(await upload(alice.token, bomb, 'bomb.docx'), 422, 'zip_bomb');
@@ -131,13 +169,20 @@ describe('refused uploads', () => {
   });
 
   it('refuses a zip with 20,000 entries before conversion', async () => {
-    const many = makeZip([...docxSkeleton, ...Array.from({ length: 20_000 }, (_, i) => ({ name: `word/x${i}.xml`, data: '', store: true }))]);
+    const many = makeZip([
+      ...docxSkeleton,
+      ...Array.from({ length: 20_000 }, (_, i) => ({ name: `word/x${i}.xml`, data: '', store: true })),
+    ]);
     assertError(await upload(alice.token, many, 'many.docx'), 422, 'zip_bomb');
     await assertHealthyAndClean();
   });
 
   it('refuses a zip that is neither OOXML nor ODF', async () => {
-    assertError(await upload(alice.token, makeZip([{ name: 'a.txt', data: 'hello' }]), 'a.docx'), 415, 'unsupported_file_type');
+    assertError(
+      await upload(alice.token, makeZip([{ name: 'a.txt', data: 'hello' }]), 'a.docx'),
+      415,
+      'unsupported_file_type',
+    );
   });
 
   it('refuses a corrupt zip', async () => {
@@ -152,12 +197,21 @@ describe('refused uploads', () => {
   });
 
   it('refuses a request without the file field, or not multipart', async () => {
-    const r1 = await request(t.url).post('/api/documents').set('authorization', `Bearer ${alice.token}`).field('other', 'x');
+    const r1 = await request(t.url)
+      .post('/api/documents')
+      .set('authorization', `Bearer ${alice.token}`)
+      .field('other', 'x');
     assertError(r1, 400, 'file_missing');
-    const r2 = await request(t.url).post('/api/documents').set('authorization', `Bearer ${alice.token}`).send({ file: 'x' });
+    const r2 = await request(t.url)
+      .post('/api/documents')
+      .set('authorization', `Bearer ${alice.token}`)
+      .send({ file: 'x' });
     assertError(r2, 400, 'multipart_required');
-    const r3 = await request(t.url).post('/api/documents').set('authorization', `Bearer ${alice.token}`)
-      .attach('file', makePdf(1), 'a.pdf').attach('file', makePdf(1), 'b.pdf');
+    const r3 = await request(t.url)
+      .post('/api/documents')
+      .set('authorization', `Bearer ${alice.token}`)
+      .attach('file', makePdf(1), 'a.pdf')
+      .attach('file', makePdf(1), 'b.pdf');
     assertError(r3, 400, 'too_many_files');
     await assertHealthyAndClean();
   });
@@ -166,13 +220,26 @@ describe('refused uploads', () => {
     const boundary = 'ptboundary';
     const { port } = new URL(t.url);
     await new Promise<void>((resolve) => {
-      const req = http.request({ host: '127.0.0.1', port, method: 'POST', path: '/api/documents', headers: {
-        authorization: `Bearer ${alice.token}`, 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': String(1024 * 1024),
-      } });
+      const req = http.request({
+        host: '127.0.0.1',
+        port,
+        method: 'POST',
+        path: '/api/documents',
+        headers: {
+          authorization: `Bearer ${alice.token}`,
+          'content-type': `multipart/form-data; boundary=${boundary}`,
+          'content-length': String(1024 * 1024),
+        },
+      });
       req.on('error', () => resolve());
-      req.write(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.pdf"\r\nContent-Type: application/pdf\r\n\r\n`);
+      req.write(
+        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.pdf"\r\nContent-Type: application/pdf\r\n\r\n`,
+      );
       req.write(Buffer.alloc(200 * 1024, 7));
-      setTimeout(() => { req.destroy(); resolve(); }, 300);
+      setTimeout(() => {
+        req.destroy();
+        resolve();
+      }, 300);
     });
     await assertHealthyAndClean();
     await upload(alice.token, makePdf(1), 'after.pdf').expect(202);
@@ -185,9 +252,15 @@ describe('refused uploads', () => {
     const link = await createLink(t, alice.token, res.body.id);
     const dl = await request(link.url).get('/download').expect(200);
     assert.equal(dl.headers['x-evil'], undefined);
-    assert.match(String(dl.headers['content-disposition']), /^attachment; filename="passX-Evil: 1wd\.pdf"; filename\*=UTF-8''passX-Evil%3A%201wd\.pdf$/);
+    assert.match(
+      String(dl.headers['content-disposition']),
+      /^attachment; filename="passX-Evil: 1wd\.pdf"; filename\*=UTF-8''passX-Evil%3A%201wd\.pdf$/,
+    );
     const files = fs.readdirSync(path.join(t.dataDir, 'blobs', 'docs', res.body.id));
-    assert.ok(files.every((f) => !f.includes('pass')), 'stored under server-made keys');
+    assert.ok(
+      files.every((f) => !f.includes('pass')),
+      'stored under server-made keys',
+    );
   });
 
   it('keeps a non-ASCII name and encodes it per RFC 6266', async () => {

@@ -44,13 +44,19 @@ const s3Adapter: Adapter = {
   async open() {
     s3 = await startS3();
     const store = await S3BlobStore.open({
-      bucket: s3.bucket, region: 'us-east-1', endpoint: s3.endpoint, forcePathStyle: true,
+      bucket: s3.bucket,
+      region: 'us-east-1',
+      endpoint: s3.endpoint,
+      forcePathStyle: true,
       credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
     });
-    store.s3.middlewareStack.add((next, context) => async (args) => {
-      s3Adapter.commands!.push(String(context.commandName));
-      return next(args);
-    }, { step: 'initialize', name: 'recordCommands' });
+    store.s3.middlewareStack.add(
+      (next, context) => async (args) => {
+        s3Adapter.commands!.push(String(context.commandName));
+        return next(args);
+      },
+      { step: 'initialize', name: 'recordCommands' },
+    );
     return store;
   },
   async close() {
@@ -159,7 +165,10 @@ for (const adapter of [local, s3Adapter]) {
 
     it('answers a missing key with null from stat and BlobNotFoundError from read', async () => {
       assert.equal(await store.stat('docs/doc_nothing/document.pdf'), null);
-      await assert.rejects(store.read('docs/doc_nothing/document.pdf'), (err) => err instanceof BlobNotFoundError && err.key === 'docs/doc_nothing/document.pdf');
+      await assert.rejects(
+        store.read('docs/doc_nothing/document.pdf'),
+        (err) => err instanceof BlobNotFoundError && err.key === 'docs/doc_nothing/document.pdf',
+      );
       await assert.rejects(store.read('docs/doc_nothing/document.pdf', { start: 0, end: 9 }), BlobNotFoundError);
     });
 
@@ -191,19 +200,35 @@ describe('createBlobStore', () => {
   after(async () => {
     await server.close();
   });
-  const base = { dataDir: work, AWS_REGION: 'us-east-1', S3_FORCE_PATH_STYLE: true, AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER' };
+  const base = {
+    dataDir: work,
+    AWS_REGION: 'us-east-1',
+    S3_FORCE_PATH_STYLE: true,
+    AWS_ACCESS_KEY_ID: 'S3RVER',
+    AWS_SECRET_ACCESS_KEY: 'S3RVER',
+  };
 
   it('gives local disk by default and S3 with STORAGE=s3', async () => {
     const l = await createBlobStore({ ...base, STORAGE: 'local' });
     assert.ok(l instanceof LocalBlobStore);
-    const s = await createBlobStore({ ...base, STORAGE: 's3', S3_BUCKET: server.bucket, AWS_ENDPOINT_URL_S3: server.endpoint });
+    const s = await createBlobStore({
+      ...base,
+      STORAGE: 's3',
+      S3_BUCKET: server.bucket,
+      AWS_ENDPOINT_URL_S3: server.endpoint,
+    });
     assert.ok(s instanceof S3BlobStore);
     await s.check();
     await s.close();
   });
 
   it('reports an S3 store whose bucket does not exist as not ready', async () => {
-    const s = await createBlobStore({ ...base, STORAGE: 's3', S3_BUCKET: 'no-such-bucket', AWS_ENDPOINT_URL_S3: server.endpoint });
+    const s = await createBlobStore({
+      ...base,
+      STORAGE: 's3',
+      S3_BUCKET: 'no-such-bucket',
+      AWS_ENDPOINT_URL_S3: server.endpoint,
+    });
     await assert.rejects(s.check());
     await s.close();
   });

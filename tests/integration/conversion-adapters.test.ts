@@ -16,11 +16,22 @@ import { eventually } from '../helpers/wait.ts';
 import { AppError } from '../../server/errors.ts';
 
 const PAGE_COUNTS: Array<[OfficeFormat, number]> = [
-  ['docx', 3], ['doc', 4], ['odt', 2], ['rtf', 3], ['fodt', 2],
-  ['pptx', 5], ['ppt', 3], ['odp', 4], ['fodp', 2],
+  ['docx', 3],
+  ['doc', 4],
+  ['odt', 2],
+  ['rtf', 3],
+  ['fodt', 2],
+  ['pptx', 5],
+  ['ppt', 3],
+  ['odp', 4],
+  ['fodp', 2],
 ];
 
-const MAKERS: Array<[OfficeFormat, (s: ImageSource) => Buffer]> = [['docx', imageDocx], ['odt', imageOdt], ['fodt', imageFodt]];
+const MAKERS: Array<[OfficeFormat, (s: ImageSource) => Buffer]> = [
+  ['docx', imageDocx],
+  ['odt', imageOdt],
+  ['fodt', imageFodt],
+];
 
 for (const adapter of ADAPTERS) {
   describe(`converter adapter: ${adapter.name}`, () => {
@@ -96,8 +107,10 @@ for (const adapter of ADAPTERS) {
     });
 
     test('a file that is not a document fails with 422 conversion_failed', async () => {
-      await assert.rejects(convert(Buffer.from('PK\x03\x04 this is not a zip at all'), 'docx'),
-        (err: { status?: number; code?: string }) => err.status === 422 && err.code === 'conversion_failed');
+      await assert.rejects(
+        convert(Buffer.from('PK\x03\x04 this is not a zip at all'), 'docx'),
+        (err: { status?: number; code?: string }) => err.status === 422 && err.code === 'conversion_failed',
+      );
     });
 
     test('a frozen soffice ends in 503 conversion_timeout within the deadline, leaving no soffice.bin', async () => {
@@ -125,10 +138,18 @@ for (const adapter of ADAPTERS) {
         const pending = hung.convert({ inputPath: input, format: 'docx', outputDir: dir });
         pending.catch(() => undefined);
         if (frozen.length === 0) {
-          await eventually(async () => (frozen = await officeProcesses(hungRoot)).length > 0, deadlineMs, 'soffice.bin started', 5).catch(() => null);
+          await eventually(
+            async () => (frozen = await officeProcesses(hungRoot)).length > 0,
+            deadlineMs,
+            'soffice.bin started',
+            5,
+          ).catch(() => null);
         }
         for (const pid of frozen) process.kill(pid, 'SIGSTOP');
-        await assert.rejects(pending, (err: AppError) => err instanceof AppError && err.status === 503 && err.code === 'conversion_timeout');
+        await assert.rejects(
+          pending,
+          (err: AppError) => err instanceof AppError && err.status === 503 && err.code === 'conversion_timeout',
+        );
         const took = Date.now() - started;
         // Generous room past the deadline for killing the process group on a loaded machine; a frozen soffice
         // never ends by itself, so without the deadline this would not end at all.

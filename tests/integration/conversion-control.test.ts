@@ -29,16 +29,34 @@ after(async () => {
   await fs.rm(root, { recursive: true, force: true });
 });
 
-for (const [format, make] of [['docx', imageDocx], ['odt', imageOdt], ['fodt', imageFodt]] as const) {
+for (const [format, make] of [
+  ['docx', imageDocx],
+  ['odt', imageOdt],
+  ['fodt', imageFodt],
+] as const) {
   test(`control: an unhardened soffice fetches the linked image of the ${format}`, async () => {
     const dir = path.join(root, format);
     await fs.mkdir(dir);
     const input = path.join(dir, `linked.${format}`);
     await fs.writeFile(input, make({ kind: 'linked', href: canary.url(`/control/${format}.png`) }));
     const before = canary.requests.length;
-    await run(process.env.SOFFICE_PATH ?? 'soffice', [`-env:UserInstallation=${pathToFileURL(path.join(dir, 'profile')).href}`,
-      '--headless', '--convert-to', 'pdf', '--outdir', dir, input], { timeout: 60_000, env: { PATH: process.env.PATH ?? '', HOME: dir } });
-    assert.ok(canary.requests.slice(before).some((r) => r.includes(`/control/${format}.png`)), 'the canary saw the fetch');
+    await run(
+      process.env.SOFFICE_PATH ?? 'soffice',
+      [
+        `-env:UserInstallation=${pathToFileURL(path.join(dir, 'profile')).href}`,
+        '--headless',
+        '--convert-to',
+        'pdf',
+        '--outdir',
+        dir,
+        input,
+      ],
+      { timeout: 60_000, env: { PATH: process.env.PATH ?? '', HOME: dir } },
+    );
+    assert.ok(
+      canary.requests.slice(before).some((r) => r.includes(`/control/${format}.png`)),
+      'the canary saw the fetch',
+    );
     assert.equal(await pdfImageCount(path.join(dir, 'linked.pdf')), 1, 'and the fetched image is in the PDF');
   });
 }
@@ -54,12 +72,15 @@ async function macrosAllowedProfile(dir: string): Promise<string> {
     '<item oor:path="/org.openoffice.Office.Common/Security/Scripting">' +
     `<prop oor:name="${name}" oor:op="fuse" oor:type="${type}"><value>${value}</value></prop></item>`;
   await fs.mkdir(path.join(dir, 'user'), { recursive: true });
-  await fs.writeFile(path.join(dir, 'user', 'registrymodifications.xcu'), `<?xml version="1.0" encoding="UTF-8"?>
+  await fs.writeFile(
+    path.join(dir, 'user', 'registrymodifications.xcu'),
+    `<?xml version="1.0" encoding="UTF-8"?>
 <oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema">
 ${prop('MacroSecurityLevel', 'xs:int', '0')}
 ${prop('DisableMacrosExecution', 'xs:boolean', 'false')}
 </oor:items>
-`);
+`,
+  );
   return pathToFileURL(dir).href;
 }
 
@@ -74,11 +95,25 @@ async function openMacroDocument(name: string, profile: (dir: string) => Promise
   const input = path.join(dir, 'macro.odt');
   await fs.writeFile(input, macroOdt(marker));
   const output = path.join(dir, 'macro.pdf');
-  await run(PYTHON, [OPENER, SOFFICE, await profile(path.join(dir, 'profile')), `pagetrail-control-${name}-${process.pid}`,
-    input, output, String(ALWAYS_EXECUTE_NO_WARN)], { timeout: 90_000, env: officeEnv(dir, dir) });
+  await run(
+    PYTHON,
+    [
+      OPENER,
+      SOFFICE,
+      await profile(path.join(dir, 'profile')),
+      `pagetrail-control-${name}-${process.pid}`,
+      input,
+      output,
+      String(ALWAYS_EXECUTE_NO_WARN),
+    ],
+    { timeout: 90_000, env: officeEnv(dir, dir) },
+  );
   assert.match(await pdfText(output), new RegExp(BEFORE), 'the document itself opened and converted');
   await new Promise((r) => setTimeout(r, 500)); // give a started macro time to write
-  return fs.readFile(marker, 'utf8').then((text) => text.includes('macro ran'), () => false);
+  return fs.readFile(marker, 'utf8').then(
+    (text) => text.includes('macro ran'),
+    () => false,
+  );
 }
 
 test('control: where macros are allowed, opening the macro document runs its on-load macro', async () => {

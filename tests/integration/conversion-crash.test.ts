@@ -42,12 +42,17 @@ interface Owner {
 
 async function startOwner(): Promise<Owner> {
   const child = spawn(process.execPath, ['tests/helpers/pool-owner.ts'], {
-    env: { ...process.env, TMPDIR: tmp }, detached: true, stdio: ['pipe', 'pipe', 'pipe'],
+    env: { ...process.env, TMPDIR: tmp },
+    detached: true,
+    stdio: ['pipe', 'pipe', 'pipe'],
   });
   child.stderr.resume();
   const lines = readline.createInterface({ input: child.stdout })[Symbol.asyncIterator]();
   const next = async () => {
-    const r = await Promise.race([lines.next(), new Promise<never>((_, rej) => setTimeout(() => rej(new Error('the owner printed nothing within 90 s')), 90_000))]);
+    const r = await Promise.race([
+      lines.next(),
+      new Promise<never>((_, rej) => setTimeout(() => rej(new Error('the owner printed nothing within 90 s')), 90_000)),
+    ]);
     if (r.done) throw new Error('the owner exited');
     return JSON.parse(r.value) as Record<string, string>;
   };
@@ -59,11 +64,20 @@ async function startOwner(): Promise<Owner> {
 /** Live processes (any program) started from a pool's folder: the bridge, oosplash and soffice.bin. */
 async function poolProcesses(marker: string): Promise<Array<{ pid: number; comm: string }>> {
   const pids = (await findProcesses(marker)).filter(isAlive);
-  return Promise.all(pids.map(async (pid) => ({ pid, comm: (await fs.readFile(`/proc/${pid}/comm`, 'utf8').catch(() => '?')).trim() })));
+  return Promise.all(
+    pids.map(async (pid) => ({ pid, comm: (await fs.readFile(`/proc/${pid}/comm`, 'utf8').catch(() => '?')).trim() })),
+  );
 }
 
-async function until(what: string, check: (ps: Array<{ pid: number; comm: string }>, root: string) => boolean, o: Owner) {
-  assert.ok(await waitFor(async () => check(await poolProcesses(o.root + path.sep), o.root), 90_000, 10), `${what} within 90 s`);
+async function until(
+  what: string,
+  check: (ps: Array<{ pid: number; comm: string }>, root: string) => boolean,
+  o: Owner,
+) {
+  assert.ok(
+    await waitFor(async () => check(await poolProcesses(o.root + path.sep), o.root), 90_000, 10),
+    `${what} within 90 s`,
+  );
 }
 
 function killOwnerGroup(o: Owner): void {
@@ -72,7 +86,10 @@ function killOwnerGroup(o: Owner): void {
 
 async function assertAllGone(o: Owner, stage: string): Promise<void> {
   const gone = await waitFor(async () => (await poolProcesses(o.root + path.sep)).length === 0, GONE_WITHIN_MS);
-  assert.ok(gone, `${stage}: still running ${GONE_WITHIN_MS} ms after the owner died: ${JSON.stringify(await poolProcesses(o.root + path.sep))}`);
+  assert.ok(
+    gone,
+    `${stage}: still running ${GONE_WITHIN_MS} ms after the owner died: ${JSON.stringify(await poolProcesses(o.root + path.sep))}`,
+  );
 }
 
 const has = (comm: string) => (ps: Array<{ comm: string }>) => ps.some((p) => p.comm === comm);
@@ -110,7 +127,10 @@ test('killed in the middle of a conversion', async () => {
   assert.ok((await o.next()).done, 'the warm-up conversion succeeded');
   o.child.stdin.write(`${big}\n`);
   const jobs = path.join(o.root, 'jobs');
-  assert.ok(await waitFor(async () => (await fs.readdir(jobs).catch(() => [])).length > 0, 30_000, 10), 'the job folder appeared');
+  assert.ok(
+    await waitFor(async () => (await fs.readdir(jobs).catch(() => [])).length > 0, 30_000, 10),
+    'the job folder appeared',
+  );
   await new Promise((r) => setTimeout(r, 300)); // past copying the input: soffice is working on it
   killOwnerGroup(o);
   await assertAllGone(o, 'mid-job');
@@ -125,12 +145,25 @@ test('owner and bridge killed at the same moment: the next pool kills the leftov
   killOwnerGroup(o);
   process.kill(bridge.pid, 'SIGKILL');
   await new Promise((r) => setTimeout(r, 1000));
-  assert.ok(has('soffice.bin')(await poolProcesses(o.root + path.sep)), 'with no bridge left to act, soffice.bin is still running');
+  assert.ok(
+    has('soffice.bin')(await poolProcesses(o.root + path.sep)),
+    'with no bridge left to act, soffice.bin is still running',
+  );
 
   const successor = await startOwner();
   try {
     await assertAllGone(o, 'after the next pool started');
-    assert.ok(await waitFor(() => fs.access(o.root).then(() => false, () => true), GONE_WITHIN_MS), 'the dead pool\'s folder was removed');
+    assert.ok(
+      await waitFor(
+        () =>
+          fs.access(o.root).then(
+            () => false,
+            () => true,
+          ),
+        GONE_WITHIN_MS,
+      ),
+      "the dead pool's folder was removed",
+    );
   } finally {
     killOwnerGroup(successor);
     await assertAllGone(successor, 'successor');

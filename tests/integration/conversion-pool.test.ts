@@ -15,7 +15,9 @@ import { eventually } from '../helpers/wait.ts';
 let root: string;
 let n = 0;
 
-before(async () => { root = await workRoot('pool'); });
+before(async () => {
+  root = await workRoot('pool');
+});
 after(async () => {
   assert.deepEqual(await officeProcesses(root), [], 'no soffice.bin left behind by any test');
   await fs.rm(root, { recursive: true, force: true });
@@ -34,7 +36,9 @@ describe('a hung conversion', () => {
   let pool: UnoPoolConverter;
   // No idle probe: on a loaded machine the gap between the warm-up and the job can pass the probe's idle time, and
   // the freeze would then hit the probe instead of the job.
-  before(() => { pool = unoPool(path.join(root, 'hung'), { size: 1, timeoutMs: DEADLINE_MS, idleProbeMs: 600_000 }); });
+  before(() => {
+    pool = unoPool(path.join(root, 'hung'), { size: 1, timeoutMs: DEADLINE_MS, idleProbeMs: 600_000 });
+  });
   after(() => pool.close(5000));
 
   test('ends with 503 conversion_timeout within the deadline, and the process is replaced', async () => {
@@ -48,13 +52,20 @@ describe('a hung conversion', () => {
     const started = Date.now();
     const pending = pool.convert(big);
     setImmediate(() => process.kill(stuck, 'SIGSTOP')); // freeze soffice while the job is in flight
-    await assert.rejects(pending, (err: AppError) => err instanceof AppError && err.status === 503 && err.code === 'conversion_timeout');
+    await assert.rejects(
+      pending,
+      (err: AppError) => err instanceof AppError && err.status === 503 && err.code === 'conversion_timeout',
+    );
     const took = Date.now() - started;
     // At the deadline, not before; the upper bound leaves room for a loaded machine (a frozen soffice never ends).
     assert.ok(took >= DEADLINE_MS - 100 && took < DEADLINE_MS + 15_000, `rejected after ${took} ms`);
 
     await eventually(() => !isAlive(stuck), 30_000, 'the frozen soffice.bin was killed');
-    await eventually(async () => (await officeProcesses(pool.workRoot)).length === 1, 30_000, 'a replacement is running');
+    await eventually(
+      async () => (await officeProcesses(pool.workRoot)).length === 1,
+      30_000,
+      'a replacement is running',
+    );
     const [replacement] = await officeProcesses(pool.workRoot);
     assert.notEqual(replacement, stuck);
 
@@ -65,7 +76,9 @@ describe('a hung conversion', () => {
 
 describe('concurrency and the queue bound', () => {
   let pool: UnoPoolConverter;
-  before(() => { pool = unoPool(path.join(root, 'busy'), { size: 2, queueMax: 4 }); });
+  before(() => {
+    pool = unoPool(path.join(root, 'busy'), { size: 2, queueMax: 4 });
+  });
   after(() => pool.close(5000));
 
   test('4 concurrent conversions succeed with distinct outputs', async () => {

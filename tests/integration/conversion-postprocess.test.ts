@@ -20,7 +20,11 @@ before(async () => {
   const pool = unoPool(path.join(root, 'pool'), { size: 1 });
   try {
     await fs.mkdir(path.join(root, 'out'));
-    pdf = await pool.convert({ inputPath: await fixture('pptx', 5), format: 'pptx', outputDir: path.join(root, 'out') });
+    pdf = await pool.convert({
+      inputPath: await fixture('pptx', 5),
+      format: 'pptx',
+      outputDir: path.join(root, 'out'),
+    });
   } finally {
     await pool.close();
   }
@@ -59,7 +63,11 @@ test('the fallback adapter output post-processes the same way', async () => {
   const lo = libreOfficeConvert(path.join(root, 'lo'));
   try {
     await fs.mkdir(path.join(root, 'out2'));
-    const other = await lo.convert({ inputPath: await fixture('docx', 3), format: 'docx', outputDir: path.join(root, 'out2') });
+    const other = await lo.convert({
+      inputPath: await fixture('docx', 3),
+      format: 'docx',
+      outputDir: path.join(root, 'out2'),
+    });
     const work = path.join(root, 'pp3');
     await fs.mkdir(work);
     const out = await postprocessPdf(other, work, { qpdfPath: 'qpdf' });

@@ -36,7 +36,10 @@ describe('the user soffice runs as', { skip: !asRoot && 'needs a service running
     const { uids, pages } = await convertAndLook(nobody);
     assert.ok(pages);
     assert.ok(uids.length >= 1);
-    assert.ok(uids.every((u) => u === nobody.uid), `uids ${uids}`);
+    assert.ok(
+      uids.every((u) => u === nobody.uid),
+      `uids ${uids}`,
+    );
   });
 
   it('none: soffice runs as the service itself', async () => {
@@ -51,8 +54,14 @@ describe('work folders of a pool that was killed', () => {
     const stale = path.join(os.tmpdir(), 'pagetrail-pool-2147483-deadbeef');
     fs.mkdirSync(path.join(stale, 'jobs'), { recursive: true });
     const pool = new UnoPoolConverter({
-      size: 1, queueMax: 1, timeoutMs: 10_000, restartAfter: 10, startTimeoutMs: 30_000, sofficePath: 'soffice',
-      pythonPath: '/usr/bin/python3', logger: testLogger,
+      size: 1,
+      queueMax: 1,
+      timeoutMs: 10_000,
+      restartAfter: 10,
+      startTimeoutMs: 30_000,
+      sofficePath: 'soffice',
+      pythonPath: '/usr/bin/python3',
+      logger: testLogger,
     });
     try {
       for (let i = 0; i < 100 && fs.existsSync(stale); i++) await new Promise((r) => setTimeout(r, 20));

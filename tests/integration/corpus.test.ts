@@ -15,7 +15,9 @@ import { createLink, startApp, waitReady, type TestApp, type TestSender } from '
 import { launchBrowser } from '../helpers/browser.ts';
 import { CORPUS_DIR, corpusAvailable, corpusFiles, expectations, type Expectation } from '../helpers/corpus.ts';
 
-const skip = corpusAvailable() ? false : `the document corpus is not at ${CORPUS_DIR} (set PAGETRAIL_CORPUS to run this test)`;
+const skip = corpusAvailable()
+  ? false
+  : `the document corpus is not at ${CORPUS_DIR} (set PAGETRAIL_CORPUS to run this test)`;
 
 interface Outcome {
   file: string;
@@ -36,23 +38,50 @@ before(async () => {
   t = await startApp({ CONVERT_QUEUE_MAX: '200', CONVERT_TIMEOUT_MS: '180000', CONVERT_START_TIMEOUT_MS: '120000' });
   sender = await t.sender();
 });
-after(async () => { if (!skip) await t.close(); });
+after(async () => {
+  if (!skip) await t.close();
+});
 
 test('every corpus file ends as plain LibreOffice and a PDF viewer say, never 5xx or stuck', { skip }, async (ctx) => {
   const expected = expectations();
   const files = corpusFiles();
-  assert.deepEqual(files.map((f) => f.file).filter((f) => !expected[f]), [], 'every corpus file has an expectation');
+  assert.deepEqual(
+    files.map((f) => f.file).filter((f) => !expected[f]),
+    [],
+    'every corpus file has an expectation',
+  );
   for (const f of files) {
     const form = new FormData();
     form.append('file', new Blob([new Uint8Array(await fs.readFile(path.join(CORPUS_DIR, f.file)))]), f.file);
-    const res = await fetch(`${t.url}/api/documents`, { method: 'POST', headers: { authorization: `Bearer ${sender.token}` }, body: form });
-    const body = (await res.json()) as { id?: string; status?: string; pageCount?: number | null; error?: { code: string }; code?: string };
-    const o = { file: f.file, http: res.status, status: body.status ?? 'refused', pages: body.pageCount ?? null, code: body.error?.code ?? body.code ?? null, id: body.id ?? null };
+    const res = await fetch(`${t.url}/api/documents`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${sender.token}` },
+      body: form,
+    });
+    const body = (await res.json()) as {
+      id?: string;
+      status?: string;
+      pageCount?: number | null;
+      error?: { code: string };
+      code?: string;
+    };
+    const o = {
+      file: f.file,
+      http: res.status,
+      status: body.status ?? 'refused',
+      pages: body.pageCount ?? null,
+      code: body.error?.code ?? body.code ?? null,
+      id: body.id ?? null,
+    };
     outcomes.push(o);
     // One at a time: the outcome of a file must not depend on which other files fail beside it (the pool bounds
     // how many fresh-process fallbacks run at once).
     if (!o.id) continue;
-    const doc = (await waitReady(t, sender.token, o.id, 600_000)) as { status: string; pageCount: number | null; error?: { code: string } };
+    const doc = (await waitReady(t, sender.token, o.id, 600_000)) as {
+      status: string;
+      pageCount: number | null;
+      error?: { code: string };
+    };
     Object.assign(o, { status: doc.status, pages: doc.pageCount, code: doc.error?.code ?? null });
   }
   const wrong: string[] = [];
@@ -61,7 +90,9 @@ test('every corpus file ends as plain LibreOffice and a PDF viewer say, never 5x
     ctx.diagnostic(`${o.file}\tHTTP ${o.http}\t${o.status}\t${o.pages ?? ''}\t${o.code ?? ''}`);
     if (o.http >= 500) wrong.push(`${o.file}: answered ${o.http}`);
     else if (want.ready && (o.status !== 'ready' || o.pages !== want.pages)) {
-      wrong.push(`${o.file}: expected ready with ${want.pages} pages, got ${o.status} ${o.pages ?? ''} ${o.code ?? ''}`);
+      wrong.push(
+        `${o.file}: expected ready with ${want.pages} pages, got ${o.status} ${o.pages ?? ''} ${o.code ?? ''}`,
+      );
     } else if (!want.ready && (o.status === 'ready' || o.code !== want.code)) {
       wrong.push(`${o.file}: expected refused as ${want.code}, got ${o.status} ${o.code ?? ''}`);
     }
@@ -104,6 +135,11 @@ test('page 1 of every ready corpus document renders in the reader', { skip }, as
   // Known gap, kept visible: two tiny damaged pdf.js test files are repaired and stored but their first page does not
   // paint in the reader yet. Every other ready document must render.
   const KNOWN_UNRENDERED = ['pdfjs__issue15590.pdf', 'pdfjs__issue9105_other.pdf'];
-  for (const b of blank.filter((b) => KNOWN_UNRENDERED.some((f) => b.startsWith(`${f}:`)))) ctx.diagnostic(`known gap: ${b}`);
-  assert.deepEqual(blank.filter((b) => !KNOWN_UNRENDERED.some((f) => b.startsWith(`${f}:`))), [], 'ready documents whose first page did not render');
+  for (const b of blank.filter((b) => KNOWN_UNRENDERED.some((f) => b.startsWith(`${f}:`))))
+    ctx.diagnostic(`known gap: ${b}`);
+  assert.deepEqual(
+    blank.filter((b) => !KNOWN_UNRENDERED.some((f) => b.startsWith(`${f}:`))),
+    [],
+    'ready documents whose first page did not render',
+  );
 });

@@ -17,11 +17,27 @@ after(async () => t.close());
 
 async function stuckDocument(id: string, withOriginal: boolean): Promise<void> {
   const now = new Date().toISOString();
-  await t.db.insertInto('documents').values({
-    id, sender_id: s.id, name: `${id}.pdf`, format: 'pdf', status: 'processing', page_count: null, size_bytes: 1,
-    original_key: null, pdf_key: null, pdf_size: null, thumbnail_key: null, error_code: null, error_message: null,
-    convert_ms: null, created_at: now, updated_at: now,
-  }).execute();
+  await t.db
+    .insertInto('documents')
+    .values({
+      id,
+      sender_id: s.id,
+      name: `${id}.pdf`,
+      format: 'pdf',
+      status: 'processing',
+      page_count: null,
+      size_bytes: 1,
+      original_key: null,
+      pdf_key: null,
+      pdf_size: null,
+      thumbnail_key: null,
+      error_code: null,
+      error_message: null,
+      convert_ms: null,
+      created_at: now,
+      updated_at: now,
+    })
+    .execute();
   if (withOriginal) {
     const src = path.join(t.dataDir, 'tmp', `${id}-src`);
     fs.writeFileSync(src, makePdf(3));
@@ -43,7 +59,7 @@ it('reprocesses documents left processing from their stored original, and fails 
   assert.deepEqual(await t.tempFiles(), []);
 });
 
-it('removes at start the blobs no document owns and half-written blob copies, keeping every live document\'s', async () => {
+it("removes at start the blobs no document owns and half-written blob copies, keeping every live document's", async () => {
   const store = new LocalBlobStore(path.join(t.dataDir, 'blobs'));
   const src = path.join(t.dataDir, 'tmp', 'orphan-src');
   fs.writeFileSync(src, makePdf(1));
@@ -59,6 +75,8 @@ it('removes at start the blobs no document owns and half-written blob copies, ke
   assert.deepEqual(await store.list('docs/doc_goneCCCCCCCCCCCCCCCCC/'), [], 'the orphan blobs are gone');
   assert.equal(fs.existsSync(partial), false, 'the half-written copy is gone');
   assert.deepEqual(await store.list('docs/doc_recoverAAAAAAAAAAAAAAA/'), live, 'the live document keeps its blobs');
-  const res = await fetch(`${t.url}/api/documents/doc_recoverAAAAAAAAAAAAAAA`, { headers: { authorization: `Bearer ${s.token}` } });
+  const res = await fetch(`${t.url}/api/documents/doc_recoverAAAAAAAAAAAAAAA`, {
+    headers: { authorization: `Bearer ${s.token}` },
+  });
   assert.equal(((await res.json()) as { status: string }).status, 'ready');
 });

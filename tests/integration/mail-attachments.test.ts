@@ -27,7 +27,10 @@ describe('mail attachments that stay attached', () => {
     const events = collect(f);
     try {
       const info = await send(rig, s, {
-        to: 'ana@example.org', subject: 'Terms', text: 'See attached.', html: '<p>See attached.</p>',
+        to: 'ana@example.org',
+        subject: 'Terms',
+        text: 'See attached.',
+        html: '<p>See attached.</p>',
         attachments: [
           { filename: 'Terms.docx', content: encrypted },
           { filename: 'Deck.pptx', content: corrupt },
@@ -41,18 +44,30 @@ describe('mail attachments that stay attached', () => {
       assert.ok(kept.get('Terms.docx')!.equals(encrypted), 'the protected file travels unchanged');
       assert.ok(kept.get('Deck.pptx')!.equals(corrupt), 'the corrupt file travels unchanged');
       assert.equal(linkTokens(rig, String(parsed.html)).length, 1, 'the PDF became a link');
-      await eventually(() => events.filter((e) => e.type === 'attachment_kept').length >= 2, 20_000, 'two attachment notices in the feed');
+      await eventually(
+        () => events.filter((e) => e.type === 'attachment_kept').length >= 2,
+        20_000,
+        'two attachment notices in the feed',
+      );
       const notices = events.filter((e) => e.type === 'attachment_kept').map((e) => e.notice!.message);
       assert.ok(notices.includes('Terms.docx was left attached: it is password-protected.'), notices.join(' | '));
-      assert.ok(notices.some((n) => n.startsWith('Deck.pptx was left attached: it is damaged')), notices.join(' | '));
-      assert.ok(events.every((e) => typeof e.seq === 'number' && e.messageId), 'stored events with seq and message');
+      assert.ok(
+        notices.some((n) => n.startsWith('Deck.pptx was left attached: it is damaged')),
+        notices.join(' | '),
+      );
+      assert.ok(
+        events.every((e) => typeof e.seq === 'number' && e.messageId),
+        'stored events with seq and message',
+      );
     } finally {
       f.close();
     }
   });
 
   it('answers every message of the mail corpus and malformed MIME without crashing, then relays the next one', async () => {
-    const files = (await fs.readdir(path.join(CORPUS, 'mail'))).filter((n) => n.endsWith('.eml')).map((n) => path.join(CORPUS, 'mail', n));
+    const files = (await fs.readdir(path.join(CORPUS, 'mail')))
+      .filter((n) => n.endsWith('.eml'))
+      .map((n) => path.join(CORPUS, 'mail', n));
     const malformed = [
       // truncated: the closing boundary and half a base64 part are missing
       'From: x@example.org\r\nTo: ana@example.org\r\nSubject: cut\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="b1"\r\n\r\n--b1\r\nContent-Type: text/plain\r\n\r\nhello\r\n--b1\r\nContent-Type: application/pdf; name="x.pdf"\r\nContent-Disposition: attachment; filename="x.pdf"\r\nContent-Transfer-Encoding: base64\r\n\r\nJVBERi0xLjQK%%%%!!!',
@@ -65,8 +80,10 @@ describe('mail attachments that stay attached', () => {
     try {
       for (const raw of [...files, ...malformed]) {
         const body = raw.endsWith('.eml') ? await fs.readFile(raw) : Buffer.from(raw, 'latin1');
-        const answer = await c.sendMail({ envelope: { from: s.email, to: ['ana@example.org'] }, raw: body })
-          .then((i) => Number(i.response.slice(0, 3)), (e: { responseCode?: number }) => e.responseCode ?? 0);
+        const answer = await c.sendMail({ envelope: { from: s.email, to: ['ana@example.org'] }, raw: body }).then(
+          (i) => Number(i.response.slice(0, 3)),
+          (e: { responseCode?: number }) => e.responseCode ?? 0,
+        );
         assert.ok(answer >= 250 && answer < 600, `${raw.slice(0, 60)}: the relay answered (${answer})`);
       }
     } finally {

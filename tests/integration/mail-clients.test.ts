@@ -69,24 +69,55 @@ describe('other SMTP clients', () => {
   for (const mech of ['LOGIN', 'PLAIN']) {
     it(`Python smtplib with AUTH ${mech}`, async () => {
       const to = `py-${mech.toLowerCase()}@example.org`;
-      const { stdout } = await run('python3', ['-c', PY, String(rig.smtpPort), s.email, s.token, mech, to, pdf], { timeout: 120_000 });
+      const { stdout } = await run('python3', ['-c', PY, String(rig.smtpPort), s.email, s.token, mech, to, pdf], {
+        timeout: 120_000,
+      });
       assert.equal(stdout.trim(), 'OK');
       await arrivedAsLink(to);
     });
   }
 
   it('Python smtplib with a wrong token is refused with 535', async () => {
-    const { stdout } = await run('python3', ['-c', PY, String(rig.smtpPort), s.email, 'pt_wrong', 'PLAIN', 'nobody@example.org', pdf], { timeout: 120_000 });
+    const { stdout } = await run(
+      'python3',
+      ['-c', PY, String(rig.smtpPort), s.email, 'pt_wrong', 'PLAIN', 'nobody@example.org', pdf],
+      { timeout: 120_000 },
+    );
     assert.equal(stdout.trim(), 'AUTH 535');
   });
 
   it('swaks with AUTH LOGIN and an attachment', async () => {
     const to = 'swaks@example.org';
-    const { stdout } = await run('swaks', [
-      '--server', `127.0.0.1:${rig.smtpPort}`, '--auth', 'LOGIN', '--auth-user', s.email, '--auth-password', s.token,
-      '--from', s.email, '--to', to, '--header', 'Subject: From swaks', '--body', 'Hello from swaks.',
-      '--attach-type', 'application/pdf', '--attach-name', 'Report.pdf', '--attach', `@${pdf}`, '--timeout', '60',
-    ], { timeout: 120_000 });
+    const { stdout } = await run(
+      'swaks',
+      [
+        '--server',
+        `127.0.0.1:${rig.smtpPort}`,
+        '--auth',
+        'LOGIN',
+        '--auth-user',
+        s.email,
+        '--auth-password',
+        s.token,
+        '--from',
+        s.email,
+        '--to',
+        to,
+        '--header',
+        'Subject: From swaks',
+        '--body',
+        'Hello from swaks.',
+        '--attach-type',
+        'application/pdf',
+        '--attach-name',
+        'Report.pdf',
+        '--attach',
+        `@${pdf}`,
+        '--timeout',
+        '60',
+      ],
+      { timeout: 120_000 },
+    );
     assert.match(stdout, /<-\s+250 2\.0\.0 Accepted/);
     const copy = rig.sink.received.find((r) => r.to[0] === to);
     assert.ok(copy, 'the swaks message reached the upstream');
@@ -98,8 +129,29 @@ describe('other SMTP clients', () => {
   });
 
   it('swaks with a wrong token is refused with 535', async () => {
-    const out = await run('swaks', ['--server', `127.0.0.1:${rig.smtpPort}`, '--auth', 'PLAIN', '--auth-user', s.email, '--auth-password', 'pt_wrong',
-      '--from', s.email, '--to', 'x@example.org', '--timeout', '30'], { timeout: 60_000 }).then((r) => r.stdout, (e: { stdout: string }) => e.stdout);
+    const out = await run(
+      'swaks',
+      [
+        '--server',
+        `127.0.0.1:${rig.smtpPort}`,
+        '--auth',
+        'PLAIN',
+        '--auth-user',
+        s.email,
+        '--auth-password',
+        'pt_wrong',
+        '--from',
+        s.email,
+        '--to',
+        'x@example.org',
+        '--timeout',
+        '30',
+      ],
+      { timeout: 60_000 },
+    ).then(
+      (r) => r.stdout,
+      (e: { stdout: string }) => e.stdout,
+    );
     assert.match(out, /<\*\* 535 /);
   });
 });

@@ -68,7 +68,9 @@ describe('SMTP relay: refusals', () => {
   });
 
   it('refuses an over-size message with 552', async () => {
-    const err = await refusal(send(rig, s, { ...MAIL, attachments: [{ filename: 'big.bin', content: Buffer.alloc(100 * 1024, 7) }] }));
+    const err = await refusal(
+      send(rig, s, { ...MAIL, attachments: [{ filename: 'big.bin', content: Buffer.alloc(100 * 1024, 7) }] }),
+    );
     assert.equal(err.responseCode, 552);
     // Declared too large up front, or found too large in DATA: both are refused and nothing goes out.
     const d = dialog(rig.smtpPort);

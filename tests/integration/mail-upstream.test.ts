@@ -10,7 +10,9 @@ type Detail = { status: string; sentAt: string | null; copies: { recipient: stri
 
 async function only(rig: MailRig, s: TestSender): Promise<Detail> {
   const h = { authorization: `Bearer ${s.token}` };
-  const { messages } = await (await fetch(`${rig.t.url}/api/messages`, { headers: h })).json() as { messages: { id: string }[] };
+  const { messages } = (await (await fetch(`${rig.t.url}/api/messages`, { headers: h })).json()) as {
+    messages: { id: string }[];
+  };
   assert.equal(messages.length, 1);
   return (await fetch(`${rig.t.url}/api/messages/${messages[0]!.id}`, { headers: h })).json() as Promise<Detail>;
 }
@@ -25,7 +27,11 @@ async function refusal(p: Promise<unknown>): Promise<{ responseCode?: number; re
 }
 
 const mail = (id: string) => ({
-  to: ['ana@example.org', 'ben@example.org'], cc: 'cara@example.org', subject: 'Retry me', text: 'Body', messageId: `<${id}-${Date.now()}@client.example>`,
+  to: ['ana@example.org', 'ben@example.org'],
+  cc: 'cara@example.org',
+  subject: 'Retry me',
+  text: 'Body',
+  messageId: `<${id}-${Date.now()}@client.example>`,
 });
 
 describe('SMTP relay: upstream failures', () => {
@@ -40,10 +46,17 @@ describe('SMTP relay: upstream failures', () => {
     const m = mail('down');
     await rig.sink.stop();
     const err = await refusal(send(rig, s, m));
-    assert.ok(err.responseCode! >= 400 && err.responseCode! < 500, `expected 4xx, got ${err.responseCode} ${err.response}`);
+    assert.ok(
+      err.responseCode! >= 400 && err.responseCode! < 500,
+      `expected 4xx, got ${err.responseCode} ${err.response}`,
+    );
     const d = await only(rig, s);
     assert.equal(d.sentAt, null);
-    assert.deepEqual(d.copies.map((c) => c.delivery), ['pending', 'pending', 'pending'], 'no copy recorded as sent');
+    assert.deepEqual(
+      d.copies.map((c) => c.delivery),
+      ['pending', 'pending', 'pending'],
+      'no copy recorded as sent',
+    );
     await rig.sink.start();
     const before = rig.sink.received.length;
     const info = await send(rig, s, m);
@@ -60,7 +73,13 @@ describe('SMTP relay: upstream failures', () => {
     const err = await refusal(send(rig, s, m));
     assert.ok(err.responseCode! >= 500, `expected 5xx, got ${err.responseCode}`);
     assert.match(err.response ?? '', /ben@example\.org/, 'the reply names the refused recipient');
-    assert.deepEqual(rig.sink.received.slice(start).map((r) => r.to[0]).sort(), ['ana@example.org', 'cara@example.org']);
+    assert.deepEqual(
+      rig.sink.received
+        .slice(start)
+        .map((r) => r.to[0])
+        .sort(),
+      ['ana@example.org', 'cara@example.org'],
+    );
     const d = await only(rig, s);
     assert.equal(d.status, 'partial');
     assert.equal(d.copies.find((c) => c.recipient === 'ben@example.org')!.delivery, 'failed');
@@ -68,7 +87,11 @@ describe('SMTP relay: upstream failures', () => {
     const again = rig.sink.received.length;
     const info = await send(rig, s, m);
     assert.match(info.response, /^250 /);
-    assert.deepEqual(rig.sink.received.slice(again).map((r) => r.to[0]), ['ben@example.org'], 'only the missing copy is sent again');
+    assert.deepEqual(
+      rig.sink.received.slice(again).map((r) => r.to[0]),
+      ['ben@example.org'],
+      'only the missing copy is sent again',
+    );
     assert.equal((await only(rig, s)).status, 'sent');
   });
 });

@@ -7,7 +7,10 @@ import path from 'node:path';
 import { it } from 'node:test';
 
 function run(env: Record<string, string>) {
-  const child = spawn(process.execPath, ['server/main.ts'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['server/main.ts'], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   child.stdout.on('data', (c) => (out += c));
   child.stderr.on('data', (c) => (out += c));
@@ -17,7 +20,14 @@ function run(env: Record<string, string>) {
 
 it('serves on a random port and exits 0 on SIGTERM', async () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pt-main-'));
-  const p = run({ DATA_DIR: dataDir, PORT: '0', SMTP_RELAY_PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', CONVERTER: 'libreoffice-convert' });
+  const p = run({
+    DATA_DIR: dataDir,
+    PORT: '0',
+    SMTP_RELAY_PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'info',
+    CONVERTER: 'libreoffice-convert',
+  });
   let port = 0;
   for (let i = 0; i < 200 && !port; i++) {
     const m = /"port":(\d+)/.exec(p.output());

@@ -32,37 +32,68 @@ describe('feed replay', () => {
     const v = track(viewer(t.url, { token: link.token }));
     await started(v);
     for (let i = 0; i < 30; i++) await pageView(v, { id: crypto.randomUUID(), page: 1 + (i % 3), durationMs: 0 });
-    const all = (await request(t.url).get(`/api/documents/${docId}/events`).set('authorization', `Bearer ${alice.token}`).expect(200)).body.events;
+    const all = (
+      await request(t.url)
+        .get(`/api/documents/${docId}/events`)
+        .set('authorization', `Bearer ${alice.token}`)
+        .expect(200)
+    ).body.events;
     const cut = all[9].seq;
     const f = track(feed(t.url, { token: alice.token, after: cut }));
     const got = collect(f);
     // Live events keep coming while the replay runs.
-    const live = (async () => { for (let i = 0; i < 20; i++) await pageView(v, { id: crypto.randomUUID(), page: 2, durationMs: 0 }); })();
+    const live = (async () => {
+      for (let i = 0; i < 20; i++) await pageView(v, { id: crypto.randomUUID(), page: 2, durationMs: 0 });
+    })();
     await live;
-    const total = (await request(t.url).get(`/api/documents/${docId}/events`).set('authorization', `Bearer ${alice.token}`).expect(200)).body.events;
+    const total = (
+      await request(t.url)
+        .get(`/api/documents/${docId}/events`)
+        .set('authorization', `Bearer ${alice.token}`)
+        .expect(200)
+    ).body.events;
     const expected = total.filter((e: { seq: number }) => e.seq > cut).map((e: { seq: number }) => e.seq);
     await eventually(() => got.length >= expected.length, 30_000, 'all events');
     await new Promise((r) => setTimeout(r, 100));
-    assert.deepEqual(got.map((e) => e.seq), expected);
+    assert.deepEqual(
+      got.map((e) => e.seq),
+      expected,
+    );
   });
 
   it('replays more than one page of stored events', async () => {
     const link = await newLink();
     const v = track(viewer(t.url, { token: link.token }));
     await started(v);
-    await Promise.all(Array.from({ length: 1200 }, (_, i) => pageView(v, { id: crypto.randomUUID(), page: 1 + (i % 3), durationMs: 0 })));
+    await Promise.all(
+      Array.from({ length: 1200 }, (_, i) =>
+        pageView(v, { id: crypto.randomUUID(), page: 1 + (i % 3), durationMs: 0 }),
+      ),
+    );
     const f = track(feed(t.url, { token: alice.token, after: 0 }));
     const got = collect(f);
-    const [{ n }] = await t.db.selectFrom('events').select((eb) => eb.fn.countAll<number>().as('n')).where('sender_id', '=', alice.id).execute() as [{ n: number }];
+    const [{ n }] = (await t.db
+      .selectFrom('events')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('sender_id', '=', alice.id)
+      .execute()) as [{ n: number }];
     await eventually(() => got.length >= Number(n), 30_000, 'full replay');
     const seqs = got.map((e) => e.seq);
     assert.equal(new Set(seqs).size, seqs.length, 'no duplicates');
-    assert.deepEqual(seqs, [...seqs].sort((a, b) => a - b));
+    assert.deepEqual(
+      seqs,
+      [...seqs].sort((a, b) => a - b),
+    );
     assert.equal(seqs[0], 1);
   });
 
   it('seq increases per sender across documents and event types', async () => {
-    const rows = await t.db.selectFrom('events').select('seq').where('sender_id', '=', alice.id).orderBy('seq').execute();
+    const rows = await t.db
+      .selectFrom('events')
+      .select('seq')
+      .where('sender_id', '=', alice.id)
+      .orderBy('seq')
+      .execute();
     rows.forEach((r, i) => assert.equal(Number(r.seq), i + 1));
   });
 });
@@ -95,9 +126,16 @@ describe('analytics', () => {
     const human = track(viewer(t.url, { token: await mk('h@example.org') }));
     await started(human);
     await new Promise((r) => setTimeout(r, 1100));
-    for (const [page, ms] of [[1, 400], [1, 300], [2, 200]] as const) await pageView(human, { id: crypto.randomUUID(), page, durationMs: ms });
+    for (const [page, ms] of [
+      [1, 400],
+      [1, 300],
+      [2, 200],
+    ] as const)
+      await pageView(human, { id: crypto.randomUUID(), page, durationMs: ms });
 
-    const bot = track(viewer(t.url, { token: await mk('b@example.org') }, { 'user-agent': 'Mozilla/5.0 (compatible; Googlebot/2.1)' }));
+    const bot = track(
+      viewer(t.url, { token: await mk('b@example.org') }, { 'user-agent': 'Mozilla/5.0 (compatible; Googlebot/2.1)' }),
+    );
     await started(bot);
     await pageView(bot, { id: crypto.randomUUID(), page: 1, durationMs: 0 });
 
@@ -108,15 +146,34 @@ describe('analytics', () => {
     await started(self);
     await pageView(self, { id: crypto.randomUUID(), page: 3, durationMs: 0 });
 
-    const a = (await request(t.url).get(`/api/documents/${statsId}/analytics`).set('authorization', `Bearer ${alice.token}`).expect(200)).body;
+    const a = (
+      await request(t.url)
+        .get(`/api/documents/${statsId}/analytics`)
+        .set('authorization', `Bearer ${alice.token}`)
+        .expect(200)
+    ).body;
     assert.equal(a.visits, 1);
     assert.equal(a.uniqueViewers, 1);
     assert.equal(a.totalMs, 900);
-    assert.deepEqual(a.pages, [{ page: 1, totalMs: 700, visits: 1 }, { page: 2, totalMs: 200, visits: 1 }, { page: 3, totalMs: 0, visits: 0 }]);
-    const events = (await request(t.url).get(`/api/documents/${statsId}/events`).set('authorization', `Bearer ${alice.token}`).expect(200)).body.events;
+    assert.deepEqual(a.pages, [
+      { page: 1, totalMs: 700, visits: 1 },
+      { page: 2, totalMs: 200, visits: 1 },
+      { page: 3, totalMs: 0, visits: 0 },
+    ]);
+    const events = (
+      await request(t.url)
+        .get(`/api/documents/${statsId}/events`)
+        .set('authorization', `Bearer ${alice.token}`)
+        .expect(200)
+    ).body.events;
     assert.ok(events.some((e: { automated: boolean }) => e.automated));
     assert.ok(events.some((e: { self: boolean }) => e.self));
-    const visits = (await request(t.url).get(`/api/documents/${statsId}/visits`).set('authorization', `Bearer ${alice.token}`).expect(200)).body.visits;
+    const visits = (
+      await request(t.url)
+        .get(`/api/documents/${statsId}/visits`)
+        .set('authorization', `Bearer ${alice.token}`)
+        .expect(200)
+    ).body.visits;
     const hv = visits.find((x: { recipient: string }) => x.recipient === 'h@example.org');
     assert.equal(hv.totalMs, 900);
     assert.equal(hv.pagesViewed, 2);

@@ -47,7 +47,11 @@ describe('viewer socket', () => {
     const visit = await started(v);
     assert.equal(visit.pageCount, 5);
     assert.match(visit.visitId, /^vis_/);
-    await eventually(() => aliceGot.some((e) => e.type === 'open' && e.visitId === visit.visitId), 30_000, 'open on feed');
+    await eventually(
+      () => aliceGot.some((e) => e.type === 'open' && e.visitId === visit.visitId),
+      30_000,
+      'open on feed',
+    );
     const openEv = aliceGot.find((e) => e.type === 'open' && e.visitId === visit.visitId)!;
     assert.equal(openEv.recipient, 'reader@example.org');
     assert.equal(openEv.device?.type, 'desktop');
@@ -57,9 +61,18 @@ describe('viewer socket', () => {
 
     const ack = await pageView(v, { id: crypto.randomUUID(), page: 1, durationMs: 0 });
     assert.ok('data' in ack && ack.data.seq > openEv.seq);
-    const stored = await t.db.selectFrom('events').selectAll().where('visit_id', '=', visit.visitId).where('type', '=', 'page_view').execute();
+    const stored = await t.db
+      .selectFrom('events')
+      .selectAll()
+      .where('visit_id', '=', visit.visitId)
+      .where('type', '=', 'page_view')
+      .execute();
     assert.equal(stored.length, 1, 'stored before the ack');
-    await eventually(() => aliceGot.some((e) => e.type === 'page_view' && e.visitId === visit.visitId), 30_000, 'page_view on feed');
+    await eventually(
+      () => aliceGot.some((e) => e.type === 'page_view' && e.visitId === visit.visitId),
+      30_000,
+      'page_view on feed',
+    );
     assert.equal(bobGot.length, 0, "another sender's feed receives nothing");
   });
 
@@ -84,7 +97,12 @@ describe('viewer socket', () => {
       assert.ok('error' in r, JSON.stringify(input));
       assert.equal(r.error.code, code, JSON.stringify(input));
     }
-    const rows = await t.db.selectFrom('events').select('id').where('visit_id', '=', visit.visitId).where('type', '=', 'page_view').execute();
+    const rows = await t.db
+      .selectFrom('events')
+      .select('id')
+      .where('visit_id', '=', visit.visitId)
+      .where('type', '=', 'page_view')
+      .execute();
     assert.equal(rows.length, 0);
   });
 
@@ -110,7 +128,12 @@ describe('viewer socket', () => {
     assert.equal(a.data.duplicate, false);
     assert.equal(b.data.duplicate, true);
     assert.equal(a.data.seq, b.data.seq);
-    const rows = await t.db.selectFrom('events').select('id').where('visit_id', '=', visit.visitId).where('client_id', '=', ev.id).execute();
+    const rows = await t.db
+      .selectFrom('events')
+      .select('id')
+      .where('visit_id', '=', visit.visitId)
+      .where('client_id', '=', ev.id)
+      .execute();
     assert.equal(rows.length, 1);
   });
 
@@ -118,7 +141,9 @@ describe('viewer socket', () => {
     const link = await newLink();
     const v = track(viewer(t.url, { token: link.token }));
     await started(v);
-    const replies = await Promise.all(Array.from({ length: 100 }, () => pageView(v, { id: crypto.randomUUID(), page: 1, durationMs: 0 })));
+    const replies = await Promise.all(
+      Array.from({ length: 100 }, () => pageView(v, { id: crypto.randomUUID(), page: 1, durationMs: 0 })),
+    );
     const limited = replies.filter((r) => 'error' in r && r.error.code === 'rate_limited').length;
     const accepted = replies.filter((r) => 'data' in r).length;
     assert.ok(limited >= 50, `limited ${limited}`);
@@ -130,7 +155,12 @@ describe('viewer socket', () => {
     const v = track(viewer(t.url, { token: link.token }));
     await started(v);
     const gone = once(v as never, 'disconnect');
-    (v as unknown as { emit(e: string, d: unknown): void }).emit('page:view', { id: crypto.randomUUID(), page: 1, durationMs: 0, pad: 'x'.repeat(100_000) });
+    (v as unknown as { emit(e: string, d: unknown): void }).emit('page:view', {
+      id: crypto.randomUUID(),
+      page: 1,
+      durationMs: 0,
+      pad: 'x'.repeat(100_000),
+    });
     await gone;
     await request(t.url).get('/healthz').expect(200);
   });
@@ -170,7 +200,12 @@ describe('viewer socket', () => {
     v.close();
     const v2 = track(viewer(t.url, { token: link.token, visitId: visit.visitId }));
     assert.equal((await started(v2)).visitId, visit.visitId);
-    const opens = await t.db.selectFrom('events').select('id').where('visit_id', '=', visit.visitId).where('type', '=', 'open').execute();
+    const opens = await t.db
+      .selectFrom('events')
+      .select('id')
+      .where('visit_id', '=', visit.visitId)
+      .where('type', '=', 'open')
+      .execute();
     assert.equal(opens.length, 1);
     // A visit id from another link is not continued.
     const v3 = track(viewer(t.url, { token: (await newLink()).token, visitId: visit.visitId }));
@@ -185,14 +220,44 @@ describe('beacon and download', () => {
     const visit = await started(v);
     await new Promise((r) => setTimeout(r, 200));
     const id = crypto.randomUUID();
-    await request(link.url).post('/beacon').set('content-type', 'text/plain').send(JSON.stringify({ visitId: visit.visitId, events: [{ id, page: 2, durationMs: 150 }] })).expect(204);
-    await request(link.url).post('/beacon').set('content-type', 'application/json').send({ visitId: visit.visitId, events: [{ id, page: 2, durationMs: 150 }] }).expect(204);
-    const rows = await t.db.selectFrom('events').selectAll().where('visit_id', '=', visit.visitId).where('type', '=', 'page_view').execute();
+    await request(link.url)
+      .post('/beacon')
+      .set('content-type', 'text/plain')
+      .send(JSON.stringify({ visitId: visit.visitId, events: [{ id, page: 2, durationMs: 150 }] }))
+      .expect(204);
+    await request(link.url)
+      .post('/beacon')
+      .set('content-type', 'application/json')
+      .send({ visitId: visit.visitId, events: [{ id, page: 2, durationMs: 150 }] })
+      .expect(204);
+    const rows = await t.db
+      .selectFrom('events')
+      .selectAll()
+      .where('visit_id', '=', visit.visitId)
+      .where('type', '=', 'page_view')
+      .execute();
     assert.equal(rows.length, 1);
     assert.equal(rows[0]!.duration_ms, 150);
-    assert.equal((await request(link.url).post('/beacon').send({ visitId: visit.visitId, events: [{ id: crypto.randomUUID(), page: 99, durationMs: 1 }] })).status, 400);
-    assert.equal((await request(link.url).post('/beacon').send({ visitId: 'vis_AAAAAAAAAAAAAAAAAAAAAA', events: [{ id, page: 1, durationMs: 1 }] })).status, 404);
-    assert.equal((await request(link.url).post('/beacon').set('content-type', 'application/json').send('{')).status, 400);
+    assert.equal(
+      (
+        await request(link.url)
+          .post('/beacon')
+          .send({ visitId: visit.visitId, events: [{ id: crypto.randomUUID(), page: 99, durationMs: 1 }] })
+      ).status,
+      400,
+    );
+    assert.equal(
+      (
+        await request(link.url)
+          .post('/beacon')
+          .send({ visitId: 'vis_AAAAAAAAAAAAAAAAAAAAAA', events: [{ id, page: 1, durationMs: 1 }] })
+      ).status,
+      404,
+    );
+    assert.equal(
+      (await request(link.url).post('/beacon').set('content-type', 'application/json').send('{')).status,
+      400,
+    );
   });
 
   it('records a download on the visit, once per download', async () => {
@@ -200,7 +265,12 @@ describe('beacon and download', () => {
     const v = track(viewer(t.url, { token: link.token }));
     const visit = await started(v);
     await request(link.url).get(`/download?visit=${visit.visitId}`).expect(200);
-    const rows = await t.db.selectFrom('events').selectAll().where('visit_id', '=', visit.visitId).where('type', '=', 'download').execute();
+    const rows = await t.db
+      .selectFrom('events')
+      .selectAll()
+      .where('visit_id', '=', visit.visitId)
+      .where('type', '=', 'download')
+      .execute();
     assert.equal(rows.length, 1);
   });
 });
@@ -210,7 +280,11 @@ describe('forwarded addresses', () => {
     const link = await newLink();
     const v = track(viewer(t.url, { token: link.token }, { 'x-forwarded-for': '81.2.69.142' }));
     const visit = await started(v);
-    const row = await t.db.selectFrom('visits').select('location').where('id', '=', visit.visitId).executeTakeFirstOrThrow();
+    const row = await t.db
+      .selectFrom('visits')
+      .select('location')
+      .where('id', '=', visit.visitId)
+      .executeTakeFirstOrThrow();
     assert.equal(row.location, null, 'header ignored without TRUST_PROXY');
 
     const proxied = await startApp({ TRUST_PROXY: 'true' });
@@ -223,7 +297,11 @@ describe('forwarded addresses', () => {
       const w = track(viewer(proxied.url, { token: l.token }, { 'x-forwarded-for': '10.0.0.1, 81.2.69.142' }));
       const vis = await started(w);
       w.close();
-      const r = await proxied.db.selectFrom('visits').select('location').where('id', '=', vis.visitId).executeTakeFirstOrThrow();
+      const r = await proxied.db
+        .selectFrom('visits')
+        .select('location')
+        .where('id', '=', vis.visitId)
+        .executeTakeFirstOrThrow();
       assert.equal(JSON.parse(String(r.location)).country, 'GB');
     } finally {
       await proxied.close();

@@ -23,7 +23,9 @@ test('the log stops growing while writes go on, and is folded into the database 
   const chunk = Buffer.alloc(64 * 1024, 7);
   // 24 MiB over about 3 s: without checkpoints the log would hold all of it.
   for (let i = 0; i < 48; i++) {
-    h.transaction(() => { for (let j = 0; j < 8; j++) insert.run(i * 8 + j, chunk); })();
+    h.transaction(() => {
+      for (let j = 0; j < 8; j++) insert.run(i * 8 + j, chunk);
+    })();
     await new Promise((r) => setTimeout(r, 60));
   }
   const walBytes = fs.statSync(`${file}-wal`).size;
@@ -42,9 +44,20 @@ test('the log stops growing while writes go on, and is folded into the database 
 test('a thread that dies mid-batch is replaced: the batch fails whole, the next append continues the sequence', async () => {
   const db = await openDatabase({ dataDir: path.join(dir, 'crash') });
   try {
-    await db.insertInto('senders').values({ id: 'snd_c', email: 'c@example.org', password_hash: 'x', created_at: new Date().toISOString() }).execute();
+    await db
+      .insertInto('senders')
+      .values({ id: 'snd_c', email: 'c@example.org', password_hash: 'x', created_at: new Date().toISOString() })
+      .execute();
     const thread = sqliteThread(db)!;
-    const ev = (i: number) => ({ id: `evt_c${i}`, sender_id: 'snd_c', type: 'page_view', at: new Date().toISOString(), page: 1, duration_ms: 0 }) as EventInput;
+    const ev = (i: number) =>
+      ({
+        id: `evt_c${i}`,
+        sender_id: 'snd_c',
+        type: 'page_view',
+        at: new Date().toISOString(),
+        page: 1,
+        duration_ms: 0,
+      }) as EventInput;
     assert.deepEqual(await thread.append([ev(0)]), [1]);
     // A batch big enough to be mid-write when the thread is ended.
     const big = thread.append(Array.from({ length: 50_000 }, (_, i) => ev(i + 1)));
@@ -52,7 +65,15 @@ test('a thread that dies mid-batch is replaced: the batch fails whole, the next 
     await new Promise((r) => setTimeout(r, 30));
     await thread.kill();
     await failed;
-    const count = async () => Number((await db.selectFrom('events').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+    const count = async () =>
+      Number(
+        (
+          await db
+            .selectFrom('events')
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
     assert.equal(await count(), 1, 'nothing of the ended batch was stored');
     assert.deepEqual(await thread.append([ev(99_999)]), [2], 'a new thread takes the next seq');
     assert.equal(await count(), 2);

@@ -25,7 +25,9 @@ function atLeast(version: string, floor: string): boolean {
 }
 
 describe('dependency floors', () => {
-  const manifest = JSON.parse(fs.readFileSync(path.resolve('package.json'), 'utf8')) as { dependencies: Record<string, string> };
+  const manifest = JSON.parse(fs.readFileSync(path.resolve('package.json'), 'utf8')) as {
+    dependencies: Record<string, string>;
+  };
   for (const [name, floor] of Object.entries(FLOORS)) {
     it(`${name} >= ${floor}, installed and required`, () => {
       const installed = JSON.parse(fs.readFileSync(require.resolve(`${name}/package.json`), 'utf8')).version as string;
@@ -42,7 +44,10 @@ describe('dependency floors', () => {
   it('the socket.io parser actually installed has the fix', () => {
     // The package does not export its package.json: find it beside the entry point socket.io loads.
     const entry = createRequire(require.resolve('socket.io')).resolve('socket.io-parser');
-    const root = entry.slice(0, entry.lastIndexOf(`${path.sep}socket.io-parser${path.sep}`) + '/socket.io-parser'.length);
+    const root = entry.slice(
+      0,
+      entry.lastIndexOf(`${path.sep}socket.io-parser${path.sep}`) + '/socket.io-parser'.length,
+    );
     const parser = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).version as string;
     assert.ok(atLeast(parser, '4.2.3'), `socket.io-parser ${parser}`);
   });

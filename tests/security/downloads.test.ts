@@ -27,13 +27,18 @@ before(async () => {
 after(async () => t.close());
 
 const count = async (type: string, linkId: string) =>
-  (await t.db.selectFrom('events').select('id').where('link_id', '=', linkId).where('type', '=', type).execute()).length;
-const visitsOf = async (linkId: string) => (await t.db.selectFrom('visits').select('id').where('link_id', '=', linkId).execute()).length;
+  (await t.db.selectFrom('events').select('id').where('link_id', '=', linkId).where('type', '=', type).execute())
+    .length;
+const visitsOf = async (linkId: string) =>
+  (await t.db.selectFrom('visits').select('id').where('link_id', '=', linkId).execute()).length;
 /** One client address per link, so each test's visit limit starts full. */
 const addressOf = new Map<string, string>();
 const download = (link: TestLink, headers: Record<string, string> = {}) => {
   if (!addressOf.has(link.id)) addressOf.set(link.id, `192.0.2.${addressOf.size + 1}`);
-  const r = request(link.url).get('/download').set('user-agent', BROWSER_UA).set('x-forwarded-for', addressOf.get(link.id)!);
+  const r = request(link.url)
+    .get('/download')
+    .set('user-agent', BROWSER_UA)
+    .set('x-forwarded-for', addressOf.get(link.id)!);
   for (const [k, v] of Object.entries(headers)) r.set(k, v);
   return r;
 };
@@ -51,7 +56,7 @@ describe('downloads and visits', () => {
     const link = await createLink(t, alice.token, docId);
     const statuses: number[] = [];
     for (let i = 0; i < 12; i++) statuses.push((await download(link, { 'user-agent': `${BROWSER_UA} r${i}` })).status);
-    assert.ok(await visitsOf(link.id) <= 5, `at most the limit of 5 visits, got ${await visitsOf(link.id)}`);
+    assert.ok((await visitsOf(link.id)) <= 5, `at most the limit of 5 visits, got ${await visitsOf(link.id)}`);
     assert.ok(statuses.includes(429), 'the rest are refused with 429');
     const refused = await download(link, { 'user-agent': `${BROWSER_UA} again` });
     assert.equal(refused.status, 429);
@@ -81,8 +86,10 @@ describe('downloads and visits', () => {
       // Each visit from its own address, so neither the reuse window nor the per-address limit merges them.
       const ip = `10.1.0.${i + 1}`;
       const app = t.app.tracker;
-      const resolved = { link: (await t.db.selectFrom('links').selectAll().where('id', '=', link.id).executeTakeFirstOrThrow()),
-        document: (await t.db.selectFrom('documents').selectAll().where('id', '=', docId).executeTakeFirstOrThrow()) };
+      const resolved = {
+        link: await t.db.selectFrom('links').selectAll().where('id', '=', link.id).executeTakeFirstOrThrow(),
+        document: await t.db.selectFrom('documents').selectAll().where('id', '=', docId).executeTakeFirstOrThrow(),
+      };
       const s = await app.openVisit(resolved, { ip, userAgent: BROWSER_UA });
       app.release(s);
       ids.push(s.id);
@@ -102,7 +109,10 @@ describe('downloads and visits', () => {
     const mine = seen.filter((id) => ids.includes(id));
     assert.deepEqual(mine, [...ids].reverse(), 'each visit once, newest first');
     assert.equal(new Set(seen).size, seen.length, 'no visit twice');
-    await request(t.url).get(`/api/documents/${docId}/visits?limit=0`).set('authorization', `Bearer ${alice.token}`).expect(422);
+    await request(t.url)
+      .get(`/api/documents/${docId}/visits?limit=0`)
+      .set('authorization', `Bearer ${alice.token}`)
+      .expect(422);
   });
 });
 
@@ -111,7 +121,9 @@ function openFilesUnder(dir: string): number {
   for (const fd of fs.readdirSync('/proc/self/fd')) {
     try {
       if (fs.readlinkSync(`/proc/self/fd/${fd}`).startsWith(dir)) n++;
-    } catch { /* closed meanwhile */ }
+    } catch {
+      /* closed meanwhile */
+    }
   }
   return n;
 }
@@ -138,12 +150,18 @@ describe('range requests', () => {
 
   it('a reader gone before the file opens leaves no handle open and no error', async () => {
     const blobs = new LocalBlobStore(`${t.dataDir}/blobs`);
-    const key = (await t.db.selectFrom('documents').select('pdf_key').where('id', '=', docId).executeTakeFirstOrThrow()).pdf_key!;
+    const key = (await t.db.selectFrom('documents').select('pdf_key').where('id', '=', docId).executeTakeFirstOrThrow())
+      .pdf_key!;
     const outcomes: unknown[] = [];
     const app = express();
     app.get('/f', async (req, res) => {
       res.destroy(); // the client hung up while the server was still looking the file up
-      outcomes.push(await sendBlob(req, res, blobs, key, { contentType: 'application/pdf' }).then(() => 'ok', (err: unknown) => err));
+      outcomes.push(
+        await sendBlob(req, res, blobs, key, { contentType: 'application/pdf' }).then(
+          () => 'ok',
+          (err: unknown) => err,
+        ),
+      );
     });
     const server = app.listen(0, '127.0.0.1');
     await new Promise((r) => server.once('listening', r));

@@ -23,7 +23,10 @@ const ownOrigin = () => new URL(t.url).origin;
 const sibling = () => `http://127.0.0.1:${Number(new URL(t.url).port) + 1}`;
 
 async function signIn(): Promise<string> {
-  const res = await request(t.url).post('/api/session').send({ email: alice.email, password: alice.password }).expect(200);
+  const res = await request(t.url)
+    .post('/api/session')
+    .send({ email: alice.email, password: alice.password })
+    .expect(200);
   return String(res.headers['set-cookie']).split(';')[0]!;
 }
 
@@ -58,7 +61,7 @@ describe('feed origin', () => {
     assert.equal((await connectError(f as unknown as Socket)).data?.code, 'unauthorized');
   });
 
-  it('accepts the cookie from PUBLIC_URL\'s origin', async () => {
+  it("accepts the cookie from PUBLIC_URL's origin", async () => {
     const f = track(feed(t.url, { after: 0 }, { cookie, origin: ownOrigin() }));
     const got = collect(f);
     await once(f as unknown as Socket, 'connect');
@@ -103,7 +106,7 @@ describe('feed origin', () => {
 });
 
 describe('feeds end with their credentials', () => {
-  it('signing out disconnects the session\'s feed sockets, not others', async () => {
+  it("signing out disconnects the session's feed sockets, not others", async () => {
     const mine = await signIn();
     const f = track(feed(t.url, {}, { cookie: mine, origin: ownOrigin() }));
     const other = track(feed(t.url, { token: alice.token }));
@@ -118,24 +121,37 @@ describe('feeds end with their credentials', () => {
   it('a session that expires disconnects its feed', async () => {
     const mine = await signIn();
     const sid = decodeURIComponent(mine.split('=')[1]!);
-    await t.db.updateTable('sessions').set({ expires_at: new Date(Date.now() + 1500).toISOString() }).where('id_hash', '=', hashSecret(sid)).execute();
+    await t.db
+      .updateTable('sessions')
+      .set({ expires_at: new Date(Date.now() + 1500).toISOString() })
+      .where('id_hash', '=', hashSecret(sid))
+      .execute();
     const f = track(feed(t.url, {}, { cookie: mine, origin: ownOrigin() }));
     await once(f as unknown as Socket, 'connect');
     await once(f as unknown as Socket, 'disconnect', 10_000);
   });
 
-  it('lists API tokens, revokes one (its feed drops, it stops working) and answers 404 for another sender\'s', async () => {
+  it("lists API tokens, revokes one (its feed drops, it stops working) and answers 404 for another sender's", async () => {
     const created = await request(t.url).post('/api/tokens').set('authorization', `Bearer ${alice.token}`).expect(201);
     assert.match(created.body.token, /^pt_/);
     const list = await request(t.url).get('/api/tokens').set('authorization', `Bearer ${alice.token}`).expect(200);
     assert.ok(list.body.tokens.some((x: { id: string }) => x.id === created.body.id));
-    assert.ok(list.body.tokens.every((x: Record<string, unknown>) => !('token' in x) && !('tokenHash' in x)), 'no secrets listed');
+    assert.ok(
+      list.body.tokens.every((x: Record<string, unknown>) => !('token' in x) && !('tokenHash' in x)),
+      'no secrets listed',
+    );
     const f = track(feed(t.url, { token: created.body.token }));
     await once(f as unknown as Socket, 'connect');
     const gone = once(f as unknown as Socket, 'disconnect', 5000);
     const bob = await t.sender();
-    await request(t.url).delete(`/api/tokens/${created.body.id}`).set('authorization', `Bearer ${bob.token}`).expect(404);
-    await request(t.url).delete(`/api/tokens/${created.body.id}`).set('authorization', `Bearer ${alice.token}`).expect(204);
+    await request(t.url)
+      .delete(`/api/tokens/${created.body.id}`)
+      .set('authorization', `Bearer ${bob.token}`)
+      .expect(404);
+    await request(t.url)
+      .delete(`/api/tokens/${created.body.id}`)
+      .set('authorization', `Bearer ${alice.token}`)
+      .expect(204);
     await gone;
     await request(t.url).get('/api/me').set('authorization', `Bearer ${created.body.token}`).expect(401);
     const again = track(feed(t.url, { token: created.body.token }));
@@ -146,14 +162,18 @@ describe('feeds end with their credentials', () => {
     const env = { ...process.env, DATA_DIR: t.dataDir, LOG_LEVEL: 'silent' };
     const run = (...args: string[]) => promisify(execFile)(process.execPath, ['server/cli.ts', ...args], { env });
     const lastLine = (out: { stdout: string }) => JSON.parse(out.stdout.trim().split('\n').at(-1)!);
-    const before = new Set((lastLine(await run('sender', 'tokens', '--email', alice.email)).tokens as { id: string }[]).map((x) => x.id));
+    const before = new Set(
+      (lastLine(await run('sender', 'tokens', '--email', alice.email)).tokens as { id: string }[]).map((x) => x.id),
+    );
     const token = lastLine(await run('sender', 'token', '--email', alice.email)).token as string;
     const listed = lastLine(await run('sender', 'tokens', '--email', alice.email)).tokens as { id: string }[];
     const added = listed.filter((x) => !before.has(x.id));
     assert.equal(added.length, 1, 'the new token is listed');
     const newest = added[0]!.id;
     await request(t.url).get('/api/me').set('authorization', `Bearer ${token}`).expect(200);
-    assert.deepEqual(lastLine(await run('sender', 'revoke-token', '--email', alice.email, '--id', newest)), { revoked: newest });
+    assert.deepEqual(lastLine(await run('sender', 'revoke-token', '--email', alice.email, '--id', newest)), {
+      revoked: newest,
+    });
     await request(t.url).get('/api/me').set('authorization', `Bearer ${token}`).expect(401);
     await assert.rejects(run('sender', 'revoke-token', '--email', alice.email, '--id', newest), /No such token/);
   });

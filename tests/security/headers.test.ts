@@ -21,7 +21,14 @@ after(async () => t.close());
 describe('headers', () => {
   it('every kind of response carries the base headers', async () => {
     const link = await createLink(t, alice.token, docId);
-    for (const [url, status] of [[`${t.url}/healthz`, 200], [`${t.url}/api/me`, 401], [`${t.url}/assets/reader.js`, 200], [link.url, 200], [`${link.url}/file`, 200], [`${t.url}/nothing`, 404]] as const) {
+    for (const [url, status] of [
+      [`${t.url}/healthz`, 200],
+      [`${t.url}/api/me`, 401],
+      [`${t.url}/assets/reader.js`, 200],
+      [link.url, 200],
+      [`${link.url}/file`, 200],
+      [`${t.url}/nothing`, 404],
+    ] as const) {
       const res = await request(url).get('');
       assert.equal(res.status, status, url);
       assert.equal(res.headers['x-content-type-options'], 'nosniff', url);
@@ -40,20 +47,28 @@ describe('headers', () => {
     assert.equal((await request(t.url).get('/api/nothing')).headers['cache-control'], 'no-store');
   });
 
-  it('sends HSTS over HTTPS (a trusted proxy\'s X-Forwarded-Proto) and when PUBLIC_URL is https', async () => {
+  it("sends HSTS over HTTPS (a trusted proxy's X-Forwarded-Proto) and when PUBLIC_URL is https", async () => {
     const res = await request(t.url).get('/healthz').set('x-forwarded-proto', 'https');
     assert.match(String(res.headers['strict-transport-security']), /max-age=\d{7,}/);
     // Without a trusted proxy, X-Forwarded-Proto is not believed…
     const direct = await startApp();
     try {
-      assert.equal((await request(direct.url).get('/healthz').set('x-forwarded-proto', 'https')).headers['strict-transport-security'], undefined);
+      assert.equal(
+        (await request(direct.url).get('/healthz').set('x-forwarded-proto', 'https')).headers[
+          'strict-transport-security'
+        ],
+        undefined,
+      );
     } finally {
       await direct.close();
     }
     // …but a service whose public address is https (TLS ended in front of it) always asks for HTTPS.
     const behindTls = await startApp({ PUBLIC_URL: 'https://docs.example.org' });
     try {
-      assert.match(String((await request(behindTls.url).get('/healthz')).headers['strict-transport-security']), /max-age=/);
+      assert.match(
+        String((await request(behindTls.url).get('/healthz')).headers['strict-transport-security']),
+        /max-age=/,
+      );
     } finally {
       await behindTls.close();
     }
@@ -61,7 +76,14 @@ describe('headers', () => {
 
   it('pages keep a strict Content-Security-Policy', async () => {
     const csp = String((await request(t.url).get('/')).headers['content-security-policy']);
-    for (const d of ["default-src 'none'", "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'", "script-src 'self'"]) assert.ok(csp.includes(d), d);
+    for (const d of [
+      "default-src 'none'",
+      "object-src 'none'",
+      "base-uri 'none'",
+      "frame-ancestors 'none'",
+      "script-src 'self'",
+    ])
+      assert.ok(csp.includes(d), d);
     assert.ok(!csp.includes("'unsafe-inline'"));
   });
 
@@ -104,7 +126,10 @@ describe('request deadlines', () => {
   });
 
   it('closes a request whose body never arrives', async () => {
-    const r = await stall(`POST /api/session HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"email":`, 15_000);
+    const r = await stall(
+      `POST /api/session HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"email":`,
+      15_000,
+    );
     assert.ok(r.closedAfterMs < 15_000);
     await request(t.url).get('/healthz').expect(200);
   });
@@ -113,10 +138,16 @@ describe('request deadlines', () => {
 describe('recipients', () => {
   it('bidi controls are stripped: the feed and dashboard read the address as it is', async () => {
     const link = await createLink(t, alice.token, docId, { recipient: '\u202Egro.elpmaxe@\u2066ana\u2069\u200F' });
-    const listed = await request(t.url).get(`/api/documents/${docId}/links`).set('authorization', `Bearer ${alice.token}`).expect(200);
+    const listed = await request(t.url)
+      .get(`/api/documents/${docId}/links`)
+      .set('authorization', `Bearer ${alice.token}`)
+      .expect(200);
     const stored = listed.body.links.find((l: { id: string }) => l.id === link.id).recipient as string;
     assert.equal(stored, 'gro.elpmaxe@ana');
-    const onlyControls = await request(t.url).post(`/api/documents/${docId}/links`).set('authorization', `Bearer ${alice.token}`).send({ recipient: '\u202E\u202C' });
+    const onlyControls = await request(t.url)
+      .post(`/api/documents/${docId}/links`)
+      .set('authorization', `Bearer ${alice.token}`)
+      .send({ recipient: '\u202E\u202C' });
     assert.equal(onlyControls.status, 422);
   });
 });

@@ -17,7 +17,11 @@ async function placeOf(t: TestApp, forwardedFor: string): Promise<string | null>
   const v = viewer(t.url, { token: link.token }, { 'x-forwarded-for': forwardedFor });
   try {
     const visit = await started(v);
-    const row = await t.db.selectFrom('visits').select('location').where('id', '=', visit.visitId).executeTakeFirstOrThrow();
+    const row = await t.db
+      .selectFrom('visits')
+      .select('location')
+      .where('id', '=', visit.visitId)
+      .executeTakeFirstOrThrow();
     return row.location ? JSON.parse(row.location).country : null;
   } finally {
     v.close();
@@ -25,7 +29,7 @@ async function placeOf(t: TestApp, forwardedFor: string): Promise<string | null>
 }
 
 describe('TRUST_PROXY', () => {
-  it('true is one hop: a forged leftmost X-Forwarded-For entry is ignored for the visit\'s place', async () => {
+  it("true is one hop: a forged leftmost X-Forwarded-For entry is ignored for the visit's place", async () => {
     const t = await startApp({ TRUST_PROXY: 'true' });
     try {
       // The client wrote 81.2.69.142 (GB); the proxy appended the real address, 10.0.0.7 (private: no place).
@@ -41,13 +45,18 @@ describe('TRUST_PROXY', () => {
     try {
       const statuses: number[] = [];
       for (let i = 0; i < 5; i++) {
-        const res = await request(t.url).post('/api/session').set('x-forwarded-for', `198.51.100.${i}, 203.0.113.9`)
+        const res = await request(t.url)
+          .post('/api/session')
+          .set('x-forwarded-for', `198.51.100.${i}, 203.0.113.9`)
           .send({ email: 'nobody@example.org', password: 'wrong password' });
         statuses.push(res.status);
       }
       assert.deepEqual(statuses, [401, 401, 401, 429, 429]);
       // Another client behind the same proxy is not held back.
-      const other = await request(t.url).post('/api/session').set('x-forwarded-for', '203.0.113.10').send({ email: 'nobody@example.org', password: 'wrong password' });
+      const other = await request(t.url)
+        .post('/api/session')
+        .set('x-forwarded-for', '203.0.113.10')
+        .send({ email: 'nobody@example.org', password: 'wrong password' });
       assert.equal(other.status, 401);
     } finally {
       await t.close();
@@ -76,7 +85,10 @@ describe('TRUST_PROXY', () => {
   });
 
   it('rejects a value that is neither a boolean, a count nor addresses', () => {
-    assert.throws(() => loadConfig({ TRUST_PROXY: 'sometimes' }), (e: unknown) => e instanceof ConfigError && /TRUST_PROXY/.test(e.message));
+    assert.throws(
+      () => loadConfig({ TRUST_PROXY: 'sometimes' }),
+      (e: unknown) => e instanceof ConfigError && /TRUST_PROXY/.test(e.message),
+    );
     assert.equal(loadConfig({ TRUST_PROXY: 'true' }).TRUST_PROXY, 1);
     assert.equal(loadConfig({ TRUST_PROXY: 'false' }).TRUST_PROXY, false);
     assert.deepEqual(loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8' }).TRUST_PROXY, ['loopback', '10.0.0.0/8']);
@@ -98,14 +110,24 @@ describe('unauthenticated URLs', () => {
     fs.existsSync = ((p: fs.PathLike) => (probes++, real(p))) as typeof fs.existsSync;
     try {
       for (let i = 0; i < 300; i++) {
-        await request(t.url).get(`/assets/${'x'.repeat(200)}${i}.js`).set('accept-encoding', 'br').expect(404);
+        await request(t.url)
+          .get(`/assets/${'x'.repeat(200)}${i}.js`)
+          .set('accept-encoding', 'br')
+          .expect(404);
       }
     } finally {
       fs.existsSync = real;
     }
     assert.equal(probes, 0);
     // Known files still come Brotli-compressed.
-    const known = await request(t.url).get('/assets/reader.js').set('accept-encoding', 'br').buffer(true).parse((res, cb) => { res.on('data', () => {}); res.on('end', () => cb(null, null)); });
+    const known = await request(t.url)
+      .get('/assets/reader.js')
+      .set('accept-encoding', 'br')
+      .buffer(true)
+      .parse((res, cb) => {
+        res.on('data', () => {});
+        res.on('end', () => cb(null, null));
+      });
     assert.equal(known.status, 200);
     assert.equal(known.headers['content-encoding'], 'br');
   });
@@ -113,7 +135,9 @@ describe('unauthenticated URLs', () => {
   it('logs at most 512 characters of a URL', async () => {
     const long = `/nothing/${'a'.repeat(8000)}`;
     await request(t.url).get(long).expect(404);
-    const line = logs.lines.map((l) => JSON.parse(l)).find((l) => l.msg === 'request' && String(l.url).startsWith('/nothing/'));
+    const line = logs.lines
+      .map((l) => JSON.parse(l))
+      .find((l) => l.msg === 'request' && String(l.url).startsWith('/nothing/'));
     assert.ok(line, 'request logged');
     assert.ok(line.url.length <= 513, `logged ${line.url.length} characters`);
   });
@@ -123,7 +147,14 @@ describe('unauthenticated URLs', () => {
     const doc = await uploadReady(t, s.token, makePdf(1), 'a.pdf');
     const link = await createLink(t, s.token, doc);
     const tok = link.token;
-    const spelled = [`/v/${tok}`, `/V/${tok}`, `/v/${tok}/FILE`, `/v/%${tok.charCodeAt(0).toString(16)}${tok.slice(1)}`, `//v/${tok}/nothing`, `/v/${tok}?x=1`];
+    const spelled = [
+      `/v/${tok}`,
+      `/V/${tok}`,
+      `/v/${tok}/FILE`,
+      `/v/%${tok.charCodeAt(0).toString(16)}${tok.slice(1)}`,
+      `//v/${tok}/nothing`,
+      `/v/${tok}?x=1`,
+    ];
     for (const p of spelled) await request(t.url).get(p);
     const logged = logs.lines.join('\n');
     assert.ok(!logged.includes(tok), 'the token is not in the log');

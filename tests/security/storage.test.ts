@@ -30,16 +30,23 @@ after(async () => t.close());
 /** Every byte SQLite keeps on disk for the database: the file, its log and shared memory. */
 function databaseBytes(dir: string): Buffer {
   const file = path.join(dir, 'pagetrail.sqlite');
-  return Buffer.concat([file, `${file}-wal`, `${file}-shm`].filter((f) => fs.existsSync(f)).map((f) => fs.readFileSync(f)));
+  return Buffer.concat(
+    [file, `${file}-wal`, `${file}-shm`].filter((f) => fs.existsSync(f)).map((f) => fs.readFileSync(f)),
+  );
 }
 
 describe('link tokens at rest', () => {
-  it('are not in the database in clear, yet the sender\'s list gives a URL that opens the reader', async () => {
+  it("are not in the database in clear, yet the sender's list gives a URL that opens the reader", async () => {
     const link = await createLink(t, alice.token, docId, { recipient: 'cfo@example.org' });
     assert.ok(!databaseBytes(t.dataDir).includes(Buffer.from(link.token)), 'token not on disk');
-    const cols = await t.db.introspection.getTables().then((ts) => ts.find((x) => x.name === 'links')!.columns.map((c) => c.name));
+    const cols = await t.db.introspection
+      .getTables()
+      .then((ts) => ts.find((x) => x.name === 'links')!.columns.map((c) => c.name));
     assert.ok(!cols.includes('token'));
-    const listed = await request(t.url).get(`/api/documents/${docId}/links`).set('authorization', `Bearer ${alice.token}`).expect(200);
+    const listed = await request(t.url)
+      .get(`/api/documents/${docId}/links`)
+      .set('authorization', `Bearer ${alice.token}`)
+      .expect(200);
     const url = listed.body.links.find((l: { id: string }) => l.id === link.id).url as string;
     assert.equal(url, link.url);
     await request(url).get('').expect(200);
@@ -61,11 +68,39 @@ describe('link tokens at rest', () => {
       const old = openSqlite(file);
       await migrate(old, '0002_event_write_paths');
       const now = new Date().toISOString();
-      await old.insertInto('senders').values({ id: 'snd_o', email: 'o@example.org', password_hash: 'x', created_at: now }).execute();
-      await old.insertInto('documents').values({ id: 'doc_o', sender_id: 'snd_o', name: 'a.pdf', format: 'pdf', status: 'ready', size_bytes: 1, created_at: now, updated_at: now }).execute();
+      await old
+        .insertInto('senders')
+        .values({ id: 'snd_o', email: 'o@example.org', password_hash: 'x', created_at: now })
+        .execute();
+      await old
+        .insertInto('documents')
+        .values({
+          id: 'doc_o',
+          sender_id: 'snd_o',
+          name: 'a.pdf',
+          format: 'pdf',
+          status: 'ready',
+          size_bytes: 1,
+          created_at: now,
+          updated_at: now,
+        })
+        .execute();
       const token = 'OldTokenOldTokenOldToken1234';
-      await (old as never as { insertInto(t: string): { values(v: object): { execute(): Promise<unknown> } } }).insertInto('links')
-        .values({ id: 'lnk_o', document_id: 'doc_o', sender_id: 'snd_o', token, token_hash: hashSecret(token), recipient: null, allow_download: 1, expires_at: null, revoked_at: null, created_at: now }).execute();
+      await (old as never as { insertInto(t: string): { values(v: object): { execute(): Promise<unknown> } } })
+        .insertInto('links')
+        .values({
+          id: 'lnk_o',
+          document_id: 'doc_o',
+          sender_id: 'snd_o',
+          token,
+          token_hash: hashSecret(token),
+          recipient: null,
+          allow_download: 1,
+          expires_at: null,
+          revoked_at: null,
+          created_at: now,
+        })
+        .execute();
       await old.destroy();
       const db = await openDatabase({ dataDir: dir });
       try {

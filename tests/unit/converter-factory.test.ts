@@ -15,7 +15,10 @@ test('CONVERTER=libreoffice-convert picks the per-call adapter', async () => {
 
 test('CONVERTER=uno picks the pool, which starts nothing until the first job', async () => {
   const c = createConverter(loadConfig({ CONVERTER: 'uno' }), logger);
-  assert.deepEqual({ ...c.status(), detail: undefined }, { ready: true, engine: 'uno-pool', queued: 0, running: 0, detail: undefined });
+  assert.deepEqual(
+    { ...c.status(), detail: undefined },
+    { ready: true, engine: 'uno-pool', queued: 0, running: 0, detail: undefined },
+  );
   await c.close();
 });
 

@@ -2,16 +2,34 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ActivityEvent } from '../../server/realtime/protocol.ts';
-import { describeEvent, formatDevice, formatDuration, formatLocation, formatRelative } from '../../viewer/dashboard/format.ts';
+import {
+  describeEvent,
+  formatDevice,
+  formatDuration,
+  formatLocation,
+  formatRelative,
+} from '../../viewer/dashboard/format.ts';
 
-const base: ActivityEvent = { id: 'e', seq: 1, type: 'open', at: '2026-01-01T00:00:00Z', automated: false, self: false };
+const base: ActivityEvent = {
+  id: 'e',
+  seq: 1,
+  type: 'open',
+  at: '2026-01-01T00:00:00Z',
+  automated: false,
+  self: false,
+};
 const sentence = (event: Partial<ActivityEvent>, doc: string | null = 'Q3 Proposal', total?: number) =>
-  describeEvent({ ...base, ...event }, doc, total).map((s) => s.text).join('');
+  describeEvent({ ...base, ...event }, doc, total)
+    .map((s) => s.text)
+    .join('');
 
 describe('describeEvent', () => {
   it('says who opened what, on which device, near where', () => {
     assert.equal(
-      sentence({ device: { type: 'mobile', os: 'iOS', browser: 'Mobile Safari' }, location: { city: 'Lisbon', region: null, country: 'PT' } }),
+      sentence({
+        device: { type: 'mobile', os: 'iOS', browser: 'Mobile Safari' },
+        location: { city: 'Lisbon', region: null, country: 'PT' },
+      }),
       'opened Q3 Proposal on iPhone (Mobile Safari) near Lisbon, PT',
     );
   });
@@ -22,7 +40,10 @@ describe('describeEvent', () => {
 
   it('tells arrival, dwell and glance apart', () => {
     assert.equal(sentence({ type: 'page_view', page: 4, durationMs: 0 }), 'is on page 4 of Q3 Proposal');
-    assert.equal(sentence({ type: 'page_view', page: 3, durationMs: 5000 }, 'Q3 Proposal', 42_000), 'spent 42 s on page 3 of Q3 Proposal');
+    assert.equal(
+      sentence({ type: 'page_view', page: 3, durationMs: 5000 }, 'Q3 Proposal', 42_000),
+      'spent 42 s on page 3 of Q3 Proposal',
+    );
     assert.equal(sentence({ type: 'page_view', page: 2, durationMs: 300 }), 'glanced at page 2 of Q3 Proposal');
   });
 

@@ -29,8 +29,16 @@ test('the README lists every code of the catalogue under its status, and no othe
   const listed = readmeCodes();
   assert.ok(listed.size > 30, `only ${listed.size} codes read from the README`);
   const catalogue = new Map(Object.entries(ERRORS).map(([code, [status]]) => [code, status as number]));
-  assert.deepEqual([...listed.keys()].filter((c) => !catalogue.has(c)), [], 'codes in the README but not in the catalogue');
-  assert.deepEqual([...catalogue.keys()].filter((c) => !listed.has(c)), [], 'codes in the catalogue but not in the README');
+  assert.deepEqual(
+    [...listed.keys()].filter((c) => !catalogue.has(c)),
+    [],
+    'codes in the README but not in the catalogue',
+  );
+  assert.deepEqual(
+    [...catalogue.keys()].filter((c) => !listed.has(c)),
+    [],
+    'codes in the catalogue but not in the README',
+  );
   for (const [code, status] of listed) assert.equal(status, catalogue.get(code), `${code}: the README says ${status}`);
 });
 
@@ -45,7 +53,11 @@ test('codes are snake_case and messages are sentences', () => {
 test('each factory makes an AppError of the catalogue, with its status unless it says otherwise', () => {
   const made: ErrorCode[] = [];
   const args: Record<string, unknown[]> = {
-    requestRefused: [403], invalidPage: [9, 3], zipBomb: ['too many entries'], validationFailed: ['Invalid request: x.', []], notFound: ['Link'],
+    requestRefused: [403],
+    invalidPage: [9, 3],
+    zipBomb: ['too many entries'],
+    validationFailed: ['Invalid request: x.', []],
+    notFound: ['Link'],
   };
   for (const [name, value] of Object.entries(errors)) {
     if (typeof value !== 'function' || name === 'AppError' || name === 'isAppError') continue;
@@ -54,7 +66,14 @@ test('each factory makes an AppError of the catalogue, with its status unless it
     assert.equal(e.status, name === 'requestRefused' ? 403 : ERRORS[e.code][0], `${name}(): status`);
     made.push(e.code);
   }
-  assert.deepEqual(Object.keys(ERRORS).filter((c) => !made.includes(c as ErrorCode)), [], 'codes without a factory');
+  assert.deepEqual(
+    Object.keys(ERRORS).filter((c) => !made.includes(c as ErrorCode)),
+    [],
+    'codes without a factory',
+  );
   assert.equal(errors.invalidPage(9, 3).publicMessage, 'Page 9 is outside 1..3.');
-  assert.deepEqual(errors.linkRevoked().toJSON(), { code: 'link_revoked', message: 'This link is no longer available.' });
+  assert.deepEqual(errors.linkRevoked().toJSON(), {
+    code: 'link_revoked',
+    message: 'This link is no longer available.',
+  });
 });

@@ -19,8 +19,21 @@ const COMPOSITION = 4;
 const NAMES = ['leaf', 'storage', 'domain', 'edge', 'composition'];
 
 const EDGES = ['server/http/', 'server/realtime/', 'server/mail/smtp/', 'server/mail/imap/'];
-const DOMAINS = ['server/accounts/', 'server/documents/', 'server/conversion/', 'server/tracking/', 'server/mail/', 'server/notify/'];
-const COMPOSITION_FILES = ['server/app.ts', 'server/main.ts', 'server/boot.ts', 'server/cli.ts', 'server/feature-module.ts'];
+const DOMAINS = [
+  'server/accounts/',
+  'server/documents/',
+  'server/conversion/',
+  'server/tracking/',
+  'server/mail/',
+  'server/notify/',
+];
+const COMPOSITION_FILES = [
+  'server/app.ts',
+  'server/main.ts',
+  'server/boot.ts',
+  'server/cli.ts',
+  'server/feature-module.ts',
+];
 
 /** The layer of a server or storage file; null for the browser code (checked by its own rule). */
 function layerOf(file: string): number | null {
@@ -54,7 +67,10 @@ function importsOf(file: string): { target: string; typeOnly: boolean }[] {
   const re = /^\s*(import|export)\s+(type\s+)?[^'";]*?from\s+['"](\.[^'"]+)['"]|import\(\s*['"](\.[^'"]+)['"]\s*\)/gm;
   for (const m of text.matchAll(re)) {
     const spec = m[3] ?? m[4]!;
-    found.push({ target: path.posix.normalize(path.posix.join(path.posix.dirname(file), spec)), typeOnly: Boolean(m[2]) });
+    found.push({
+      target: path.posix.normalize(path.posix.join(path.posix.dirname(file), spec)),
+      typeOnly: Boolean(m[2]),
+    });
   }
   return found;
 }
@@ -66,8 +82,14 @@ test('the import graph is read (a broken pattern would make every rule pass)', (
   assert.ok(files.length > 60, `only ${files.length} files found`);
   const edges = [...graph.values()].reduce((n, list) => n + list.length, 0);
   assert.ok(edges > 150, `only ${edges} imports found`);
-  assert.ok(graph.get('server/app.ts')!.some((i) => i.target === 'server/config.ts'), 'app.ts imports config.ts');
-  assert.ok(graph.get('server/realtime/protocol.ts')!.some((i) => i.target === 'server/domain-types.ts'), 'protocol.ts re-exports the domain types');
+  assert.ok(
+    graph.get('server/app.ts')!.some((i) => i.target === 'server/config.ts'),
+    'app.ts imports config.ts',
+  );
+  assert.ok(
+    graph.get('server/realtime/protocol.ts')!.some((i) => i.target === 'server/domain-types.ts'),
+    'protocol.ts re-exports the domain types',
+  );
 });
 
 test('no layer imports a layer above it', () => {
@@ -77,10 +99,12 @@ test('no layer imports a layer above it', () => {
     if (from === null) continue;
     for (const { target } of list) {
       const to = layerOf(target);
-      if (to !== null && to > from && to !== COMPOSITION) broken.push(`${file} (${NAMES[from]}) imports ${target} (${NAMES[to]})`);
+      if (to !== null && to > from && to !== COMPOSITION)
+        broken.push(`${file} (${NAMES[from]}) imports ${target} (${NAMES[to]})`);
       // Storage knows nothing of the server, not even its leaf modules: its errors are its own, mapped at the edge.
       if (from === STORAGE && !target.startsWith('storage/')) broken.push(`${file} (storage) imports ${target}`);
-      if (to === COMPOSITION && file !== 'server/app.ts' && from !== COMPOSITION) broken.push(`${file} imports the composition file ${target}`);
+      if (to === COMPOSITION && file !== 'server/app.ts' && from !== COMPOSITION)
+        broken.push(`${file} imports the composition file ${target}`);
     }
   }
   assert.deepEqual(broken, []);
@@ -93,7 +117,8 @@ test('edges never import each other', () => {
     if (!mine || layerOf(file) !== EDGE) continue;
     for (const { target } of list) {
       const theirs = edgeOf(target);
-      if (theirs && theirs !== mine && !theirs.startsWith(mine) && layerOf(target) === EDGE) broken.push(`${file} imports ${target}`);
+      if (theirs && theirs !== mine && !theirs.startsWith(mine) && layerOf(target) === EDGE)
+        broken.push(`${file} imports ${target}`);
     }
   }
   assert.deepEqual(broken, []);
@@ -123,13 +148,16 @@ test('the browser imports only types, and from the server only the protocol and 
     if (!file.startsWith('viewer/') || file === 'viewer/build.ts') continue;
     for (const { target, typeOnly } of list) {
       if (target.startsWith('viewer/')) continue;
-      if (!allowed.has(target) || !typeOnly) broken.push(`${file} imports ${target}${typeOnly ? '' : ' (not type-only)'}`);
+      if (!allowed.has(target) || !typeOnly)
+        broken.push(`${file} imports ${target}${typeOnly ? '' : ' (not type-only)'}`);
     }
   }
   assert.deepEqual(broken, []);
 });
 
 test('every imported file exists', () => {
-  const missing = [...graph].flatMap(([file, list]) => list.filter((i) => !fs.existsSync(path.join(ROOT, i.target))).map((i) => `${file} -> ${i.target}`));
+  const missing = [...graph].flatMap(([file, list]) =>
+    list.filter((i) => !fs.existsSync(path.join(ROOT, i.target))).map((i) => `${file} -> ${i.target}`),
+  );
   assert.deepEqual(missing, []);
 });

@@ -150,7 +150,10 @@ describe('Outbox', () => {
     const box = new Outbox();
     box.add([ev('a'), ev('b'), ev('c')]);
     box.settle('b');
-    assert.deepEqual(box.pending().map((e) => e.id), ['a', 'c']);
+    assert.deepEqual(
+      box.pending().map((e) => e.id),
+      ['a', 'c'],
+    );
   });
 
   it('drain empties it for the beacon; re-adding the same id does not duplicate', () => {

@@ -17,7 +17,9 @@ class FakeWorker implements Worker<string, string> {
 
   constructor(id: number) {
     this.id = id;
-    this.exited = new Promise((resolve) => { this.exit = resolve; });
+    this.exited = new Promise((resolve) => {
+      this.exit = resolve;
+    });
   }
 
   async run(job: string): Promise<string> {
@@ -32,17 +34,35 @@ class FakeWorker implements Worker<string, string> {
     return `${job}@${this.id}`;
   }
 
-  async ping(): Promise<void> { this.pings++; }
-  async stop(): Promise<void> { this.stopped = true; this.exit(); }
-  kill(): void { this.killed = true; this.exit(); }
-  die(): void { this.exit(); }
+  async ping(): Promise<void> {
+    this.pings++;
+  }
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.exit();
+  }
+  kill(): void {
+    this.killed = true;
+    this.exit();
+  }
+  die(): void {
+    this.exit();
+  }
 }
 
 function setup(o: Partial<SupervisorOptions<string, string>> = {}) {
   const workers: FakeWorker[] = [];
   const sup = new Supervisor<string, string>({
-    size: 1, queueMax: 2, timeoutMs: 200, restartAfter: 100, logger: createLogger('silent'),
-    start: async () => { const w = new FakeWorker(workers.length + 1); workers.push(w); return w; },
+    size: 1,
+    queueMax: 2,
+    timeoutMs: 200,
+    restartAfter: 100,
+    logger: createLogger('silent'),
+    start: async () => {
+      const w = new FakeWorker(workers.length + 1);
+      workers.push(w);
+      return w;
+    },
     ...o,
   });
   return { sup, workers };
@@ -101,7 +121,11 @@ describe('Supervisor', () => {
   test('a job whose worker exits mid-job is retried once on a fresh worker, then fails with 422', async () => {
     const { sup, workers } = setup();
     await assert.rejects(sup.run('crash'), isApp(422, 'conversion_failed'));
-    assert.deepEqual(workers.slice(0, 2).map((w) => w.jobs), [['crash'], ['crash']], 'tried on two processes');
+    assert.deepEqual(
+      workers.slice(0, 2).map((w) => w.jobs),
+      [['crash'], ['crash']],
+      'tried on two processes',
+    );
     assert.equal(await sup.run('a'), 'a@3');
     await sup.close();
   });
@@ -157,8 +181,15 @@ describe('Supervisor', () => {
   test('a failed start rejects the job with 503 and the next job tries again', async () => {
     let attempts = 0;
     const sup = new Supervisor<string, string>({
-      size: 1, queueMax: 1, timeoutMs: 100, restartAfter: 10, logger: createLogger('silent'),
-      start: async () => { if (++attempts === 1) throw new Error('no soffice'); return new FakeWorker(attempts); },
+      size: 1,
+      queueMax: 1,
+      timeoutMs: 100,
+      restartAfter: 10,
+      logger: createLogger('silent'),
+      start: async () => {
+        if (++attempts === 1) throw new Error('no soffice');
+        return new FakeWorker(attempts);
+      },
     });
     await assert.rejects(sup.run('a'), isApp(503, 'converter_unavailable'));
     assert.equal(await sup.run('b'), 'b@2');

@@ -23,9 +23,20 @@ function expected(t: string | null): 'desktop' | 'mobile' | 'tablet' | null {
   return t === 'tablet' ? 'tablet' : null;
 }
 
-test('user agents from the corpus: device type, bots and people', { skip: !fs.existsSync(CASES) && `no corpus at ${CASES}` }, (t) => {
-  const cases = fs.readFileSync(CASES, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Case);
-  let scored = 0, right = 0, bots = 0, botsCaught = 0, people = 0, peopleFlagged = 0;
+test('user agents from the corpus: device type, bots and people', {
+  skip: !fs.existsSync(CASES) && `no corpus at ${CASES}`,
+}, (t) => {
+  const cases = fs
+    .readFileSync(CASES, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Case);
+  let scored = 0,
+    right = 0,
+    bots = 0,
+    botsCaught = 0,
+    people = 0,
+    peopleFlagged = 0;
   const misses: string[] = [];
   for (const c of cases) {
     const got = agentInfo(c.ua);
@@ -46,7 +57,9 @@ test('user agents from the corpus: device type, bots and people', { skip: !fs.ex
     else misses.push(`${want} read as ${got.device.type}: ${c.ua}`);
   }
   const pct = (a: number, b: number) => `${((100 * a) / b).toFixed(1)}%`;
-  t.diagnostic(`device type right for ${right} of ${scored} desktop/phone/tablet agents (${pct(right, scored)}; goal >= 97%)`);
+  t.diagnostic(
+    `device type right for ${right} of ${scored} desktop/phone/tablet agents (${pct(right, scored)}; goal >= 97%)`,
+  );
   t.diagnostic(`bots marked automated: ${botsCaught} of ${bots} (${pct(botsCaught, bots)}; goal >= 95%)`);
   t.diagnostic(`people marked automated: ${peopleFlagged} of ${people} (${pct(peopleFlagged, people)}; goal <= 1%)`);
   for (const m of misses.slice(0, 10)) t.diagnostic(m);
@@ -60,15 +73,20 @@ test('mail and link machines that the corpus does not hold are automated; real b
   for (const ua of [
     'Mozilla/5.0', // Apple Mail Privacy Protection's prefetch
     'Mozilla/5.0 (Windows NT 5.1; rv:11.0) Gecko Firefox/11.0 (via ggpht.com GoogleImageProxy)',
-    'python-requests/2.31.0', 'Go-http-client/1.1', 'node-fetch/1.0', 'curl/8.5.0',
+    'python-requests/2.31.0',
+    'Go-http-client/1.1',
+    'node-fetch/1.0',
+    'curl/8.5.0',
     'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/130.0.0.0 Safari/537.36',
-  ]) assert.equal(agentInfo(ua).automated, true, ua);
+  ])
+    assert.equal(agentInfo(ua).automated, true, ua);
   for (const ua of [
     'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36 Edg/131.0.0.0',
     'Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1',
     'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36',
     'Mozilla/5.0 (X11; Ubuntu; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0',
-  ]) assert.equal(agentInfo(ua).automated, false, ua);
+  ])
+    assert.equal(agentInfo(ua).automated, false, ua);
 });
 
 test('the worker thread gives the same answers, once per distinct agent', async () => {

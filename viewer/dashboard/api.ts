@@ -1,7 +1,14 @@
 // The dashboard's view of the HTTP API: response shapes and one request helper. Every call sends
 // X-Requested-With, which the server requires on cookie-authenticated writes (CSRF guard).
 
-import type { Analytics, DocumentJson as DocumentSummary, LinkJson as ShareLink, MessageJson, MessageSummaryJson, VisitSummary as Visit } from '../../server/api-types.ts';
+import type {
+  Analytics,
+  DocumentJson as DocumentSummary,
+  LinkJson as ShareLink,
+  MessageJson,
+  MessageSummaryJson,
+  VisitSummary as Visit,
+} from '../../server/api-types.ts';
 import type { ActivityEvent } from '../../server/realtime/protocol.ts';
 
 export interface ApiErrorBody {
@@ -18,7 +25,12 @@ export class ApiError extends Error {
   }
 }
 
-export type { Analytics, DocumentJson as DocumentSummary, LinkJson as ShareLink, VisitSummary as Visit } from '../../server/api-types.ts';
+export type {
+  Analytics,
+  DocumentJson as DocumentSummary,
+  LinkJson as ShareLink,
+  VisitSummary as Visit,
+} from '../../server/api-types.ts';
 
 export const CSRF_HEADER = { 'X-Requested-With': 'pagetrail' } as const;
 
@@ -65,6 +77,5 @@ export const endpoints = {
   visits: (id: string) => api<{ visits: Visit[] }>('GET', `/api/documents/${encodeURIComponent(id)}/visits`),
   messages: () => api<{ messages: MessageSummaryJson[] }>('GET', '/api/messages'),
   message: (id: string) => api<MessageJson>('GET', `/api/messages/${encodeURIComponent(id)}`),
-  events: (id: string) =>
-    api<{ events: ActivityEvent[] }>('GET', `/api/documents/${encodeURIComponent(id)}/events`),
+  events: (id: string) => api<{ events: ActivityEvent[] }>('GET', `/api/documents/${encodeURIComponent(id)}/events`),
 };

@@ -24,7 +24,12 @@ export function renderApp(root: HTMLElement, me: { email: string }, onSignedOut:
   const main = h('main', { class: 'main-pane', id: 'main' });
   const status = h('span', { class: 'conn conn-connecting', title: 'Connecting…' }, 'Connecting');
 
-  const signOut = h('button', { type: 'button', class: 'btn btn-ghost btn-sm' }, icon('logout'), h('span', { class: 'hide-sm' }, 'Sign out'));
+  const signOut = h(
+    'button',
+    { type: 'button', class: 'btn btn-ghost btn-sm' },
+    icon('logout'),
+    h('span', { class: 'hide-sm' }, 'Sign out'),
+  );
   signOut.addEventListener('click', async () => {
     try {
       await endpoints.signOut();
@@ -42,8 +47,19 @@ export function renderApp(root: HTMLElement, me: { email: string }, onSignedOut:
       h(
         'header',
         { class: 'topbar' },
-        h('a', { class: 'brand', href: '#/' }, h('span', { class: 'brand-mark', 'aria-hidden': 'true' }), h('span', { class: 'brand-name' }, 'Pagetrail')),
-        h('nav', { class: 'topbar-nav', 'aria-label': 'Sections' }, h('a', { href: '#/' }, 'Documents'), h('a', { href: '#/sent' }, 'Sent'), h('a', { href: '#/compose' }, 'Compose')),
+        h(
+          'a',
+          { class: 'brand', href: '#/' },
+          h('span', { class: 'brand-mark', 'aria-hidden': 'true' }),
+          h('span', { class: 'brand-name' }, 'Pagetrail'),
+        ),
+        h(
+          'nav',
+          { class: 'topbar-nav', 'aria-label': 'Sections' },
+          h('a', { href: '#/' }, 'Documents'),
+          h('a', { href: '#/sent' }, 'Sent'),
+          h('a', { href: '#/compose' }, 'Compose'),
+        ),
         h('div', { class: 'topbar-right' }, h('span', { class: 'user-email hide-sm' }, me.email), signOut),
       ),
       h(
@@ -53,8 +69,18 @@ export function renderApp(root: HTMLElement, me: { email: string }, onSignedOut:
         h(
           'aside',
           { class: 'side-pane', 'aria-label': 'Live activity' },
-          h('section', { class: 'card side-card' }, h('h2', { class: 'card-title' }, 'Reading now', presence.count), presence.element),
-          h('section', { class: 'card side-card side-feed' }, h('h2', { class: 'card-title' }, 'Activity', status), feedView.element),
+          h(
+            'section',
+            { class: 'card side-card' },
+            h('h2', { class: 'card-title' }, 'Reading now', presence.count),
+            presence.element,
+          ),
+          h(
+            'section',
+            { class: 'card side-card side-feed' },
+            h('h2', { class: 'card-title' }, 'Activity', status),
+            feedView.element,
+          ),
         ),
       ),
     ),
@@ -82,7 +108,8 @@ export function renderApp(root: HTMLElement, me: { email: string }, onSignedOut:
 
   const onActivity = (event: ActivityEvent) => {
     feedView.add([event], { live: true });
-    if (event.documentId && page && location.hash === `#/documents/${encodeURIComponent(event.documentId)}`) page.activity();
+    if (event.documentId && page && location.hash === `#/documents/${encodeURIComponent(event.documentId)}`)
+      page.activity();
   };
 
   let feed: FeedClient | null = null;
@@ -113,7 +140,14 @@ export function renderApp(root: HTMLElement, me: { email: string }, onSignedOut:
 /** Recent events of the most recent documents, oldest first, so the feed is not empty on arrival. */
 async function loadHistory(store: DocumentStore): Promise<ActivityEvent[]> {
   const recent = store.documents.filter((d) => d.status === 'ready').slice(0, HISTORY_DOCUMENTS);
-  const lists = await Promise.all(recent.map((d) => endpoints.events(d.id).then((r) => r.events, () => [] as ActivityEvent[])));
+  const lists = await Promise.all(
+    recent.map((d) =>
+      endpoints.events(d.id).then(
+        (r) => r.events,
+        () => [] as ActivityEvent[],
+      ),
+    ),
+  );
   return lists
     .flat()
     .sort((a, b) => a.seq - b.seq)

@@ -24,21 +24,46 @@ function sendForm(form: FormData, onProgress: (f: number) => void): Promise<{ id
     xhr.addEventListener('load', () => {
       const body = xhr.response as { id?: string; error?: { code: string; message: string } } | null;
       if (xhr.status >= 200 && xhr.status < 300 && body?.id) resolve({ id: body.id });
-      else reject(new ApiError(xhr.status, body?.error?.code ?? 'send_failed', body?.error?.message ?? `Sending failed (${xhr.status}).`));
+      else
+        reject(
+          new ApiError(
+            xhr.status,
+            body?.error?.code ?? 'send_failed',
+            body?.error?.message ?? `Sending failed (${xhr.status}).`,
+          ),
+        );
     });
-    xhr.addEventListener('error', () => reject(new ApiError(0, 'network', 'The message could not be sent. Check your connection.')));
+    xhr.addEventListener('error', () =>
+      reject(new ApiError(0, 'network', 'The message could not be sent. Check your connection.')),
+    );
     xhr.send(form);
   });
 }
 
 export function renderCompose(root: HTMLElement): () => void {
-  const to = h('input', { type: 'text', name: 'to', autocomplete: 'email', placeholder: 'ana@example.org, ben@example.org', required: true });
+  const to = h('input', {
+    type: 'text',
+    name: 'to',
+    autocomplete: 'email',
+    placeholder: 'ana@example.org, ben@example.org',
+    required: true,
+  });
   const cc = h('input', { type: 'text', name: 'cc' });
   const bcc = h('input', { type: 'text', name: 'bcc' });
   const subject = h('input', { type: 'text', name: 'subject' });
-  const body = h('div', { class: 'compose-body', contenteditable: 'true', role: 'textbox', 'aria-multiline': 'true', 'aria-label': 'Message' });
+  const body = h('div', {
+    class: 'compose-body',
+    contenteditable: 'true',
+    role: 'textbox',
+    'aria-multiline': 'true',
+    'aria-label': 'Message',
+  });
   const tools = h('div', { class: 'compose-tools', role: 'toolbar', 'aria-label': 'Formatting' });
-  for (const [cmd, label] of [['bold', 'B'], ['italic', 'I'], ['insertUnorderedList', '• List']] as const) {
+  for (const [cmd, label] of [
+    ['bold', 'B'],
+    ['italic', 'I'],
+    ['insertUnorderedList', '• List'],
+  ] as const) {
     const b = h('button', { type: 'button', class: `btn btn-ghost btn-sm tool-${cmd}`, title: cmd }, label);
     b.addEventListener('click', () => {
       body.focus();
@@ -49,14 +74,41 @@ export function renderCompose(root: HTMLElement): () => void {
   const picked: Picked[] = [];
   const files = h('ul', { class: 'compose-files' });
   const input = h('input', { type: 'file', multiple: true, class: 'visually-hidden', id: 'compose-files' });
-  const drop = h('label', { class: 'dropzone dropzone-sm', for: 'compose-files' }, icon('upload'), h('span', null, 'Drop files to attach, or ', h('span', { class: 'link-like' }, 'choose')), input);
+  const drop = h(
+    'label',
+    { class: 'dropzone dropzone-sm', for: 'compose-files' },
+    icon('upload'),
+    h('span', null, 'Drop files to attach, or ', h('span', { class: 'link-like' }, 'choose')),
+    input,
+  );
   const add = (list: Iterable<File>) => {
     for (const file of list) {
-      const track = h('input', { type: 'checkbox', checked: true, class: 'track-switch', 'aria-label': `Track ${file.name}` });
+      const track = h('input', {
+        type: 'checkbox',
+        checked: true,
+        class: 'track-switch',
+        'aria-label': `Track ${file.name}`,
+      });
       const item: Picked = { file, track };
-      const remove = h('button', { type: 'button', class: 'btn btn-ghost btn-sm', title: 'Remove', 'aria-label': `Remove ${file.name}` }, icon('trash'));
-      const row = h('li', { class: 'compose-file' }, icon('doc'), h('span', { class: 'upload-name' }, file.name), h('span', { class: 'upload-size' }, formatBytes(file.size)),
-        h('label', { class: 'switch', title: 'Tracked: sent as a link to the viewer. Off: attached as is.' }, track, h('span', null, 'Track')), remove);
+      const remove = h(
+        'button',
+        { type: 'button', class: 'btn btn-ghost btn-sm', title: 'Remove', 'aria-label': `Remove ${file.name}` },
+        icon('trash'),
+      );
+      const row = h(
+        'li',
+        { class: 'compose-file' },
+        icon('doc'),
+        h('span', { class: 'upload-name' }, file.name),
+        h('span', { class: 'upload-size' }, formatBytes(file.size)),
+        h(
+          'label',
+          { class: 'switch', title: 'Tracked: sent as a link to the viewer. Off: attached as is.' },
+          track,
+          h('span', null, 'Track'),
+        ),
+        remove,
+      );
       remove.addEventListener('click', () => {
         picked.splice(picked.indexOf(item), 1);
         row.remove();
@@ -83,10 +135,19 @@ export function renderCompose(root: HTMLElement): () => void {
   const progress = h('span', { class: 'bar', hidden: true }, bar);
   const error = h('p', { class: 'form-error', role: 'alert', hidden: true });
   const send = h('button', { type: 'submit', class: 'btn btn-primary' }, icon('mail'), 'Send');
-  const form = h('form', { class: 'card compose-form', novalidate: true },
-    field('To', to), field('Cc', cc), field('Bcc', bcc), field('Subject', subject),
+  const form = h(
+    'form',
+    { class: 'card compose-form', novalidate: true },
+    field('To', to),
+    field('Cc', cc),
+    field('Bcc', bcc),
+    field('Subject', subject),
     h('div', { class: 'field' }, h('span', { class: 'field-label' }, 'Message'), tools, body),
-    drop, files, error, h('div', { class: 'compose-actions' }, progress, send));
+    drop,
+    files,
+    error,
+    h('div', { class: 'compose-actions' }, progress, send),
+  );
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     error.hidden = true;
@@ -113,6 +174,14 @@ export function renderCompose(root: HTMLElement): () => void {
       progress.hidden = true;
     }
   });
-  render(root, h('section', { class: 'page' }, h('div', { class: 'page-header' }, h('h1', { class: 'page-title' }, 'Compose')), form));
+  render(
+    root,
+    h(
+      'section',
+      { class: 'page' },
+      h('div', { class: 'page-header' }, h('h1', { class: 'page-title' }, 'Compose')),
+      form,
+    ),
+  );
   return () => {};
 }

@@ -37,12 +37,21 @@ export function renderDocument(root: HTMLElement, store: DocumentStore, id: stri
   const paintHeader = () => {
     const doc = store.byId(id);
     if (!doc) {
-      render(header, h('p', { class: 'empty-note' }, store.loaded ? 'This document does not exist or was deleted.' : 'Loading…'));
+      render(
+        header,
+        h('p', { class: 'empty-note' }, store.loaded ? 'This document does not exist or was deleted.' : 'Loading…'),
+      );
       return;
     }
     const del = h('button', { type: 'button', class: 'btn btn-ghost btn-danger-text' }, icon('trash'), 'Delete');
     del.addEventListener('click', () => void deleteDocument(doc));
-    const meta = [doc.pageCount ? `${doc.pageCount} pages` : null, formatBytes(doc.sizeBytes), `uploaded ${formatRelative(doc.createdAt)}`].filter(Boolean).join(' · ');
+    const meta = [
+      doc.pageCount ? `${doc.pageCount} pages` : null,
+      formatBytes(doc.sizeBytes),
+      `uploaded ${formatRelative(doc.createdAt)}`,
+    ]
+      .filter(Boolean)
+      .join(' · ');
     render(
       header,
       thumbnail(doc, 'lg'),
@@ -135,7 +144,13 @@ export function renderDocument(root: HTMLElement, store: DocumentStore, id: stri
       return;
     }
     const sorted = [...list].sort((a, b) => b.startedAt.localeCompare(a.startedAt));
-    const head = h('tr', null, ...['Recipient', 'Device', 'Location', 'Started', 'Time', 'Pages', 'Last page'].map((t) => h('th', { scope: 'col' }, t)));
+    const head = h(
+      'tr',
+      null,
+      ...['Recipient', 'Device', 'Location', 'Started', 'Time', 'Pages', 'Last page'].map((t) =>
+        h('th', { scope: 'col' }, t),
+      ),
+    );
     const body = sorted.map((v) =>
       h(
         'tr',
@@ -143,7 +158,15 @@ export function renderDocument(root: HTMLElement, store: DocumentStore, id: stri
         h('td', { class: 'cell-strong' }, h('bdi', null, v.recipient || 'Anyone with the link')),
         h('td', null, formatDevice(v.device) ?? '–'),
         h('td', null, formatLocation(v.location) ?? '–'),
-        h('td', null, h('time', { datetime: v.startedAt, title: new Date(v.startedAt).toLocaleString() }, formatRelative(v.startedAt))),
+        h(
+          'td',
+          null,
+          h(
+            'time',
+            { datetime: v.startedAt, title: new Date(v.startedAt).toLocaleString() },
+            formatRelative(v.startedAt),
+          ),
+        ),
         h('td', { class: 'cell-num' }, formatDuration(v.totalMs)),
         h('td', { class: 'cell-num' }, String(v.pagesViewed)),
         h('td', { class: 'cell-num' }, v.lastPage === null ? '–' : String(v.lastPage)),

@@ -11,8 +11,14 @@ const ACCEPT = '.pdf,.doc,.docx,.odt,.rtf,.ppt,.pptx,.odp,application/pdf';
 
 export function statusBadge(doc: Pick<DocumentSummary, 'status' | 'error'>): HTMLElement {
   if (doc.status === 'ready') return h('span', { class: 'badge badge-success' }, 'Ready');
-  if (doc.status === 'failed') return h('span', { class: 'badge badge-danger', title: doc.error?.message ?? '' }, 'Failed');
-  return h('span', { class: 'badge badge-progress' }, h('span', { class: 'spinner', 'aria-hidden': 'true' }), 'Converting');
+  if (doc.status === 'failed')
+    return h('span', { class: 'badge badge-danger', title: doc.error?.message ?? '' }, 'Failed');
+  return h(
+    'span',
+    { class: 'badge badge-progress' },
+    h('span', { class: 'spinner', 'aria-hidden': 'true' }),
+    'Converting',
+  );
 }
 
 export function thumbnail(doc: Pick<DocumentSummary, 'thumbnailUrl' | 'name'>, size: 'sm' | 'lg' = 'sm'): HTMLElement {
@@ -28,7 +34,13 @@ export function thumbnail(doc: Pick<DocumentSummary, 'thumbnailUrl' | 'name'>, s
 }
 
 export function renderDocuments(root: HTMLElement, store: DocumentStore): () => void {
-  const input = h('input', { type: 'file', accept: ACCEPT, class: 'visually-hidden', id: 'file-input', multiple: true });
+  const input = h('input', {
+    type: 'file',
+    accept: ACCEPT,
+    class: 'visually-hidden',
+    id: 'file-input',
+    multiple: true,
+  });
   const uploads = h('ul', { class: 'upload-list' });
   const dropzone = h(
     'label',
@@ -39,7 +51,12 @@ export function renderDocuments(root: HTMLElement, store: DocumentStore): () => 
     input,
   );
   const list = h('ul', { class: 'doc-list' });
-  const empty = h('div', { class: 'empty-state' }, h('p', { class: 'empty-title' }, 'No documents yet'), h('p', null, 'Upload your first document, then create a link for each recipient.'));
+  const empty = h(
+    'div',
+    { class: 'empty-state' },
+    h('p', { class: 'empty-title' }, 'No documents yet'),
+    h('p', null, 'Upload your first document, then create a link for each recipient.'),
+  );
   const error = h('p', { class: 'form-error', role: 'alert', hidden: true });
 
   const start = (files: Iterable<File>) => {
@@ -68,7 +85,11 @@ export function renderDocuments(root: HTMLElement, store: DocumentStore): () => 
     } catch (err) {
       row.classList.add('is-error');
       percent.textContent = err instanceof Error ? err.message : 'Upload failed.';
-      const dismiss = h('button', { type: 'button', class: 'btn btn-ghost btn-sm', onclick: () => row.remove() }, 'Dismiss');
+      const dismiss = h(
+        'button',
+        { type: 'button', class: 'btn btn-ghost btn-sm', onclick: () => row.remove() },
+        'Dismiss',
+      );
       row.append(dismiss);
     }
   };
@@ -102,7 +123,20 @@ export function renderDocuments(root: HTMLElement, store: DocumentStore): () => 
     h(
       'section',
       { class: 'page' },
-      h('header', { class: 'page-header' }, h('div', null, h('h1', { class: 'page-title' }, 'Documents'), h('p', { class: 'page-sub' }, 'Upload a document, send each recipient their own link, and see how it is read.'))),
+      h(
+        'header',
+        { class: 'page-header' },
+        h(
+          'div',
+          null,
+          h('h1', { class: 'page-title' }, 'Documents'),
+          h(
+            'p',
+            { class: 'page-sub' },
+            'Upload a document, send each recipient their own link, and see how it is read.',
+          ),
+        ),
+      ),
       dropzone,
       uploads,
       error,
@@ -113,7 +147,11 @@ export function renderDocuments(root: HTMLElement, store: DocumentStore): () => 
 }
 
 function documentRow(doc: DocumentSummary): HTMLLIElement {
-  const meta = [doc.pageCount ? `${doc.pageCount} page${doc.pageCount === 1 ? '' : 's'}` : null, formatBytes(doc.sizeBytes), `uploaded ${formatRelative(doc.createdAt)}`]
+  const meta = [
+    doc.pageCount ? `${doc.pageCount} page${doc.pageCount === 1 ? '' : 's'}` : null,
+    formatBytes(doc.sizeBytes),
+    `uploaded ${formatRelative(doc.createdAt)}`,
+  ]
     .filter(Boolean)
     .join(' · ');
   return h(

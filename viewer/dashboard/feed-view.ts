@@ -27,7 +27,11 @@ interface Row {
 export class FeedView {
   readonly element: HTMLElement;
   readonly #list = h('ol', { class: 'feed-list' });
-  readonly #empty = h('p', { class: 'empty-note' }, 'Nothing yet. Activity shows up here the moment someone opens one of your links.');
+  readonly #empty = h(
+    'p',
+    { class: 'empty-note' },
+    'Nothing yet. Activity shows up here the moment someone opens one of your links.',
+  );
   readonly #store: DocumentStore;
   #rows: Row[] = [];
 
@@ -85,10 +89,25 @@ export class FeedView {
     for (const segment of describeEvent(event, this.#store.nameOf(event.documentId), row.totalMs)) {
       text.append(segment.strong ? h('strong', null, segment.text) : segment.text);
     }
-    const meta = h('p', { class: 'feed-meta' }, h('time', { datetime: event.at, title: new Date(event.at).toLocaleString() }, formatRelative(event.at)));
-    if (event.automated) meta.append(h('span', { class: 'tag tag-muted', title: 'Judged to be a machine (mail privacy proxy, link scanner)' }, 'automated'));
+    const meta = h(
+      'p',
+      { class: 'feed-meta' },
+      h('time', { datetime: event.at, title: new Date(event.at).toLocaleString() }, formatRelative(event.at)),
+    );
+    if (event.automated)
+      meta.append(
+        h(
+          'span',
+          { class: 'tag tag-muted', title: 'Judged to be a machine (mail privacy proxy, link scanner)' },
+          'automated',
+        ),
+      );
     if (event.self) meta.append(h('span', { class: 'tag tag-muted' }, 'your own view'));
-    render(row.el, h('span', { class: 'feed-icon' }, icon(ICONS[event.type] ?? 'doc')), h('div', { class: 'feed-body' }, text, meta));
+    render(
+      row.el,
+      h('span', { class: 'feed-icon' }, icon(ICONS[event.type] ?? 'doc')),
+      h('div', { class: 'feed-body' }, text, meta),
+    );
     row.el.classList.toggle('is-muted', event.automated || event.self);
   }
 

@@ -2,7 +2,13 @@
 // every (re)connect so the server replays what was missed, and seqs already seen are dropped.
 
 import { io, type Socket } from 'socket.io-client';
-import type { ActivityEvent, FeedAuth, FeedClientEvents, FeedServerEvents, Presence } from '../../server/realtime/protocol.ts';
+import type {
+  ActivityEvent,
+  FeedAuth,
+  FeedClientEvents,
+  FeedServerEvents,
+  Presence,
+} from '../../server/realtime/protocol.ts';
 
 export interface FeedHandlers {
   activity(event: ActivityEvent): void;

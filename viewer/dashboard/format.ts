@@ -27,7 +27,11 @@ export function formatRelative(iso: string, now = Date.now()): string {
   const d = Math.floor(h / 24);
   if (d === 1) return 'yesterday';
   if (d < 7) return `${d} days ago`;
-  return new Date(then).toLocaleDateString(undefined, { day: 'numeric', month: 'short', year: d > 300 ? 'numeric' : undefined });
+  return new Date(then).toLocaleDateString(undefined, {
+    day: 'numeric',
+    month: 'short',
+    year: d > 300 ? 'numeric' : undefined,
+  });
 }
 
 export function formatBytes(bytes: number): string {
@@ -84,7 +88,11 @@ export interface Segment {
  * The feed sentence for an event, without the actor. `totalMs` lets the feed merge a reader's
  * heartbeats on one page into a single growing "spent N s on page P".
  */
-export function describeEvent(event: ActivityEvent, documentName: string | null, totalMs = event.durationMs ?? 0): Segment[] {
+export function describeEvent(
+  event: ActivityEvent,
+  documentName: string | null,
+  totalMs = event.durationMs ?? 0,
+): Segment[] {
   const doc: Segment = { text: documentName ?? 'a document', strong: true };
   switch (event.type) {
     case 'open': {

@@ -20,7 +20,12 @@ async function copyText(text: string): Promise<boolean> {
 }
 
 export function renderLinks(root: HTMLElement, documentId: string, canShare: boolean): void {
-  const recipient = h('input', { type: 'email', id: 'link-recipient', placeholder: 'recipient@company.com', autocomplete: 'off' });
+  const recipient = h('input', {
+    type: 'email',
+    id: 'link-recipient',
+    placeholder: 'recipient@company.com',
+    autocomplete: 'off',
+  });
   const allowDownload = h('input', { type: 'checkbox', id: 'link-download' });
   const submit = h('button', { type: 'submit', class: 'btn btn-primary' }, icon('link'), 'Create link');
   const error = h('p', { class: 'form-error', role: 'alert', hidden: true });
@@ -36,7 +41,12 @@ export function renderLinks(root: HTMLElement, documentId: string, canShare: boo
   const row = (link: ShareLink): HTMLLIElement => {
     const state = linkState(link);
     const live = state.label === 'Active';
-    const copy = h('button', { type: 'button', class: 'btn btn-secondary btn-sm', title: 'Copy link' }, icon('copy'), 'Copy');
+    const copy = h(
+      'button',
+      { type: 'button', class: 'btn btn-secondary btn-sm', title: 'Copy link' },
+      icon('copy'),
+      'Copy',
+    );
     copy.addEventListener('click', async () => {
       const ok = await copyText(link.url);
       render(copy, icon(ok ? 'check' : 'copy'), ok ? 'Copied' : 'Press Ctrl+C');
@@ -45,7 +55,12 @@ export function renderLinks(root: HTMLElement, documentId: string, canShare: boo
     });
     const revoke = h('button', { type: 'button', class: 'btn btn-ghost btn-sm btn-danger-text' }, 'Revoke');
     revoke.addEventListener('click', async () => {
-      if (!confirm(`Revoke the link for ${link.recipient ?? 'this recipient'}? Anyone reading through it is disconnected.`)) return;
+      if (
+        !confirm(
+          `Revoke the link for ${link.recipient ?? 'this recipient'}? Anyone reading through it is disconnected.`,
+        )
+      )
+        return;
       revoke.disabled = true;
       try {
         await endpoints.revokeLink(link.id);
@@ -56,9 +71,18 @@ export function renderLinks(root: HTMLElement, documentId: string, canShare: boo
         showError(err);
       }
     });
-    const urlField = h('input', { class: 'link-url', type: 'text', readonly: true, value: link.url, 'aria-label': 'Link' });
+    const urlField = h('input', {
+      class: 'link-url',
+      type: 'text',
+      readonly: true,
+      value: link.url,
+      'aria-label': 'Link',
+    });
     urlField.addEventListener('focus', () => urlField.select());
-    const details = [`created ${formatRelative(link.createdAt)}`, link.allowDownload ? 'download allowed' : 'view only'];
+    const details = [
+      `created ${formatRelative(link.createdAt)}`,
+      link.allowDownload ? 'download allowed' : 'view only',
+    ];
     if (link.expiresAt && live) details.push(`expires ${new Date(link.expiresAt).toLocaleDateString()}`);
     return h(
       'li',
@@ -66,7 +90,13 @@ export function renderLinks(root: HTMLElement, documentId: string, canShare: boo
       h(
         'div',
         { class: 'link-main' },
-        h('p', { class: 'link-recipient' }, h('bdi', null, link.recipient || 'Anyone with the link'), ' ', h('span', { class: `badge ${state.cls}` }, state.label)),
+        h(
+          'p',
+          { class: 'link-recipient' },
+          h('bdi', null, link.recipient || 'Anyone with the link'),
+          ' ',
+          h('span', { class: `badge ${state.cls}` }, state.label),
+        ),
         h('p', { class: 'link-meta' }, details.join(' · ')),
         live ? urlField : null,
       ),
@@ -82,7 +112,12 @@ export function renderLinks(root: HTMLElement, documentId: string, canShare: boo
   const form = h(
     'form',
     { class: 'link-form' },
-    h('label', { class: 'field field-grow', for: 'link-recipient' }, h('span', { class: 'field-label' }, 'Recipient email'), recipient),
+    h(
+      'label',
+      { class: 'field field-grow', for: 'link-recipient' },
+      h('span', { class: 'field-label' }, 'Recipient email'),
+      recipient,
+    ),
     h('label', { class: 'check', for: 'link-download' }, allowDownload, h('span', null, 'Allow download')),
     submit,
   );
@@ -107,7 +142,13 @@ export function renderLinks(root: HTMLElement, documentId: string, canShare: boo
     }
   });
 
-  render(root, canShare ? form : h('p', { class: 'empty-note' }, 'Links can be created once the document is ready.'), error, empty, list);
+  render(
+    root,
+    canShare ? form : h('p', { class: 'empty-note' }, 'Links can be created once the document is ready.'),
+    error,
+    empty,
+    list,
+  );
   endpoints
     .links(documentId)
     .then((res) => {

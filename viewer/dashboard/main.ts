@@ -24,7 +24,13 @@ async function boot(): Promise<void> {
       h(
         'main',
         { class: 'signin' },
-        h('div', { class: 'signin-card' }, h('h1', { class: 'signin-title' }, 'Pagetrail is unreachable'), h('p', { class: 'signin-sub' }, err instanceof Error ? err.message : String(err)), retry),
+        h(
+          'div',
+          { class: 'signin-card' },
+          h('h1', { class: 'signin-title' }, 'Pagetrail is unreachable'),
+          h('p', { class: 'signin-sub' }, err instanceof Error ? err.message : String(err)),
+          retry,
+        ),
       ),
     );
   }

@@ -50,7 +50,8 @@ export class PresenceView {
     const doc = this.#store.byId(reader.documentId);
     const since = Date.now() - Date.parse(reader.pageSince);
     const where = [formatDevice(reader.device), formatLocation(reader.location)].filter(Boolean).join(' · ');
-    const page = reader.page === null ? 'Opening…' : `Page ${reader.page}${doc?.pageCount ? ` of ${doc.pageCount}` : ''}`;
+    const page =
+      reader.page === null ? 'Opening…' : `Page ${reader.page}${doc?.pageCount ? ` of ${doc.pageCount}` : ''}`;
     return h(
       'li',
       { class: 'presence-item' },
@@ -58,7 +59,12 @@ export class PresenceView {
       h(
         'div',
         { class: 'presence-body' },
-        h('p', { class: 'presence-who' }, h('span', { class: 'live-dot', 'aria-hidden': 'true' }), h('span', { class: 'presence-name' }, h('bdi', null, who))),
+        h(
+          'p',
+          { class: 'presence-who' },
+          h('span', { class: 'live-dot', 'aria-hidden': 'true' }),
+          h('span', { class: 'presence-name' }, h('bdi', null, who)),
+        ),
         h('p', { class: 'presence-doc' }, doc?.name ?? 'A document'),
         where ? h('p', { class: 'presence-where' }, where) : null,
       ),
@@ -66,7 +72,9 @@ export class PresenceView {
         'div',
         { class: 'presence-page' },
         h('span', { class: 'presence-page-num' }, page),
-        Number.isFinite(since) && reader.page !== null ? h('span', { class: 'presence-since' }, `for ${formatDuration(since)}`) : null,
+        Number.isFinite(since) && reader.page !== null
+          ? h('span', { class: 'presence-since' }, `for ${formatDuration(since)}`)
+          : null,
       ),
     );
   }

@@ -4,8 +4,21 @@ import { endpoints } from './api.ts';
 import { h, render } from './dom.ts';
 
 export function renderSignIn(root: HTMLElement, onSignedIn: () => void): void {
-  const email = h('input', { type: 'email', name: 'email', id: 'signin-email', autocomplete: 'username', required: true, placeholder: 'you@company.com' });
-  const password = h('input', { type: 'password', name: 'password', id: 'signin-password', autocomplete: 'current-password', required: true });
+  const email = h('input', {
+    type: 'email',
+    name: 'email',
+    id: 'signin-email',
+    autocomplete: 'username',
+    required: true,
+    placeholder: 'you@company.com',
+  });
+  const password = h('input', {
+    type: 'password',
+    name: 'password',
+    id: 'signin-password',
+    autocomplete: 'current-password',
+    required: true,
+  });
   const error = h('p', { class: 'form-error', role: 'alert', hidden: true });
   const submit = h('button', { type: 'submit', class: 'btn btn-primary btn-block' }, 'Sign in');
 
@@ -48,7 +61,12 @@ export function renderSignIn(root: HTMLElement, onSignedIn: () => void): void {
       h(
         'div',
         { class: 'signin-card' },
-        h('div', { class: 'brand brand-lg' }, h('span', { class: 'brand-mark', 'aria-hidden': 'true' }), h('span', { class: 'brand-name' }, 'Pagetrail')),
+        h(
+          'div',
+          { class: 'brand brand-lg' },
+          h('span', { class: 'brand-mark', 'aria-hidden': 'true' }),
+          h('span', { class: 'brand-name' }, 'Pagetrail'),
+        ),
         h('h1', { class: 'signin-title' }, 'Sign in to your account'),
         h('p', { class: 'signin-sub' }, 'See who reads your documents, page by page, as it happens.'),
         form,

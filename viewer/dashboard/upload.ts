@@ -22,10 +22,20 @@ export function uploadDocument(file: File, onProgress: (fraction: number) => voi
         resolve(body);
         return;
       }
-      if (xhr.status === 413) reject(new ApiError(413, body?.error?.code ?? 'too_large', body?.error?.message ?? 'This file is too large.'));
-      else reject(new ApiError(xhr.status, body?.error?.code ?? 'upload_failed', body?.error?.message ?? `Upload failed (${xhr.status}).`));
+      if (xhr.status === 413)
+        reject(new ApiError(413, body?.error?.code ?? 'too_large', body?.error?.message ?? 'This file is too large.'));
+      else
+        reject(
+          new ApiError(
+            xhr.status,
+            body?.error?.code ?? 'upload_failed',
+            body?.error?.message ?? `Upload failed (${xhr.status}).`,
+          ),
+        );
     });
-    xhr.addEventListener('error', () => reject(new ApiError(0, 'network', 'The upload was interrupted. Check your connection and try again.')));
+    xhr.addEventListener('error', () =>
+      reject(new ApiError(0, 'network', 'The upload was interrupted. Check your connection and try again.')),
+    );
     xhr.addEventListener('abort', () => reject(new ApiError(0, 'aborted', 'Upload cancelled.')));
     const form = new FormData();
     form.append('file', file, file.name);

@@ -35,7 +35,10 @@ const tracking = startTracking({
     viewer.close();
     download?.remove();
     root.classList.add('is-closed');
-    showNotice('This link is no longer available', 'The sender has revoked this link or it has expired. Ask them for a new one if you still need the document.');
+    showNotice(
+      'This link is no longer available',
+      'The sender has revoked this link or it has expired. Ask them for a new one if you still need the document.',
+    );
   },
 });
 
@@ -51,9 +54,15 @@ openDocument(viewer, fileUrl, (fraction) => progress.set(fraction)).catch((error
   const name = error instanceof Error ? error.name : '';
   if (name === 'ResponseException' || name === 'MissingPDFException') {
     tracking.stop();
-    showNotice('This link is no longer available', 'The document could not be loaded. The link may have been revoked or expired.');
+    showNotice(
+      'This link is no longer available',
+      'The document could not be loaded. The link may have been revoked or expired.',
+    );
   } else {
-    showNotice('This document could not be displayed', 'Please reload the page. If the problem persists, ask the sender to share it again.');
+    showNotice(
+      'This document could not be displayed',
+      'Please reload the page. If the problem persists, ask the sender to share it again.',
+    );
   }
   console.error(error);
 });

@@ -3,7 +3,13 @@
 // own toolbar and tracking. Rendering only; tracking lives in tracking*.ts.
 
 // pdf.mjs must be evaluated before pdf_viewer.mjs, which reads globalThis.pdfjsLib.
-import { AnnotationEditorType, AnnotationMode, getDocument, GlobalWorkerOptions, type PDFDocumentProxy } from 'pdfjs-dist';
+import {
+  AnnotationEditorType,
+  AnnotationMode,
+  getDocument,
+  GlobalWorkerOptions,
+  type PDFDocumentProxy,
+} from 'pdfjs-dist';
 import { EventBus, LinkTarget, PDFLinkService, PDFViewer } from 'pdfjs-dist/web/pdf_viewer.mjs';
 
 const ASSETS = '/assets/';
@@ -37,7 +43,11 @@ export interface Viewer {
 
 export function createViewer(container: HTMLDivElement, viewer: HTMLDivElement): Viewer {
   const eventBus = new EventBus();
-  const linkService = new ReaderLinkService({ eventBus, externalLinkTarget: LinkTarget.BLANK, externalLinkRel: EXTERNAL_LINK_REL });
+  const linkService = new ReaderLinkService({
+    eventBus,
+    externalLinkTarget: LinkTarget.BLANK,
+    externalLinkRel: EXTERNAL_LINK_REL,
+  });
   const pdfViewer = new PDFViewer({
     container,
     viewer,

@@ -22,7 +22,11 @@ export function startTracking(options: {
 }): TrackingSession {
   // performance.now() is monotonic: a clock change cannot make a dwell negative or huge.
   const now = () => performance.now();
-  const tracker = new PageTracker({ newId: () => timeOrderedId(), now: now(), visible: document.visibilityState === 'visible' });
+  const tracker = new PageTracker({
+    newId: () => timeOrderedId(),
+    now: now(),
+    visible: document.visibilityState === 'visible',
+  });
   let stopped = false;
   const transport = new TrackingTransport(options.token, {
     onVisit: options.onVisit,

@@ -33,7 +33,8 @@ export class MostVisiblePage {
     for (const entry of entries) {
       const page = Number((entry.target as HTMLElement).dataset.pageNumber);
       if (!Number.isInteger(page)) continue;
-      if (entry.isIntersecting && entry.intersectionRect.height > 0) this.#visiblePx.set(page, entry.intersectionRect.height);
+      if (entry.isIntersecting && entry.intersectionRect.height > 0)
+        this.#visiblePx.set(page, entry.intersectionRect.height);
       else this.#visiblePx.delete(page);
     }
     let best: number | null = null;

@@ -2,7 +2,13 @@
 // is being hidden or unloaded (a socket write may never leave the browser at that point).
 
 import { io, type Socket } from 'socket.io-client';
-import type { BeaconBody, PageViewInput, ViewerAuth, ViewerClientEvents, ViewerServerEvents } from '../../server/realtime/protocol.ts';
+import type {
+  BeaconBody,
+  PageViewInput,
+  ViewerAuth,
+  ViewerClientEvents,
+  ViewerServerEvents,
+} from '../../server/realtime/protocol.ts';
 import { Outbox } from './tracking-outbox.ts';
 
 /** How long to wait for a page:view ack before leaving the event for the next (re)send. */

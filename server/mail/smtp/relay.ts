@@ -33,7 +33,10 @@ export class SmtpRelay {
 
   constructor(o: RelayOptions) {
     this.o = o;
-    this.tls = o.tlsCertPath && o.tlsKeyPath ? { cert: fs.readFileSync(o.tlsCertPath), key: fs.readFileSync(o.tlsKeyPath) } : null;
+    this.tls =
+      o.tlsCertPath && o.tlsKeyPath
+        ? { cert: fs.readFileSync(o.tlsCertPath), key: fs.readFileSync(o.tlsKeyPath) }
+        : null;
   }
 
   /** Listens for submission (STARTTLS when a certificate is set), or implicit TLS with `secure`. */
@@ -56,30 +59,44 @@ export class SmtpRelay {
   private options(secure: boolean): SMTPServerOptions {
     const o = this.o;
     return {
-      secure, ...(this.tls ?? {}),
-      name: 'pagetrail', banner: 'Pagetrail submission relay', size: o.maxMessageBytes,
-      authMethods: ['PLAIN', 'LOGIN'], authOptional: false,
+      secure,
+      ...(this.tls ?? {}),
+      name: 'pagetrail',
+      banner: 'Pagetrail submission relay',
+      size: o.maxMessageBytes,
+      authMethods: ['PLAIN', 'LOGIN'],
+      authOptional: false,
       // Checked per connection in onAuth (loopback is allowed in clear); smtp-server's flag is all or nothing.
       allowInsecureAuth: true,
       disabledCommands: this.tls ? [] : ['STARTTLS'],
-      logger: false, closeTimeout: o.closeTimeoutMs, socketTimeout: 120_000,
+      logger: false,
+      closeTimeout: o.closeTimeoutMs,
+      socketTimeout: 120_000,
       onAuth: (auth, session, cb) => {
-        this.auth(auth.username ?? '', auth.password ?? '', session).then((user) => cb(null, { user }), (err: Error) => cb(err));
+        this.auth(auth.username ?? '', auth.password ?? '', session).then(
+          (user) => cb(null, { user }),
+          (err: Error) => cb(err),
+        );
       },
       onMailFrom: (address, session, cb) => {
         const sender = session.user as unknown as Sender | undefined;
         if (!sender) return cb(smtpError(530, '5.7.0 Authentication required'));
-        if (normAddress(address.address) !== sender.email) return cb(smtpError(553, `5.7.1 Sender address refused: you are signed in as ${sender.email}`));
+        if (normAddress(address.address) !== sender.email)
+          return cb(smtpError(553, `5.7.1 Sender address refused: you are signed in as ${sender.email}`));
         cb();
       },
       onRcptTo: (address, session, cb) => {
         if (!session.user) return cb(smtpError(530, '5.7.0 Authentication required'));
         if (!isAddress(normAddress(address.address))) return cb(smtpError(553, '5.1.3 Not a valid recipient address'));
-        if (session.envelope.rcptTo.length >= o.maxRecipients) return cb(smtpError(452, `4.5.3 At most ${o.maxRecipients} recipients per message`));
+        if (session.envelope.rcptTo.length >= o.maxRecipients)
+          return cb(smtpError(452, `4.5.3 At most ${o.maxRecipients} recipients per message`));
         cb();
       },
       onData: (stream, session, cb) => {
-        this.data(stream, session).then((text) => cb(null, text), (err: unknown) => cb(toSmtpError(err)));
+        this.data(stream, session).then(
+          (text) => cb(null, text),
+          (err: unknown) => cb(toSmtpError(err)),
+        );
       },
     };
   }
@@ -89,14 +106,23 @@ export class SmtpRelay {
       throw smtpError(538, '5.7.11 Encryption required: use STARTTLS before AUTH');
     }
     const sender = await this.o.accounts.senderByToken(password);
-    if (!sender || sender.email !== normAddress(username)) throw smtpError(535, '5.7.8 Authentication credentials invalid');
+    if (!sender || sender.email !== normAddress(username))
+      throw smtpError(535, '5.7.8 Authentication credentials invalid');
     // smtp-server types `user` as a string; the sender travels in it.
     return sender as unknown as string;
   }
 
-  private async data(stream: NodeJS.ReadableStream & { sizeExceeded?: boolean }, session: SMTPServerSession): Promise<string> {
+  private async data(
+    stream: NodeJS.ReadableStream & { sizeExceeded?: boolean },
+    session: SMTPServerSession,
+  ): Promise<string> {
     const sender = session.user as unknown as Sender;
-    const file = await spool(stream as unknown as import('node:stream').Readable, this.o.tmpDir, this.o.maxMessageBytes, { drain: true });
+    const file = await spool(
+      stream as unknown as import('node:stream').Readable,
+      this.o.tmpDir,
+      this.o.maxMessageBytes,
+      { drain: true },
+    );
     try {
       if (stream.sizeExceeded) throw smtpError(552, '5.3.4 Message too big');
       const envelope = {

@@ -5,9 +5,15 @@ import nodemailer from 'nodemailer';
 import { SMTPServer } from 'smtp-server';
 
 export async function startBareRelay(upstreamUrl: string): Promise<{ port: number; close(): Promise<void> }> {
-  const transport = nodemailer.createTransport({ url: upstreamUrl, pool: true, maxConnections: 3 } as Parameters<typeof nodemailer.createTransport>[0]);
+  const transport = nodemailer.createTransport({ url: upstreamUrl, pool: true, maxConnections: 3 } as Parameters<
+    typeof nodemailer.createTransport
+  >[0]);
   const server = new SMTPServer({
-    authMethods: ['PLAIN', 'LOGIN'], allowInsecureAuth: true, disabledCommands: ['STARTTLS'], logger: false, size: 100 * 1024 * 1024,
+    authMethods: ['PLAIN', 'LOGIN'],
+    allowInsecureAuth: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
+    size: 100 * 1024 * 1024,
     onAuth: (_auth, _session, cb) => cb(null, { user: 'bench' }),
     onData(stream, session, cb) {
       const chunks: Buffer[] = [];
@@ -15,8 +21,12 @@ export async function startBareRelay(upstreamUrl: string): Promise<{ port: numbe
       stream.on('end', () => {
         const raw = Buffer.concat(chunks);
         const from = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
-        Promise.all(session.envelope.rcptTo.map((r) => transport.sendMail({ envelope: { from, to: [r.address] }, raw })))
-          .then(() => cb(null, 'Accepted'), (err: Error) => cb(err));
+        Promise.all(
+          session.envelope.rcptTo.map((r) => transport.sendMail({ envelope: { from, to: [r.address] }, raw })),
+        ).then(
+          () => cb(null, 'Accepted'),
+          (err: Error) => cb(err),
+        );
       });
     },
   });

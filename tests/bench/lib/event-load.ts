@@ -57,7 +57,9 @@ async function connect(cmd: Extract<ClientCmd, { type: 'connect' }>): Promise<vo
       try {
         await Promise.race([
           once(s, 'visit:started', 15_000),
-          once<{ data?: { code?: string }; message: string }>(s, 'connect_error', 15_000).then((e) => Promise.reject(new Error(e.data?.code ?? e.message))),
+          once<{ data?: { code?: string }; message: string }>(s, 'connect_error', 15_000).then((e) =>
+            Promise.reject(new Error(e.data?.code ?? e.message)),
+          ),
         ]);
         viewers.push({ s, n: 0 });
       } catch (err) {
@@ -88,9 +90,13 @@ async function runPhase(p: Phase): Promise<PhaseResult> {
   const start = now();
   const endAt = start + p.warmupMs + p.durationMs;
   const state = {
-    measureFrom: start + p.warmupMs, measureTo: endAt,
-    awaitingFeed: new Map<number, number>(), seenEarly: new Map<number, number>(),
-    latencies: [] as number[], feedInWindow: 0, presenceUpdates: 0,
+    measureFrom: start + p.warmupMs,
+    measureTo: endAt,
+    awaitingFeed: new Map<number, number>(),
+    seenEarly: new Map<number, number>(),
+    latencies: [] as number[],
+    feedInWindow: 0,
+    presenceUpdates: 0,
   };
   phase = state;
   const acks: number[] = [];
@@ -174,7 +180,8 @@ async function runPhase(p: Phase): Promise<PhaseResult> {
 
   // Wait for the stats timer, the outstanding acks and the feed copies of acked events (feed events trail acks a little).
   const drainUntil = now() + DRAIN_MS;
-  while ((outstanding > 0 || state.awaitingFeed.size > 0 || !statsTaken) && now() < drainUntil) await new Promise((r) => setTimeout(r, 20));
+  while ((outstanding > 0 || state.awaitingFeed.size > 0 || !statsTaken) && now() < drainUntil)
+    await new Promise((r) => setTimeout(r, 20));
   clearTimeout(markTimer);
   clearTimeout(statTimer);
   phase = null;
@@ -197,7 +204,8 @@ async function runPhase(p: Phase): Promise<PhaseResult> {
 }
 
 process.on('message', (cmd: ClientCmd) => {
-  const fail = (err: unknown) => send({ type: 'error', message: err instanceof Error ? err.stack ?? err.message : String(err) });
+  const fail = (err: unknown) =>
+    send({ type: 'error', message: err instanceof Error ? (err.stack ?? err.message) : String(err) });
   if (cmd.type === 'connect') connect(cmd).catch(fail);
   else if (cmd.type === 'run') runPhase(cmd.phase).then((result) => send({ type: 'result', result }), fail);
   else {

@@ -25,7 +25,11 @@ async function main(): Promise<void> {
     const { t, viewerToken, feedToken } = await startPagetrail();
     close = () => t.close();
     storedPageViews = async () => {
-      const r = await t.db.selectFrom('events').select((eb) => eb.fn.countAll<number>().as('n')).where('type', '=', 'page_view').executeTakeFirstOrThrow();
+      const r = await t.db
+        .selectFrom('events')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('type', '=', 'page_view')
+        .executeTakeFirstOrThrow();
       return Number(r.n);
     };
     send({ type: 'ready', url: t.url, viewerToken, feedToken });

@@ -27,10 +27,19 @@ export async function startRelay(): Promise<{ url: string; close(): Promise<void
       if (typeof ack !== 'function') return;
       // Same fields as a stored page_view (device and recipient included), so the frames are the same size.
       const e: ActivityEvent = {
-        id: `evt_${String(seq + 1).padStart(22, '0')}`, seq: ++seq, type: 'page_view', at: new Date().toISOString(),
-        documentId: 'doc_relay00000000000000000', linkId: 'lnk_relay00000000000000000', recipient: 'reader@example.org',
-        page: Number(input?.page), durationMs: Number(input?.durationMs), visitId,
-        device: { type: 'desktop', os: 'macOS', browser: 'Chrome' }, automated: false, self: false,
+        id: `evt_${String(seq + 1).padStart(22, '0')}`,
+        seq: ++seq,
+        type: 'page_view',
+        at: new Date().toISOString(),
+        documentId: 'doc_relay00000000000000000',
+        linkId: 'lnk_relay00000000000000000',
+        recipient: 'reader@example.org',
+        page: Number(input?.page),
+        durationMs: Number(input?.durationMs),
+        visitId,
+        device: { type: 'desktop', os: 'macOS', browser: 'Chrome' },
+        automated: false,
+        self: false,
       };
       for (const f of feeds) {
         turn.hold(f);

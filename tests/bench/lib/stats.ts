@@ -12,8 +12,15 @@ export interface Summary {
 /** Nearest-rank percentiles of `values` (which it sorts in place). */
 export function summarize(values: number[]): Summary {
   values.sort((a, b) => a - b);
-  const at = (p: number) => (values.length ? values[Math.min(values.length - 1, Math.ceil((p / 100) * values.length) - 1)]! : NaN);
-  return { n: values.length, p50: at(50), p90: at(90), p99: at(99), max: values.length ? values[values.length - 1]! : NaN };
+  const at = (p: number) =>
+    values.length ? values[Math.min(values.length - 1, Math.ceil((p / 100) * values.length) - 1)]! : NaN;
+  return {
+    n: values.length,
+    p50: at(50),
+    p90: at(90),
+    p99: at(99),
+    max: values.length ? values[values.length - 1]! : NaN,
+  };
 }
 
 /** CPU time this process spent since `start`, as a fraction of one core (1.0 = one core busy all the time). */
