@@ -61,12 +61,10 @@ export async function sendBlob(
   res.set({ ...validators, 'Content-Type': opts.contentType, 'Accept-Ranges': 'bytes' });
   if (opts.disposition) res.set('Content-Disposition', opts.disposition);
   if (range) {
-    res
-      .status(206)
-      .set({
-        'Content-Range': `bytes ${range.start}-${range.end}/${info.size}`,
-        'Content-Length': String(range.end - range.start + 1),
-      });
+    res.status(206).set({
+      'Content-Range': `bytes ${range.start}-${range.end}/${info.size}`,
+      'Content-Length': String(range.end - range.start + 1),
+    });
   } else {
     res.status(200).set('Content-Length', String(info.size));
   }

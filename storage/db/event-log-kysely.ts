@@ -79,11 +79,9 @@ export class KyselyEventLog implements EventLog {
           .insertInto('visit_totals')
           .values({ visit_id: visit, accounted_ms: ms })
           .onConflict((oc) =>
-            oc
-              .column('visit_id')
-              .doUpdateSet({
-                accounted_ms: (eb) => eb('visit_totals.accounted_ms', '+', eb.ref('excluded.accounted_ms')),
-              }),
+            oc.column('visit_id').doUpdateSet({
+              accounted_ms: (eb) => eb('visit_totals.accounted_ms', '+', eb.ref('excluded.accounted_ms')),
+            }),
           )
           .execute();
       }
