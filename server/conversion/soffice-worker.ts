@@ -137,7 +137,12 @@ export class SofficeWorker implements Worker<UnoJob, string> {
 
   async run(job: UnoJob): Promise<string> {
     const reply = await this.request({ input: job.input, output: job.output });
-    if (!reply.ok) throw new Error(reply.error ?? 'conversion failed');
+    if (!reply.ok) {
+      const err = new Error(reply.error ?? 'conversion failed');
+      // soffice died under the call and the bridge said so before its own exit was noticed: a crash.
+      if (/DisposedException|bridge disposed/.test(err.message)) Object.assign(err, { processGone: true });
+      throw err;
+    }
     return job.output;
   }
 

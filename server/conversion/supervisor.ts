@@ -184,7 +184,7 @@ export class Supervisor<J, R> {
     } catch (err) {
       // The process died under the job (its reply failed before `exited` settled): a crash, not the document's fault
       // alone. soffice also crashes on state left by earlier documents, so the job gets one more try on a fresh one.
-      if (outcome === 'ok') outcome = worker.alive?.() === false ? 'crashed' : 'failed';
+      if (outcome === 'ok') outcome = worker.alive?.() === false || processGone(err) ? 'crashed' : 'failed';
       if (outcome === 'crashed' && !p.retried && !this.closed && !p.signal?.aborted) {
         p.retried = true;
         this.log.warn({ slot: slot.index }, 'converter process crashed during a job; retrying it on a fresh process');
@@ -295,4 +295,9 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
       t = setTimeout(() => rej(new Error('probe timed out')), ms);
     }),
   ]).finally(() => clearTimeout(t));
+}
+
+/** A worker may mark a failure as its process dying under the job (`processGone`) before its exit is seen. */
+function processGone(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { processGone?: unknown }).processGone === true;
 }

@@ -4,7 +4,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Logger } from '../logger.ts';
-import { AppError, converterClosed } from '../errors.ts';
+import { type AppError, conversionAborted, converterClosed } from '../errors.ts';
 import type { ConvertJob, Converter, ConverterStatus } from './converter.ts';
 import { convertInFreshSoffice } from './fresh-soffice.ts';
 import { acceptPdf, asAppError, withJobDir } from './job-files.ts';
@@ -65,8 +65,10 @@ export class UnoPoolConverter implements Converter {
   private readonly owner: Owner | null;
   private closed = false;
   private readonly opts: UnoPoolOptions;
-  /** Fresh-process fallbacks running now; bounded by the pool size so bad files cannot double the load. */
+  /** Fresh-process fallbacks running now, bounded by the pool size so bad files cannot double the load; the rest
+   * wait their turn here. */
   private fallbacks = 0;
+  private readonly fallbackWaiters: (() => void)[] = [];
 
   constructor(o: UnoPoolOptions) {
     this.opts = o;
@@ -136,10 +138,12 @@ export class UnoPoolConverter implements Converter {
 
   /** A document the pool could not load (or crashed on, twice) gets one plain soffice --convert-to. */
   private async fallback(err: unknown, input: string, dir: string, job: ConvertJob): Promise<string> {
-    const failed = err instanceof AppError && err.code === 'conversion_failed';
-    if (!failed || this.closed || job.signal?.aborted || this.fallbacks >= this.opts.size) throw err;
-    this.fallbacks++;
-    this.log.warn({ format: job.format, err: err.cause ?? err }, 'pooled conversion failed; trying a fresh soffice');
+    if (asAppError(err).code !== 'conversion_failed' || this.closed || job.signal?.aborted) throw err;
+    this.log.warn(
+      { format: job.format, err: (err as AppError).cause ?? err },
+      'pooled conversion failed; trying a fresh soffice',
+    );
+    await this.fallbackTurn(job.signal);
     try {
       return await convertInFreshSoffice({
         sofficePath: this.opts.sofficePath,
@@ -151,7 +155,21 @@ export class UnoPoolConverter implements Converter {
       });
     } finally {
       this.fallbacks--;
+      for (const wake of this.fallbackWaiters.splice(0)) wake();
     }
+  }
+
+  /** Waits until fewer than `size` fallbacks run (or the job is aborted), then counts this one in. */
+  private async fallbackTurn(signal?: AbortSignal): Promise<void> {
+    while (this.fallbacks >= this.opts.size) {
+      await new Promise<void>((resolve) => {
+        this.fallbackWaiters.push(resolve);
+        signal?.addEventListener('abort', () => resolve(), { once: true });
+      });
+      if (signal?.aborted) throw conversionAborted();
+      if (this.closed) throw converterClosed();
+    }
+    this.fallbacks++;
   }
 
   status(): ConverterStatus {
@@ -172,6 +190,7 @@ export class UnoPoolConverter implements Converter {
 
   async close(deadlineMs?: number): Promise<void> {
     this.closed = true;
+    for (const wake of this.fallbackWaiters.splice(0)) wake();
     await this.supervisor.close(deadlineMs);
     await fs.rm(this.workRoot, { recursive: true, force: true });
   }

@@ -8,6 +8,7 @@ import { inspectPdf } from '../../server/conversion/pdf-inspect.ts';
 import type { UnoPoolConverter } from '../../server/conversion/uno-pool.ts';
 import { AppError } from '../../server/errors.ts';
 import { unoPool, workRoot } from '../helpers/converters.ts';
+import { CORPUS_DIR, corpusAvailable } from '../helpers/corpus.ts';
 import { fixture } from '../helpers/fixtures.ts';
 import { isAlive, officeProcesses } from '../helpers/processes.ts';
 import { eventually } from '../helpers/wait.ts';
@@ -153,5 +154,31 @@ describe('isolation', () => {
     } finally {
       await Promise.all([a.close(2000), b.close(2000)]);
     }
+  });
+});
+
+describe('a document that crashes the pooled soffice', () => {
+  let pool: UnoPoolConverter;
+  // poi__Fuzzed.doc (from Apache POI's tests) crashes soffice when loaded over UNO, and plain --convert-to
+  // converts it to 8 pages: the pool retries it once on a fresh process, then falls back to a fresh soffice.
+  const file = path.join(CORPUS_DIR, 'poi__Fuzzed.doc');
+  const skip = corpusAvailable() ? false : `the document corpus is not at ${CORPUS_DIR}`;
+  before(() => {
+    pool = unoPool(path.join(root, 'crashing'), { size: 1 });
+  });
+  after(() => pool.close(5000));
+
+  test('converts through the fallback, and two at once on a pool of one both wait their turn', { skip }, async () => {
+    const one = async () => {
+      const dir = path.join(root, `job-${++n}`);
+      await fs.mkdir(dir);
+      const input = path.join(dir, 'in.doc');
+      await fs.copyFile(file, input);
+      return pool.convert({ inputPath: input, format: 'doc', outputDir: dir });
+    };
+    const pdfs = await Promise.all([one(), one()]);
+    for (const pdf of pdfs) assert.equal((await inspectPdf(pdf)).pageCount, 8, 'the fuzzed .doc has 8 pages');
+    const pdf = await pool.convert(await job('docx', 2));
+    assert.equal((await inspectPdf(pdf)).pageCount, 2, 'the pool still converts afterwards');
   });
 });

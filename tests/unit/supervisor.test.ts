@@ -31,6 +31,8 @@ class FakeWorker implements Worker<string, string> {
     }
     await new Promise((r) => setTimeout(r, job.startsWith('slow') ? 50 : 1));
     if (job === 'fail') throw new Error('load failed');
+    // The process died under the call and the worker said so before its exit was seen.
+    if (job === 'gone-once' && this.id === 1) throw Object.assign(new Error('bridge disposed'), { processGone: true });
     return `${job}@${this.id}`;
   }
 
@@ -133,6 +135,13 @@ describe('Supervisor', () => {
   test('a job that crashed its worker once succeeds on the fresh one', async () => {
     const { sup } = setup();
     assert.equal(await sup.run('crash-once'), 'crash-once@2');
+    await sup.close();
+  });
+
+  test('a job whose worker reports its process gone is retried on a fresh one, like a crash', async () => {
+    const { sup, workers } = setup();
+    assert.equal(await sup.run('gone-once'), 'gone-once@2');
+    assert.equal(workers[0]!.killed, true, 'the worker whose process went is not used again');
     await sup.close();
   });
 
