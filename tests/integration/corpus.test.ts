@@ -42,7 +42,13 @@ after(async () => {
   if (!skip) await t.close();
 });
 
-test('every corpus file ends as plain LibreOffice and a PDF viewer say, never 5xx or stuck', { skip }, async (ctx) => {
+// About a hundred files one after another: well past the suite's per-test bound on a loaded machine.
+const CORPUS_TIMEOUT_MS = 1_800_000;
+
+test('every corpus file ends as plain LibreOffice and a PDF viewer say, never 5xx or stuck', {
+  skip,
+  timeout: CORPUS_TIMEOUT_MS,
+}, async (ctx) => {
   const expected = expectations();
   const files = corpusFiles();
   assert.deepEqual(
@@ -105,7 +111,10 @@ test('every corpus file ends as plain LibreOffice and a PDF viewer say, never 5x
   assert.deepEqual(await t.tempFiles(), [], 'no temp files left');
 });
 
-test('page 1 of every ready corpus document renders in the reader', { skip }, async (ctx) => {
+test('page 1 of every ready corpus document renders in the reader', {
+  skip,
+  timeout: CORPUS_TIMEOUT_MS,
+}, async (ctx) => {
   const ready = outcomes.filter((o) => o.status === 'ready');
   assert.ok(ready.length > 0, 'the corpus run produced ready documents');
   await build({ minify: true });
