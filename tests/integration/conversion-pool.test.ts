@@ -168,7 +168,10 @@ describe('a document that crashes the pooled soffice', () => {
   });
   after(() => pool.close(5000));
 
-  test('converts through the fallback, and two at once on a pool of one both wait their turn', { skip }, async () => {
+  test('converts through the fallback, and two at once on a pool of one both wait their turn', {
+    skip,
+    timeout: 600_000,
+  }, async () => {
     const one = async () => {
       const dir = path.join(root, `job-${++n}`);
       await fs.mkdir(dir);
