@@ -9,7 +9,7 @@ export async function documentAnalytics(db: Db, documentId: string, pageCount: n
     .where('document_id', '=', documentId)
     .where('self', '=', 0)
     .where('automated', '=', 0);
-  const [totals, downloads, pages] = await Promise.all([
+  const [totals, downloads, pages, rollups] = await Promise.all([
     db
       .selectFrom('visits')
       .innerJoin('links', 'links.id', 'visits.link_id')
@@ -34,17 +34,25 @@ export async function documentAnalytics(db: Db, documentId: string, pageCount: n
       .where('type', '=', 'page_view')
       .groupBy('page')
       .execute(),
+    // Totals of purged events (RETENTION_DAYS); page 0 holds the document's downloads.
+    db.selectFrom('page_rollups').selectAll().where('document_id', '=', documentId).execute(),
   ]);
   const byPage = new Map(pages.map((p) => [Number(p.page), p]));
+  const rolled = new Map(rollups.map((r) => [Number(r.page), r]));
   const list = Array.from({ length: pageCount }, (_, i) => {
     const p = byPage.get(i + 1);
-    return { page: i + 1, totalMs: Number(p?.ms ?? 0), visits: Number(p?.visits ?? 0) };
+    const r = rolled.get(i + 1);
+    return {
+      page: i + 1,
+      totalMs: Number(p?.ms ?? 0) + Number(r?.total_ms ?? 0),
+      visits: Number(p?.visits ?? 0) + Number(r?.visits ?? 0),
+    };
   });
   return {
     visits: Number(totals?.visits ?? 0),
     uniqueViewers: Number(totals?.viewers ?? 0),
     totalMs: list.reduce((a, p) => a + p.totalMs, 0),
-    downloads: Number(downloads?.n ?? 0),
+    downloads: Number(downloads?.n ?? 0) + Number(rolled.get(0)?.downloads ?? 0),
     pages: list,
   };
 }
