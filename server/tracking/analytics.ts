@@ -68,9 +68,11 @@ export async function documentVisits(
   const rows = await db
     .selectFrom('visits')
     .innerJoin('links', 'links.id', 'visits.link_id')
+    .leftJoin('visit_totals', 'visit_totals.visit_id', 'visits.id')
     .select([
       'visits.id',
       'visits.link_id',
+      'visit_totals.accounted_ms',
       'links.recipient',
       'visits.started_at',
       'visits.device',
@@ -104,6 +106,8 @@ function decodeCursor(before: string): { startedAt: string; id: string } | null 
 
 type VisitListRow = {
   id: string;
+  /** The visit's time so far, kept when its events are purged (RETENTION_DAYS). */
+  accounted_ms: number | null;
   link_id: string;
   recipient: string | null;
   started_at: string;
@@ -145,7 +149,7 @@ async function summarise(db: Db, documentId: string, visits: VisitListRow[]): Pr
       lastSeenAt: sum?.last_at ?? r.started_at,
       device: r.device ? JSON.parse(r.device) : null,
       location: r.location ? JSON.parse(r.location) : null,
-      totalMs: Number(sum?.ms ?? 0),
+      totalMs: Number(sum?.ms ?? r.accounted_ms ?? 0),
       pagesViewed: Number(sum?.pages ?? 0),
       lastPage: lastPage == null ? null : Number(lastPage),
       self: Boolean(r.self),

@@ -118,7 +118,11 @@ describe('webhooks', () => {
     const human = viewer(t.url, { token: l2.token });
     await started(human);
     human.close();
-    await eventually(() => bodies('visit.ended').some((b) => b.data.recipient === 'later@example.org'), 30_000, 'the later visit');
+    await eventually(
+      () => bodies('visit.ended').some((b) => b.data.recipient === 'later@example.org'),
+      30_000,
+      'the later visit',
+    );
     const forOwn = receiver.got.filter((d) => d.body.includes('own@example.org'));
     assert.deepEqual(forOwn, [], 'no delivery for self or automated views');
   });
@@ -141,8 +145,14 @@ describe('webhooks', () => {
   });
 
   it('never logs a secret', () => {
-    assert.ok(logs.lines.some((l) => l.includes('webhook delivered')), 'deliveries were logged');
-    assert.equal(logs.lines.some((l) => l.includes(secret) || l.includes(secret.slice(6))), false);
+    assert.ok(
+      logs.lines.some((l) => l.includes('webhook delivered')),
+      'deliveries were logged',
+    );
+    assert.equal(
+      logs.lines.some((l) => l.includes(secret) || l.includes(secret.slice(6))),
+      false,
+    );
   });
 });
 
@@ -205,7 +215,9 @@ describe('a failing receiver', () => {
       assert.ok(failing.got.length > seenBefore, 'retried after the restart');
       assert.equal(failing.got.length, 4, 'WEBHOOK_MAX_ATTEMPTS attempts, no more');
       assert.equal(new Set(failing.got.map((d) => d.headers['webhook-id'])).size, 1, 'one webhook-id for all attempts');
-      const gaps = failing.got.slice(1).map((d, i) => Number(d.headers['webhook-timestamp']) - Number(failing.got[i]!.headers['webhook-timestamp']));
+      const gaps = failing.got
+        .slice(1)
+        .map((d, i) => Number(d.headers['webhook-timestamp']) - Number(failing.got[i]!.headers['webhook-timestamp']));
       assert.ok(gaps.every((g) => g >= 0));
       const log = (await (
         await fetch(`${second.url}/api/webhooks/${hook.id}/deliveries`, {
