@@ -195,6 +195,7 @@ export const conversionQueueFull = factory('conversion_queue_full');
 export const signInRateLimited = worded('rate_limited', 'Too many sign-in attempts. Wait a minute and try again.');
 export const eventRateLimited = worded('rate_limited', 'Too many events; slow down.');
 export const connectionRateLimited = worded('rate_limited', 'Too many connections; try again later.');
+export const webhookTestsRateLimited = worded('rate_limited', 'Too many test events; wait a minute and try again.');
 export const visitRateLimited = worded('rate_limited', 'Too many new visits from this address; try again later.');
 // 500
 export const internalError = factory('internal_error');

@@ -3,7 +3,8 @@
 import { Router } from 'express';
 import type { Db } from '../../storage/db/index.ts';
 import type { Accounts } from '../accounts/senders.ts';
-import { notFound } from '../errors.ts';
+import { notFound, webhookTestsRateLimited } from '../errors.ts';
+import { KeyedRateLimiter } from '../rate-limit.ts';
 import { TEST_TYPE } from '../notify/webhook-types.ts';
 import type { Webhooks } from '../notify/webhooks.ts';
 import { requireSender } from './auth.ts';
@@ -15,6 +16,8 @@ import { notifySwitch, webhookInput, webhookParam } from './webhooks.schema.ts';
 export function webhookRoutes(d: { db: Db; accounts: Accounts; webhooks: Webhooks }): Router {
   const r = Router();
   const auth = requireSender(d.accounts);
+  // Test events are sent on demand: a bound per sender keeps the button from flooding a receiver.
+  const tests = new KeyedRateLimiter(10, 60_000);
 
   r.get('/api/webhooks', auth, async (req, res) => {
     res.json({ webhooks: await d.webhooks.list(senderOf(req).id) });
@@ -33,6 +36,7 @@ export function webhookRoutes(d: { db: Db; accounts: Accounts; webhooks: Webhook
 
   r.post('/api/webhooks/:id/test', auth, async (req, res) => {
     const { id } = parse(webhookParam, req.params);
+    if (!tests.take(senderOf(req).id)) throw webhookTestsRateLimited();
     const data = { webhookId: id, message: 'A test event from Pagetrail.' };
     const [delivery] = await d.webhooks.enqueue(senderOf(req).id, TEST_TYPE, data, id);
     res.status(202).json({ id: delivery, type: TEST_TYPE });

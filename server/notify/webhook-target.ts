@@ -99,8 +99,11 @@ export function postTo(
         res.on('error', () => resolve({ status: res.statusCode ?? null, error: null }));
       },
     );
+    // The whole exchange has the deadline, not only each silence: a receiver dripping its answer is cut off too.
+    const deadline = setTimeout(() => req.destroy(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
     req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
     req.on('error', (err) => resolve({ status: null, error: err.message.slice(0, 200) }));
+    req.on('close', () => clearTimeout(deadline));
     req.end(body);
   });
 }

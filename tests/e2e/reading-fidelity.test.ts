@@ -203,6 +203,19 @@ describe('forwarding in real browsers', () => {
 describe('webhook settings page', () => {
   it('shows the webhook, its deliveries and the switches at desktop and phone widths', async () => {
     const context = await browser.newContext({ viewport: { width: 1360, height: 900 } });
+    await context.grantPermissions(['notifications'], { origin: t.url });
+    // Records what the dashboard hands the Notification API (the real one still runs).
+    await context.addInitScript(() => {
+      const Real = window.Notification;
+      const shown: string[] = [];
+      (window as unknown as { __shown: string[] }).__shown = shown;
+      window.Notification = class extends Real {
+        constructor(title: string, options?: NotificationOptions) {
+          shown.push(title);
+          super(title, options);
+        }
+      } as typeof Notification;
+    });
     const page = await context.newPage();
     const problems = await watchProblems(page, { ignore: [/status of 401/] });
     await page.goto(t.url);
@@ -220,6 +233,21 @@ describe('webhook settings page', () => {
       'the test delivery in the log',
     );
     assert.equal(await page.locator('#notify-email').isChecked(), true);
+    await page.click('#notify-browser');
+    await eventually(() => page.locator('#notify-browser').isChecked(), 10_000, 'the browser notification switch on');
+    const docId = await uploadReady(t, alice.token, makePdf(1), 'Ping.pdf');
+    const link = await createLink(t, alice.token, docId, { recipient: 'ping@example.org' });
+    const reader = await openReader(link.url, '203.0.113.9');
+    const shown = await eventually(
+      async () =>
+        ((await page.evaluate(() => (window as unknown as { __shown: string[] }).__shown)) as string[]).find((s) =>
+          s.includes('ping@example.org opened'),
+        ),
+      20_000,
+      'a browser notification for the open',
+    );
+    assert.match(shown, /Ping\.pdf/);
+    await reader.context.close();
     await screenshot(page, 'settings-webhooks-desktop');
     await page.setViewportSize({ width: 390, height: 844 });
     await screenshot(page, 'settings-webhooks-phone');

@@ -27,6 +27,10 @@ export const browserNotifications = {
     const text = describeEvent(event, documentName)
       .map((s) => s.text)
       .join('');
-    new Notification(`${actorOf(event)} ${text}`.slice(0, 200), { tag: event.visitId ?? event.id });
+    try {
+      new Notification(`${actorOf(event)} ${text}`.slice(0, 200), { tag: event.visitId ?? event.id });
+    } catch {
+      // Some browsers allow notifications only from a service worker: the feed still shows the event.
+    }
   },
 };
