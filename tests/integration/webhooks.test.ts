@@ -234,3 +234,46 @@ describe('a failing receiver', () => {
     }
   });
 });
+
+describe('the address check at delivery time', () => {
+  it('refuses to deliver to a loopback target once private targets are no longer allowed', async () => {
+    const target = await startReceiver();
+    const first = await startApp(FAST);
+    const s = await first.sender();
+    const res = await fetch(`${first.url}/api/webhooks`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${s.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ url: target.url, events: ['link.opened'] }),
+    });
+    const hook = (await res.json()) as { id: string };
+    await first.app.close(2000);
+    await first.converter.close(2000);
+    await first.db.destroy();
+    // The same data, now without WEBHOOK_ALLOW_PRIVATE: the stored webhook is checked again before sending.
+    const second = await startApp({ WEBHOOK_POLL_MS: '50', WEBHOOK_MAX_ATTEMPTS: '1', DATA_DIR: first.dataDir });
+    try {
+      const test = await fetch(`${second.url}/api/webhooks/${hook.id}/test`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${s.token}` },
+      });
+      assert.equal(test.status, 202);
+      const row = await eventually(
+        async () => {
+          const d = await second.db
+            .selectFrom('webhook_deliveries')
+            .selectAll()
+            .where('webhook_id', '=', hook.id)
+            .executeTakeFirst();
+          return d?.status === 'failed' ? d : null;
+        },
+        20_000,
+        'the refused delivery',
+      );
+      assert.match(row.last_error ?? '', /loopback or private/);
+      assert.equal(target.got.length, 0, 'nothing reached the loopback target');
+    } finally {
+      await second.close();
+      await target.close();
+    }
+  });
+});
