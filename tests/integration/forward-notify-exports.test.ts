@@ -163,8 +163,48 @@ describe('notification emails', () => {
       30_000,
       'the loud visit email',
     );
+    // The sender's own switch: off, a visit, on again, another visit.
+    const setMine = (email: boolean) =>
+      fetch(`${t.url}/api/notifications`, {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${alice.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ email }),
+      });
+    assert.equal((await setMine(false)).status, 200);
+    const hushed = await createLink(t, alice.token, docId, { recipient: 'hushed@example.org' });
+    const hushedVisit = await visit(hushed.token, await browserAt(hushed.url, '203.0.113.62'), [{ page: 1, ms: 300 }]);
+    // Its end is reported (the report row scheduled, then gone) before the switch goes back on.
+    await eventually(
+      async () =>
+        await t.db
+          .selectFrom('visit_reports')
+          .select('visit_id')
+          .where('visit_id', '=', hushedVisit)
+          .executeTakeFirst(),
+      20_000,
+      'the hushed visit to be scheduled',
+    );
+    await eventually(
+      async () =>
+        !(await t.db
+          .selectFrom('visit_reports')
+          .select('visit_id')
+          .where('visit_id', '=', hushedVisit)
+          .executeTakeFirst()),
+      20_000,
+      'the hushed visit to end',
+    );
+    await new Promise((ok) => setTimeout(ok, 300));
+    await setMine(true);
+    const back = await createLink(t, alice.token, docId, { recipient: 'back@example.org' });
+    await visit(back.token, await browserAt(back.url, '203.0.113.63'), [{ page: 1, ms: 300 }]);
+    await eventually(
+      async () => (await mails('visit', alice.email)).some((m) => m.text?.includes('back@example.org')),
+      30_000,
+      'the visit email once switched on again',
+    );
     const all = [...(await mails('visit', alice.email)), ...(await mails('open', alice.email))];
-    for (const who of ['self@example.org', 'muted@example.org'])
+    for (const who of ['self@example.org', 'muted@example.org', 'hushed@example.org'])
       assert.equal(all.filter((m) => `${m.subject} ${m.text}`.includes(who)).length, 0, who);
   });
 });
