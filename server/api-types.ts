@@ -22,6 +22,8 @@ export interface LinkJson {
   allowDownload: boolean;
   expiresAt: string | null;
   revokedAt: string | null;
+  /** Notification emails for this link's activity (PUT /api/links/:id/notifications). */
+  notify: boolean;
   createdAt: string;
 }
 

@@ -24,6 +24,7 @@ import { requestLog } from './http/request-log.ts';
 import { baseHeaders } from './http/security.ts';
 import { category, type Logger } from './logger.ts';
 import { type MailFeature, type MailModule, mailModule } from './mail/module.ts';
+import { notifyModule } from './notify/module.ts';
 import { feedModule } from './realtime/module.ts';
 import { allowOrigin } from './realtime/origin.ts';
 import { PresenceBoard } from './realtime/presence.ts';
@@ -34,7 +35,15 @@ import { trackingModule } from './tracking/module.ts';
 import { Tracker } from './tracking/tracker.ts';
 
 /** The features, mounted (routes) and closed (shutdown) in this order. */
-const FEATURES: Feature[] = [siteModule, accountsModule, mailModule, documentsModule, trackingModule, feedModule];
+const FEATURES: Feature[] = [
+  siteModule,
+  accountsModule,
+  mailModule,
+  documentsModule,
+  trackingModule,
+  notifyModule,
+  feedModule,
+];
 
 export interface AppDeps {
   config: Config;
@@ -90,6 +99,8 @@ function buildContext(deps: AppDeps, io: IoServer): AppContext {
       geo: deps.geo ?? fastGeoIp(),
       eventsPer10s: config.VIEWER_EVENTS_PER_10S,
       visitReuseMinutes: config.VISIT_REUSE_MINUTES,
+      keepIpAddresses: config.KEEP_IP_ADDRESSES,
+      bus,
     }),
     visitLimiter: new KeyedRateLimiter(config.VIEWER_VISITS_PER_MINUTE, 60_000),
     ingest: new Ingest({

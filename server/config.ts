@@ -163,8 +163,36 @@ export const settings = {
   ],
   MAIL_MAX_RECIPIENTS: [int(1, 10_000).default(100), 'Most recipients of one message.'],
   VISIT_REUSE_MINUTES: [
-    int(0, 24 * 60).default(30),
-    "A download without a live visit counts toward the same viewer's visit on the link from the last this many minutes.",
+    z.coerce
+      .number()
+      .min(0)
+      .max(24 * 60)
+      .default(10),
+    'A reader back within this many minutes of their last contact (same browser) continues the visit; later, the visit has ended (fractions allowed).',
+  ],
+  KEEP_IP_ADDRESSES: [
+    bool.default(false),
+    "Keep readers' IP addresses with their visits (by default only the /24 or /48 network is kept, after enrichment).",
+  ],
+  RETENTION_DAYS: [
+    int(0, 36_500).default(0),
+    'Purge events older than this many days (0: keep forever); per-page totals stay in a rollup.',
+  ],
+  RETENTION_SWEEP_MS: [int(1000, 86_400_000).default(3_600_000), 'How often the retention purge runs.'],
+  WEBHOOK_ALLOW_PRIVATE: [
+    bool.default(false),
+    'Allow webhook targets on loopback or private addresses (checked at creation and after DNS resolution).',
+  ],
+  WEBHOOK_MAX_ATTEMPTS: [int(1, 50).default(8), 'Attempts of one webhook delivery before it is logged as failed.'],
+  WEBHOOK_RETRY_BASE_MS: [
+    int(10, 86_400_000).default(30_000),
+    'Delay before the first retry; each next one waits 4 times longer (30 s, 2 min, 8 min, 32 min, ...).',
+  ],
+  WEBHOOK_TIMEOUT_MS: [int(100, 120_000).default(10_000), 'Time a webhook target has to answer one delivery.'],
+  WEBHOOK_POLL_MS: [int(10, 60_000).default(1000), 'How often the webhook queue and the visit reports are checked.'],
+  NOTIFY_FROM: [
+    z.email().optional(),
+    'From address of notification emails (default notifications@ the host of PUBLIC_URL); sent via SMTP_UPSTREAM_URL.',
   ],
   HTTP_HEADERS_TIMEOUT_MS: [int(1000, 600_000).default(20_000), "Time a client has to send a request's headers."],
   HTTP_REQUEST_TIMEOUT_MS: [

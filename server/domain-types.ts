@@ -13,7 +13,16 @@ export interface LocationInfo {
   city: string | null;
 }
 
-export type EventType = 'open' | 'page_view' | 'download' | 'email_open' | 'click' | 'reply' | 'attachment_kept';
+export type EventType =
+  | 'open'
+  | 'page_view'
+  | 'download'
+  | 'email_open'
+  | 'click'
+  | 'reply'
+  | 'attachment_kept'
+  /** A per-recipient link opened by a second browser in another place: probably forwarded. */
+  | 'forward';
 
 /** What an `attachment_kept` event adds: the attachment left in the mail and why, as a sentence for the sender. */
 export interface AttachmentNotice {
@@ -69,4 +78,23 @@ export interface DocumentUpdate {
   id: string;
   status: string;
   pageCount: number | null;
+}
+
+/** A visit that ended, with what was read: the visit.ended webhook's data and the visit email's content. */
+export interface VisitReport {
+  visitId: string;
+  documentId: string;
+  documentName: string;
+  linkId: string;
+  recipient: string | null;
+  startedAt: string;
+  endedAt: string;
+  totalMs: number;
+  pages: { page: number; durationMs: number }[];
+  pageCount: number;
+  downloaded: boolean;
+  device: DeviceInfo | null;
+  location: LocationInfo | null;
+  self: boolean;
+  automated: boolean;
 }

@@ -56,6 +56,12 @@ export const ERRORS = {
   pdf_invalid: [422, 'The PDF is damaged or incomplete and cannot be opened.'],
   zip_bomb: [422, 'The file was refused.'],
   conversion_failed: [422, 'The document could not be converted to PDF. It may be corrupt or encrypted.'],
+  webhook_url_invalid: [422, 'The webhook URL must be an absolute http or https URL without credentials.'],
+  webhook_target_refused: [
+    422,
+    'The webhook URL points to a loopback or private address, which is refused (WEBHOOK_ALLOW_PRIVATE).',
+  ],
+  too_many_webhooks: [422, 'A sender may have at most 20 webhooks.'],
   // 429: too many.
   conversion_queue_full: [429, 'Too many documents are being converted right now. Try again in a moment.'],
   rate_limited: [429, 'Too many requests; try again later.'],
@@ -181,11 +187,15 @@ export const fileCorrupt = factory('file_corrupt');
 export const pdfInvalid = factory('pdf_invalid');
 export const zipBomb = (why: string) => new AppError('zip_bomb', { message: `The file was refused: ${why}.` });
 export const conversionFailed = factory('conversion_failed');
+export const webhookUrlInvalid = factory('webhook_url_invalid');
+export const webhookTargetRefused = factory('webhook_target_refused');
+export const tooManyWebhooks = factory('too_many_webhooks');
 // 429
 export const conversionQueueFull = factory('conversion_queue_full');
 export const signInRateLimited = worded('rate_limited', 'Too many sign-in attempts. Wait a minute and try again.');
 export const eventRateLimited = worded('rate_limited', 'Too many events; slow down.');
 export const connectionRateLimited = worded('rate_limited', 'Too many connections; try again later.');
+export const webhookTestsRateLimited = worded('rate_limited', 'Too many test events; wait a minute and try again.');
 export const visitRateLimited = worded('rate_limited', 'Too many new visits from this address; try again later.');
 // 500
 export const internalError = factory('internal_error');

@@ -2,7 +2,7 @@
 // In-process and synchronous (a listener runs before emit returns, so "stored, then published" keeps its order);
 // a fan-out across processes can plug in behind the same interface.
 import { EventEmitter } from 'node:events';
-import type { ActivityEvent, DocumentUpdate, Presence } from './domain-types.ts';
+import type { ActivityEvent, DocumentUpdate, Presence, VisitReport } from './domain-types.ts';
 
 export interface DomainEventMap {
   /** An event was stored (it has its seq): the feed shows it. */
@@ -19,6 +19,10 @@ export interface DomainEventMap {
   'token:revoked': { senderId: string; tokenId: string };
   /** Someone started reading, moved to another page, or left. */
   'presence:changed': { senderId: string; kind: 'update' | 'leave'; presence: Presence };
+  /** The last reader of a visit left (sockets closed, requests done); it ends unless they come back in time. */
+  'visit:left': { senderId: string; visitId: string; at: string };
+  /** A visit ended (no reader came back within the gap): what was read, page by page (the notify module). */
+  'visit:ended': { senderId: string; visit: VisitReport };
   /** A tracked message was sent through Pagetrail (the mail module). */
   'message:sent': { senderId: string; messageId: string; recipients: string[] };
   /** A reply to a tracked message arrived (the mail module). */

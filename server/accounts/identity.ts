@@ -6,6 +6,8 @@ import type { TrustProxy } from '../config.ts';
 import type { Accounts, Sender } from './senders.ts';
 
 export const SESSION_COOKIE = 'pt_session';
+/** First-party cookie the reader page gives a browser (128 random bits): tells one browser from another. */
+export const VIEWER_COOKIE = 'pt_viewer';
 
 /** What the edge (HTTP or socket) knows of the caller. */
 export interface ClientInfo {
@@ -13,6 +15,8 @@ export interface ClientInfo {
   userAgent: string | undefined;
   /** The sender signed in on this browser, if any: their own views are marked `self`. */
   signedInSenderId?: string;
+  /** The browser's viewer cookie, when it sent one. */
+  viewerId?: string;
 }
 
 export function readCookie(req: IncomingMessage, name: string): string | undefined {
@@ -82,9 +86,11 @@ export function clientAddress(req: IncomingMessage, trust: TrustProxy): string {
 export async function clientInfo(accounts: Accounts, req: IncomingMessage, trust: TrustProxy): Promise<ClientInfo> {
   const sid = readCookie(req, SESSION_COOKIE);
   const signedIn = sid ? await accounts.senderBySession(sid) : null;
+  const viewer = readCookie(req, VIEWER_COOKIE);
   return {
     ip: clientAddress(req, trust),
     userAgent: req.headers['user-agent']?.slice(0, 512),
     ...(signedIn ? { signedInSenderId: signedIn.id } : {}),
+    ...(viewer && /^[A-Za-z0-9_-]{22}$/.test(viewer) ? { viewerId: viewer } : {}),
   };
 }

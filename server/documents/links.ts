@@ -48,6 +48,7 @@ export class Links {
       allowDownload: Boolean(l.allow_download),
       expiresAt: l.expires_at,
       revokedAt: l.revoked_at,
+      notify: Boolean(l.notify ?? 1),
       createdAt: l.created_at,
     };
   }
@@ -68,6 +69,7 @@ export class Links {
       recipient: input.recipient ?? null,
       allow_download: input.allowDownload === false ? 0 : 1,
       expires_at: input.expiresAt ?? null,
+      notify: 1,
       revoked_at: null,
       created_at: new Date().toISOString(),
     };

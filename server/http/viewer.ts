@@ -8,7 +8,8 @@ import { downloadDisabled, isAppError } from '../errors.ts';
 import type { TrustProxy } from '../config.ts';
 import type { KeyedRateLimiter } from '../rate-limit.ts';
 import type { Tracker } from '../tracking/tracker.ts';
-import { clientAddress, clientInfo } from '../accounts/identity.ts';
+import { randomBytes } from 'node:crypto';
+import { clientAddress, clientInfo, readCookie, VIEWER_COOKIE } from '../accounts/identity.ts';
 import { preparingPage, readerPage, unavailablePage } from './pages.ts';
 import { sendPage } from './security.ts';
 import { sendBlob } from './send-blob.ts';
@@ -23,7 +24,11 @@ export interface ViewerRouteDeps {
   trustProxy: TrustProxy;
   /** New visits per address, shared with the viewer socket. */
   visitLimiter: KeyedRateLimiter;
+  /** Cookies only over HTTPS (PUBLIC_URL is https). */
+  secureCookies: boolean;
 }
+
+const YEAR_MS = 365 * 24 * 3600_000;
 
 export function viewerRoutes(d: ViewerRouteDeps): Router {
   const r = Router();
@@ -41,6 +46,15 @@ export function viewerRoutes(d: ViewerRouteDeps): Router {
         sendPage(res, 503, unavailablePage('This document could not be prepared for reading'));
         return;
       }
+      // The browser's first-party viewer id: a unique viewer, and a returning one continues their visit.
+      if (!readCookie(req, VIEWER_COOKIE))
+        res.cookie(VIEWER_COOKIE, randomBytes(16).toString('base64url'), {
+          httpOnly: true,
+          sameSite: 'lax',
+          secure: d.secureCookies,
+          path: '/',
+          maxAge: YEAR_MS,
+        });
       sendPage(
         res,
         200,

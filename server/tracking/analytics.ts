@@ -9,7 +9,7 @@ export async function documentAnalytics(db: Db, documentId: string, pageCount: n
     .where('document_id', '=', documentId)
     .where('self', '=', 0)
     .where('automated', '=', 0);
-  const [totals, downloads, pages] = await Promise.all([
+  const [totals, downloads, pages, rollups] = await Promise.all([
     db
       .selectFrom('visits')
       .innerJoin('links', 'links.id', 'visits.link_id')
@@ -34,17 +34,25 @@ export async function documentAnalytics(db: Db, documentId: string, pageCount: n
       .where('type', '=', 'page_view')
       .groupBy('page')
       .execute(),
+    // Totals of purged events (RETENTION_DAYS); page 0 holds the document's downloads.
+    db.selectFrom('page_rollups').selectAll().where('document_id', '=', documentId).execute(),
   ]);
   const byPage = new Map(pages.map((p) => [Number(p.page), p]));
+  const rolled = new Map(rollups.map((r) => [Number(r.page), r]));
   const list = Array.from({ length: pageCount }, (_, i) => {
     const p = byPage.get(i + 1);
-    return { page: i + 1, totalMs: Number(p?.ms ?? 0), visits: Number(p?.visits ?? 0) };
+    const r = rolled.get(i + 1);
+    return {
+      page: i + 1,
+      totalMs: Number(p?.ms ?? 0) + Number(r?.total_ms ?? 0),
+      visits: Number(p?.visits ?? 0) + Number(r?.visits ?? 0),
+    };
   });
   return {
     visits: Number(totals?.visits ?? 0),
     uniqueViewers: Number(totals?.viewers ?? 0),
     totalMs: list.reduce((a, p) => a + p.totalMs, 0),
-    downloads: Number(downloads?.n ?? 0),
+    downloads: Number(downloads?.n ?? 0) + Number(rolled.get(0)?.downloads ?? 0),
     pages: list,
   };
 }
@@ -60,9 +68,11 @@ export async function documentVisits(
   const rows = await db
     .selectFrom('visits')
     .innerJoin('links', 'links.id', 'visits.link_id')
+    .leftJoin('visit_totals', 'visit_totals.visit_id', 'visits.id')
     .select([
       'visits.id',
       'visits.link_id',
+      'visit_totals.accounted_ms',
       'links.recipient',
       'visits.started_at',
       'visits.device',
@@ -96,6 +106,8 @@ function decodeCursor(before: string): { startedAt: string; id: string } | null 
 
 type VisitListRow = {
   id: string;
+  /** The visit's time so far, kept when its events are purged (RETENTION_DAYS). */
+  accounted_ms: number | null;
   link_id: string;
   recipient: string | null;
   started_at: string;
@@ -137,7 +149,7 @@ async function summarise(db: Db, documentId: string, visits: VisitListRow[]): Pr
       lastSeenAt: sum?.last_at ?? r.started_at,
       device: r.device ? JSON.parse(r.device) : null,
       location: r.location ? JSON.parse(r.location) : null,
-      totalMs: Number(sum?.ms ?? 0),
+      totalMs: Number(sum?.ms ?? r.accounted_ms ?? 0),
       pagesViewed: Number(sum?.pages ?? 0),
       lastPage: lastPage == null ? null : Number(lastPage),
       self: Boolean(r.self),

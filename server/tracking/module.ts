@@ -31,7 +31,17 @@ export const trackingModule: Feature = ({
     visitLimiter,
   });
   const routes = Router();
-  routes.use(viewerRoutes({ links, blobs, tracker, accounts, trustProxy: config.TRUST_PROXY, visitLimiter }));
+  routes.use(
+    viewerRoutes({
+      links,
+      blobs,
+      tracker,
+      accounts,
+      trustProxy: config.TRUST_PROXY,
+      visitLimiter,
+      secureCookies: config.publicUrl.startsWith('https:'),
+    }),
+  );
   routes.use(activityRoutes({ db, accounts, documents, events }));
   return {
     name: 'tracking',

@@ -19,6 +19,8 @@ import type { DeviceInfo, LocationInfo, PageViewInput } from '../domain-types.ts
 import type { GeoLookup } from './enrich.ts';
 import { agentInfoAsync } from './user-agent.ts';
 import type { EventStore, Stored } from './event-store.ts';
+import type { DomainEvents } from '../events.ts';
+import { networkOf, otherPlace, samePlace, type Place } from './place.ts';
 import { beaconBody, pageViewInput } from './page-view.schema.ts';
 import { RateLimiter } from '../rate-limit.ts';
 
@@ -56,9 +58,11 @@ export const LATE_MS = 60_000;
 /** Visits ended within LATE_MS, remembered (visit id -> last contact) so a late beacon is refused, bounded in size. */
 const ENDED_MAX = 50_000;
 
+/** Who is reading, for unique viewers and returning visits: the first-party viewer cookie (a browser) when it
+ * came, else the address and user agent (scripts, browsers refusing cookies). Stored hashed. */
 const viewerKey = (client: ClientInfo) =>
   createHash('sha256')
-    .update(`${client.ip}|${client.userAgent ?? ''}`)
+    .update(client.viewerId ? `c|${client.viewerId}` : `${client.ip}|${client.userAgent ?? ''}`)
     .digest('base64url')
     .slice(0, 22);
 
@@ -73,6 +77,8 @@ export class Tracker {
   private readonly eventsPer10s: number;
   private readonly reuseMs: number;
   private readonly lateMs: number;
+  private readonly keepIp: boolean;
+  private readonly bus: DomainEvents | undefined;
 
   constructor(d: {
     db: Db;
@@ -81,13 +87,23 @@ export class Tracker {
     eventsPer10s: number;
     visitReuseMinutes?: number;
     lateMs?: number;
+    keepIpAddresses?: boolean;
+    /** Where `visit:left` is told (the end of a visit is reported once it can no longer resume). */
+    bus?: DomainEvents;
   }) {
     this.db = d.db;
     this.store = d.store;
     this.geo = d.geo;
     this.eventsPer10s = d.eventsPer10s;
-    this.reuseMs = (d.visitReuseMinutes ?? 30) * 60_000;
+    this.reuseMs = (d.visitReuseMinutes ?? 10) * 60_000;
     this.lateMs = d.lateMs ?? LATE_MS;
+    this.keepIp = d.keepIpAddresses ?? false;
+    this.bus = d.bus;
+  }
+
+  /** A reader gone this long (no socket, no request) has ended their visit; coming back later is a new one. */
+  get visitGapMs(): number {
+    return this.reuseMs;
   }
 
   /** Visit states held in memory (for tests of what is forgotten). */
@@ -135,6 +151,9 @@ export class Tracker {
   /** A new visit begins: stored with its `open` event, in one transaction (on the event writer, so opening a visit
    * never makes the event loop wait for the database's write lock). */
   async openVisit(resolved: ResolvedLink, client: ClientInfo): Promise<VisitState> {
+    // The same browser back within the gap continues its visit (a reload, a second look after a pause).
+    const back = client.viewerId ? await this.recentVisit(resolved, client, true) : null;
+    if (back) return back;
     const now = new Date().toISOString();
     const [agent, location] = await Promise.all([agentInfoAsync(client.userAgent), this.geo.lookup(client.ip)]);
     const device = agent.device;
@@ -151,16 +170,43 @@ export class Tracker {
       location: location ? JSON.stringify(location) : null,
       automated: agent.automated ? 1 : 0,
       self: client.signedInSenderId === resolved.link.sender_id ? 1 : 0,
+      network: networkOf(client.ip),
+      ip: this.keepIp ? client.ip : null,
     };
+    const forwarded = await this.forwarded(resolved, row, location);
     const s = this.state(row, resolved, 0, Date.now());
     s.users++;
     try {
       await this.store.append({ ...this.base(s), type: 'open' }, row);
+      if (forwarded) await this.store.append({ ...this.base(s), type: 'forward' });
     } catch (err) {
       this.release(s);
       throw err;
     }
     return s;
+  }
+
+  /** A per-recipient link opened by a browser that never opened it before, somewhere none of its earlier readers
+   * were: the recipient probably forwarded it. The sender's own and automated visits neither count nor compare. */
+  private async forwarded(resolved: ResolvedLink, row: VisitRow, location: Place['location']): Promise<boolean> {
+    if (!resolved.link.recipient || row.self || row.automated) return false;
+    const earlier = await this.db
+      .selectFrom('visits')
+      .select(['viewer_key', 'network', 'location'])
+      .where('link_id', '=', row.link_id)
+      .where('self', '=', 0)
+      .where('automated', '=', 0)
+      .limit(200)
+      .execute();
+    if (!earlier.length) return false;
+    const here: Place = { network: row.network ?? null, location };
+    const places = earlier.map((e) => ({
+      key: e.viewer_key,
+      network: e.network ?? null,
+      location: e.location ? (JSON.parse(e.location) as Place['location']) : null,
+    }));
+    if (places.some((p) => p.key === row.viewer_key || samePlace(p, here))) return false;
+    return places.some((p) => otherPlace(p, here));
   }
 
   /** Continues a visit after a reconnect; null when the id is not a visit of this link. The caller holds the state
@@ -212,6 +258,7 @@ export class Tracker {
     }
     if (--s.users > 0) return;
     if (this.visits.get(s.id) === s) this.visits.delete(s.id);
+    this.left(s);
     this.ended.delete(s.id);
     this.ended.set(s.id, s.lastContactMs);
     const stale = Date.now() - this.lateMs;
@@ -219,6 +266,26 @@ export class Tracker {
       if (at >= stale && this.ended.size <= ENDED_MAX) break;
       this.ended.delete(id);
     }
+  }
+
+  /** The last holder let go: the visit's last contact is stored (returning visits are measured from it) and told
+   * on the bus, where its end is scheduled. */
+  private left(s: VisitState): void {
+    const at = new Date(s.lastContactMs).toISOString();
+    this.db
+      .updateTable('visits')
+      .set({ last_seen_at: at })
+      .where('id', '=', s.id)
+      .execute()
+      .catch(() => {
+        // The visit was deleted with its document meanwhile: nothing to keep.
+      });
+    this.bus?.emit('visit:left', { senderId: s.senderId, visitId: s.id, at });
+  }
+
+  /** Whether a visit is held by a reader in this process right now. */
+  isLive(visitId: string): boolean {
+    return (this.visits.get(visitId)?.users ?? 0) > 0;
   }
 
   /** Validates a page event against the visit (page range, wall time, rate) and stores it. */
@@ -289,18 +356,23 @@ export class Tracker {
     }
   }
 
-  /** The same viewer's (address and browser) latest visit of this link within the reuse window. */
-  private async recentVisit(resolved: ResolvedLink, client: ClientInfo): Promise<VisitState | null> {
+  /** The same viewer's latest visit of this link, if its last contact is within the gap (VISIT_REUSE_MINUTES).
+   * `idle`: only one no socket holds (a second tab reading at the same time is a visit of its own). */
+  private async recentVisit(resolved: ResolvedLink, client: ClientInfo, idle = false): Promise<VisitState | null> {
     if (this.reuseMs <= 0) return null;
     const since = new Date(Date.now() - this.reuseMs).toISOString();
     const row = await this.db
       .selectFrom('visits')
-      .select('id')
+      .select(['id', 'last_seen_at'])
       .where('link_id', '=', resolved.link.id)
       .where('viewer_key', '=', viewerKey(client))
-      .where('started_at', '>=', since)
       .orderBy('started_at', 'desc')
       .executeTakeFirst();
-    return row ? this.resumeVisit(resolved, row.id) : null;
+    if (!row) return null;
+    const live = this.visits.get(row.id);
+    const lastContact = live ? (live.sockets > 0 ? Date.now() : live.lastContactMs) : Date.parse(row.last_seen_at);
+    if (lastContact < Date.parse(since)) return null;
+    if (idle && live && live.sockets > 0) return null;
+    return this.resumeVisit(resolved, row.id);
   }
 }

@@ -36,6 +36,8 @@ const VISIT_COLUMNS = [
   'location',
   'automated',
   'self',
+  'network',
+  'ip',
 ] as const;
 
 /** Adds a visit's page time to its total. */
@@ -63,7 +65,7 @@ export function sqliteAppender(sqlite: SQLite.Database): (inputs: EventInput[], 
   );
   // Immediate: the write lock is taken at the start, so a connection elsewhere never makes the batch fail half-way.
   return sqlite.transaction((inputs: EventInput[], visits: VisitRow[] = []) => {
-    for (const v of visits) visit.run(VISIT_COLUMNS.map((c) => v[c]));
+    for (const v of visits) visit.run(VISIT_COLUMNS.map((c) => v[c] ?? null));
     const seqs = new Map<string, number>();
     const accounted = new Map<string, number>();
     const out: Appended[] = [];

@@ -256,6 +256,77 @@ const migrations = (ctx: MigrationContext): Record<string, Migration> => ({
       await db.schema.alterTable('links').dropColumn('token').execute();
     },
   },
+  // Webhooks (per sender, secret sealed), their delivery queue (due times survive restarts), visit reports (the
+  // end of a visit, fired once it can no longer resume), notification switches, the place of a visit for forward
+  // detection (a /24 or /48 network, never the address unless KEEP_IP_ADDRESSES), and per-page totals of purged
+  // events (RETENTION_DAYS), so analytics keep their totals.
+  '0007_webhooks': {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('webhooks')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('sender_id', 'text', (c) => c.notNull().references('senders.id').onDelete('cascade'))
+        .addColumn('url', 'text', (c) => c.notNull())
+        .addColumn('events', 'text', (c) => c.notNull())
+        .addColumn('secret_sealed', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('webhooks_sender').on('webhooks').column('sender_id').execute();
+      await db.schema
+        .createTable('webhook_deliveries')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('webhook_id', 'text', (c) => c.notNull().references('webhooks.id').onDelete('cascade'))
+        .addColumn('sender_id', 'text', (c) => c.notNull())
+        .addColumn('type', 'text', (c) => c.notNull())
+        .addColumn('body', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('next_at', 'text')
+        .addColumn('last_status', 'integer')
+        .addColumn('last_error', 'text')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('webhook_deliveries_due')
+        .on('webhook_deliveries')
+        .columns(['status', 'next_at'])
+        .execute();
+      await db.schema
+        .createIndex('webhook_deliveries_hook')
+        .on('webhook_deliveries')
+        .columns(['webhook_id', 'created_at'])
+        .execute();
+      await db.schema
+        .createTable('visit_reports')
+        .addColumn('visit_id', 'text', (c) => c.primaryKey().references('visits.id').onDelete('cascade'))
+        .addColumn('sender_id', 'text', (c) => c.notNull())
+        .addColumn('due_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('visit_reports_due').on('visit_reports').column('due_at').execute();
+      await db.schema
+        .alterTable('senders')
+        .addColumn('notify_email', 'integer', (c) => c.notNull().defaultTo(1))
+        .execute();
+      await db.schema
+        .alterTable('links')
+        .addColumn('notify', 'integer', (c) => c.notNull().defaultTo(1))
+        .execute();
+      await db.schema.alterTable('visits').addColumn('network', 'text').execute();
+      await db.schema.alterTable('visits').addColumn('ip', 'text').execute();
+      await db.schema.createIndex('visits_link_viewer').on('visits').columns(['link_id', 'viewer_key']).execute();
+      await db.schema
+        .createTable('page_rollups')
+        .addColumn('document_id', 'text', (c) => c.notNull().references('documents.id').onDelete('cascade'))
+        .addColumn('page', 'integer', (c) => c.notNull())
+        .addColumn('total_ms', 'bigint', (c) => c.notNull().defaultTo(0))
+        .addColumn('visits', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('downloads', 'integer', (c) => c.notNull().defaultTo(0))
+        .addPrimaryKeyConstraint('page_rollups_pk', ['document_id', 'page'])
+        .execute();
+      await db.schema.createIndex('events_at').on('events').column('at').execute();
+    },
+  },
 });
 
 class StaticProvider implements MigrationProvider {

@@ -8,6 +8,8 @@ export interface SendersTable {
   event_seq: Generated<number>;
   /** 0: attachments in this sender's mail stay attached (no links), unless a message says otherwise later. */
   mail_tracking: Generated<number>;
+  /** 0: no notification emails for this sender. */
+  notify_email: Generated<number>;
   created_at: string;
 }
 
@@ -58,6 +60,8 @@ export interface LinksTable {
   allow_download: number;
   expires_at: string | null;
   revoked_at: string | null;
+  /** 0: no notification emails for this link's activity. */
+  notify: Generated<number>;
   created_at: string;
 }
 
@@ -74,6 +78,10 @@ export interface VisitsTable {
   location: string | null;
   automated: number;
   self: number;
+  /** The reader's network (/24 for IPv4, /48 for IPv6): tells places apart for forward detection. */
+  network: string | null;
+  /** The reader's address, kept only with KEEP_IP_ADDRESSES=true. */
+  ip: string | null;
 }
 
 export interface EventsTable {
@@ -160,6 +168,50 @@ export interface MessageAttachmentsTable {
   position: number;
 }
 
+export interface WebhooksTable {
+  id: string;
+  sender_id: string;
+  url: string;
+  /** JSON array of the webhook event types it receives. */
+  events: string;
+  /** The `whsec_` secret, sealed (storage/sealer.ts) with the webhook's id as context. */
+  secret_sealed: string;
+  created_at: string;
+}
+
+export interface WebhookDeliveriesTable {
+  id: string;
+  webhook_id: string;
+  sender_id: string;
+  type: string;
+  /** The exact JSON body signed and sent. */
+  body: string;
+  /** pending (due at next_at), delivered, failed (attempts ran out) */
+  status: 'pending' | 'delivered' | 'failed';
+  attempts: number;
+  next_at: string | null;
+  last_status: number | null;
+  last_error: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** A visit whose end is to be reported (webhook visit.ended, the visit email) once no reader came back by due_at. */
+export interface VisitReportsTable {
+  visit_id: string;
+  sender_id: string;
+  due_at: string;
+}
+
+/** Human (not self, not automated) totals of purged events, per document page (page 0: document-wide counts). */
+export interface PageRollupsTable {
+  document_id: string;
+  page: number;
+  total_ms: number;
+  visits: number;
+  downloads: number;
+}
+
 export interface Database {
   senders: SendersTable;
   api_tokens: ApiTokensTable;
@@ -174,16 +226,26 @@ export interface Database {
   message_copies: MessageCopiesTable;
   message_copy_links: MessageCopyLinksTable;
   message_attachments: MessageAttachmentsTable;
+  webhooks: WebhooksTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  visit_reports: VisitReportsTable;
+  page_rollups: PageRollupsTable;
 }
 
 export type Db = Kysely<Database>;
 export type SenderRow = Selectable<SendersTable>;
 export type DocumentRow = Selectable<DocumentsTable>;
 export type LinkRow = Selectable<LinksTable>;
-export type VisitRow = Selectable<VisitsTable>;
+/** A visit as read or as made; the place columns came later and may be left out when one is made. */
+export type VisitRow = Omit<Selectable<VisitsTable>, 'network' | 'ip'> & {
+  network?: string | null;
+  ip?: string | null;
+};
 export type EventRow = Selectable<EventsTable>;
 export type MessageRow = Selectable<MessagesTable>;
 export type MessageRecipientRow = Selectable<MessageRecipientsTable>;
 export type MessageCopyRow = Selectable<MessageCopiesTable>;
 export type MessageAttachmentRow = Selectable<MessageAttachmentsTable>;
+export type WebhookRow = Selectable<WebhooksTable>;
+export type WebhookDeliveryRow = Selectable<WebhookDeliveriesTable>;
 export type NewEvent = Omit<Insertable<EventsTable>, 'seq' | 'id'>;

@@ -11,6 +11,24 @@ import type {
 } from '../../server/api-types.ts';
 import type { ActivityEvent } from '../../server/realtime/protocol.ts';
 
+export interface WebhookInfo {
+  id: string;
+  url: string;
+  events: string[];
+  createdAt: string;
+}
+
+export interface WebhookDelivery {
+  id: string;
+  type: string;
+  status: 'pending' | 'delivered' | 'failed';
+  attempts: number;
+  nextAttemptAt: string | null;
+  lastStatus: number | null;
+  lastError: string | null;
+  createdAt: string;
+}
+
 export interface ApiErrorBody {
   error: { code: string; message: string };
 }
@@ -77,5 +95,16 @@ export const endpoints = {
   visits: (id: string) => api<{ visits: Visit[] }>('GET', `/api/documents/${encodeURIComponent(id)}/visits`),
   messages: () => api<{ messages: MessageSummaryJson[] }>('GET', '/api/messages'),
   message: (id: string) => api<MessageJson>('GET', `/api/messages/${encodeURIComponent(id)}`),
+  webhooks: () => api<{ webhooks: WebhookInfo[] }>('GET', '/api/webhooks'),
+  createWebhook: (input: { url: string; events: string[] }) =>
+    api<WebhookInfo & { secret: string }>('POST', '/api/webhooks', input),
+  deleteWebhook: (id: string) => api<void>('DELETE', `/api/webhooks/${encodeURIComponent(id)}`),
+  testWebhook: (id: string) => api<{ id: string }>('POST', `/api/webhooks/${encodeURIComponent(id)}/test`),
+  deliveries: (id: string) =>
+    api<{ deliveries: WebhookDelivery[] }>('GET', `/api/webhooks/${encodeURIComponent(id)}/deliveries`),
+  notifications: () => api<{ email: boolean }>('GET', '/api/notifications'),
+  setNotifications: (email: boolean) => api<{ email: boolean }>('PUT', '/api/notifications', { email }),
+  setLinkNotifications: (id: string, email: boolean) =>
+    api<{ email: boolean }>('PUT', `/api/links/${encodeURIComponent(id)}/notifications`, { email }),
   events: (id: string) => api<{ events: ActivityEvent[] }>('GET', `/api/documents/${encodeURIComponent(id)}/events`),
 };

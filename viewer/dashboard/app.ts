@@ -8,6 +8,8 @@ import { renderDocument, type DocumentPage } from './document-view.ts';
 import { renderCompose } from './compose-view.ts';
 import { renderDocuments } from './documents-view.ts';
 import { renderSent } from './sent-view.ts';
+import { renderSettings } from './settings-view.ts';
+import { browserNotifications } from './browser-notifications.ts';
 import { FeedClient } from './feed.ts';
 import { FeedView } from './feed-view.ts';
 import { PresenceView } from './presence-view.ts';
@@ -59,6 +61,7 @@ export function renderApp(root: HTMLElement, me: { email: string }, onSignedOut:
           h('a', { href: '#/' }, 'Documents'),
           h('a', { href: '#/sent' }, 'Sent'),
           h('a', { href: '#/compose' }, 'Compose'),
+          h('a', { href: '#/settings' }, 'Settings'),
         ),
         h('div', { class: 'topbar-right' }, h('span', { class: 'user-email hide-sm' }, me.email), signOut),
       ),
@@ -97,6 +100,7 @@ export function renderApp(root: HTMLElement, me: { email: string }, onSignedOut:
     if (match?.[1]) page = renderDocument(main, store, decodeURIComponent(match[1]));
     else if (location.hash === '#/sent') disposeList = renderSent(main);
     else if (location.hash === '#/compose') disposeList = renderCompose(main);
+    else if (location.hash === '#/settings') disposeList = renderSettings(main);
     else disposeList = renderDocuments(main, store);
     window.scrollTo(0, 0);
   };
@@ -108,6 +112,7 @@ export function renderApp(root: HTMLElement, me: { email: string }, onSignedOut:
 
   const onActivity = (event: ActivityEvent) => {
     feedView.add([event], { live: true });
+    browserNotifications.show(event, store.nameOf(event.documentId));
     if (event.documentId && page && location.hash === `#/documents/${encodeURIComponent(event.documentId)}`)
       page.activity();
   };

@@ -62,7 +62,13 @@ export function renderDocument(root: HTMLElement, store: DocumentStore, id: stri
         h('p', { class: 'doc-meta' }, meta, ' ', statusBadge(doc)),
         doc.status === 'failed' && doc.error ? h('p', { class: 'doc-error' }, doc.error.message) : null,
       ),
-      h('div', { class: 'doc-header-actions' }, del),
+      h(
+        'div',
+        { class: 'doc-header-actions' },
+        doc.status === 'ready' ? exportLink(doc.id, 'visits.csv', 'Visits CSV') : null,
+        doc.status === 'ready' ? exportLink(doc.id, 'pages.csv', 'Pages CSV') : null,
+        del,
+      ),
     );
     // Links need a ready document; re-render them once, when it becomes ready.
     const key = `${doc.id}:${doc.status === 'ready'}`;
@@ -206,4 +212,14 @@ export function renderDocument(root: HTMLElement, store: DocumentStore, id: stri
       if (timer) clearTimeout(timer);
     },
   };
+}
+
+/** A download of one of the document's exports (the session cookie authenticates the GET). */
+function exportLink(id: string, file: string, label: string): HTMLAnchorElement {
+  return h(
+    'a',
+    { class: 'btn btn-ghost btn-sm', href: `/api/documents/${encodeURIComponent(id)}/${file}`, download: '' },
+    icon('download'),
+    label,
+  );
 }

@@ -16,6 +16,7 @@ const ICONS: Record<ActivityEvent['type'], IconName> = {
   click: 'pointer',
   reply: 'reply',
   attachment_kept: 'alert',
+  forward: 'mail',
 };
 
 interface Row {

@@ -117,6 +117,15 @@ export function describeEvent(
       return documentName ? [{ text: 'clicked the link to ' }, doc] : [{ text: 'clicked a link in your email' }];
     case 'reply':
       return [{ text: 'replied to your email' }];
+    case 'forward': {
+      const out: Segment[] = [{ text: 'probably forwarded ' }, doc];
+      const device = formatDevice(event.device);
+      const place = formatLocation(event.location);
+      out.push({ text: ': opened by another browser' });
+      if (device) out.push({ text: ` on ${device}` });
+      if (place) out.push({ text: ` near ${place}` });
+      return out;
+    }
     case 'attachment_kept':
       return [{ text: event.notice?.message ?? 'An attachment was left in your email.' }];
     default:

@@ -79,6 +79,22 @@ export function renderLinks(root: HTMLElement, documentId: string, canShare: boo
       'aria-label': 'Link',
     });
     urlField.addEventListener('focus', () => urlField.select());
+    const notify = h('input', { type: 'checkbox', id: `notify-${link.id}`, checked: link.notify });
+    notify.addEventListener('change', async () => {
+      try {
+        await endpoints.setLinkNotifications(link.id, notify.checked);
+        links = links.map((l) => (l.id === link.id ? { ...l, notify: notify.checked } : l));
+      } catch (err) {
+        notify.checked = !notify.checked;
+        showError(err);
+      }
+    });
+    const notifyLabel = h(
+      'label',
+      { class: 'check link-notify', for: `notify-${link.id}`, title: 'Email me about this link' },
+      notify,
+      h('span', null, 'Email me'),
+    );
     const details = [
       `created ${formatRelative(link.createdAt)}`,
       link.allowDownload ? 'download allowed' : 'view only',
@@ -100,7 +116,7 @@ export function renderLinks(root: HTMLElement, documentId: string, canShare: boo
         h('p', { class: 'link-meta' }, details.join(' · ')),
         live ? urlField : null,
       ),
-      live ? h('div', { class: 'link-actions' }, copy, revoke) : null,
+      live ? h('div', { class: 'link-actions' }, notifyLabel, copy, revoke) : null,
     );
   };
 
