@@ -67,6 +67,14 @@ export async function liveVisit(
   return { socket, info: await started(socket) };
 }
 
+/** The header and file token a reader's visit reads the PDF with (`/v/:token/file`); the visit's socket is closed
+ * (the token lives on until it expires). */
+export async function fileAccess(base: string, token: string): Promise<Record<string, string>> {
+  const { socket, info } = await liveVisit(base, { token });
+  socket.close();
+  return { 'x-pagetrail-file': info.fileToken };
+}
+
 export function connectError(s: Socket, timeoutMs = 20_000): Promise<{ message: string; data?: { code: string } }> {
   return once(s, 'connect_error', timeoutMs);
 }
