@@ -118,7 +118,7 @@ export const settings = {
   PDFTOPPM_PATH: [z.string().default('pdftoppm'), 'pdftoppm executable (first-page thumbnail); skipped when absent.'],
   QPDF_PATH: [
     z.string().default('qpdf'),
-    'qpdf executable (packs PDF objects for a fast first page); skipped when absent.',
+    'qpdf executable (packs PDF objects for a fast first page, removes active content); without it PDFs are redrawn by pdftocairo.',
   ],
   SESSION_TTL_HOURS: [int(1, 24 * 365).default(24 * 14), 'Dashboard session lifetime.'],
   SIGNIN_ATTEMPTS_PER_MINUTE: [

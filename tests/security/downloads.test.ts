@@ -136,12 +136,16 @@ describe('range requests', () => {
     const access = await fileAccess(t.url, link.token);
     for (let i = 0; i < 20; i++) {
       await new Promise<void>((resolve, reject) => {
-        const req = http.get(url, { headers: { ...access, range: `bytes=${i * 1000}-`, 'user-agent': BROWSER_UA } }, (res) => {
-          res.once('data', () => {
-            req.destroy();
-            resolve();
-          });
-        });
+        const req = http.get(
+          url,
+          { headers: { ...access, range: `bytes=${i * 1000}-`, 'user-agent': BROWSER_UA } },
+          (res) => {
+            res.once('data', () => {
+              req.destroy();
+              resolve();
+            });
+          },
+        );
         req.on('error', (err) => ((err as NodeJS.ErrnoException).code === 'ECONNRESET' ? resolve() : reject(err)));
       });
     }
