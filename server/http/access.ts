@@ -58,9 +58,11 @@ export function accessRoutes(d: AccessRouteDeps): Router {
 
   /** Resolves the link for a gate post, or answers with the page a dead link shows (null). */
   async function linkFor(req: Request, res: Response): Promise<ResolvedLink | null> {
-    // A form posted from another site is refused (the browser says where it came from).
+    // A form posted from another site is refused (the browser says where it came from). The gate pages send no
+    // Referer, so browsers send `Origin: null`; Sec-Fetch-Site still tells our own pages apart.
     const from = req.get('origin');
-    if (from && from !== origin) {
+    const site = req.get('sec-fetch-site');
+    if ((site && site !== 'same-origin' && site !== 'none') || (from && from !== 'null' && from !== origin)) {
       sendPage(res, 403, refusedPage('This form can only be sent from the document page.'));
       return null;
     }

@@ -4,8 +4,10 @@
 import type { EventBus } from 'pdfjs-dist/web/pdf_viewer.mjs';
 
 export function applyWatermark(root: HTMLElement, viewerEl: HTMLElement, eventBus: EventBus, text: string): void {
-  // Repeated down the page; CSS turns it and keeps it from catching pointer input.
-  const value = Array.from({ length: 12 }, () => text).join('\n\n\n');
+  // Repeated across and down the page (a turned line leaves corners bare otherwise); CSS turns it and keeps it
+  // from catching pointer input.
+  const line = [text, text, text].join('\u2003\u2003\u2003');
+  const value = Array.from({ length: 12 }, () => line).join('\n\n\n');
   const mark = () => {
     for (const page of viewerEl.querySelectorAll<HTMLElement>('.page')) {
       if (page.dataset.watermark !== value) page.dataset.watermark = value;
