@@ -119,4 +119,38 @@ describe('link access in the browser', () => {
     assert.deepEqual(problems.list(), []);
     await context.close();
   });
+
+  it('the dashboard link form sets a passcode and a watermark, and the feed says why a reader was blocked', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    // Signed out, the dashboard asks /api/me first and hears 401.
+    const problems = await watchProblems(page, { ignore: [/status of 401/] });
+    await page.goto(t.url);
+    await page.locator('#signin-email').fill(sender.email);
+    await page.locator('#signin-password').fill(sender.password);
+    await page.click('.signin-form button[type=submit]');
+    await page.locator('.doc-row', { hasText: 'Offer.pdf' }).click();
+    await page.locator('.link-access summary').click();
+    await page.locator('#link-recipient').fill('hal@example.org');
+    await page.locator('#link-passcode').fill('tide pool 7');
+    await page.locator('#link-watermark').check();
+    await page.click('.link-form button[type=submit]');
+    const row = page.locator('.link-row', { hasText: 'hal@example.org' });
+    await row.waitFor({ timeout: 20_000 });
+    assert.match((await row.textContent()) ?? '', /passcode.*watermark/);
+    const url = await row.locator('.link-url').inputValue();
+    // A wrong passcode from another browser shows up on the feed as a block.
+    const reader = await browser.newContext();
+    const gate = await reader.newPage();
+    await gate.goto(url);
+    await gate.fill('#passcode', 'not it');
+    await gate.click('button[type=submit]');
+    await gate.getByText('The passcode is not correct.').waitFor({ timeout: 20_000 });
+    await page.goto(t.url);
+    await page.getByText('blocked: wrong passcode').first().waitFor({ timeout: 30_000 });
+    await screenshot(page, 'dashboard-blocked');
+    assert.deepEqual(problems.list(), []);
+    await reader.close();
+    await context.close();
+  });
 });
