@@ -25,6 +25,27 @@ export interface LinkJson {
   /** Notification emails for this link's activity (PUT /api/links/:id/notifications). */
   notify: boolean;
   createdAt: string;
+  /** A passcode is asked for (the passcode itself is never returned). */
+  hasPasscode: boolean;
+  /** The reader verifies an email address with a code mailed to it. */
+  requireEmail: boolean;
+  /** Addresses and domains allowed (empty: any) and refused, checked against the verified address. */
+  allow: string[];
+  deny: string[];
+  /** Most visits the link opens; null: no limit. */
+  maxViews: number | null;
+  /** The reader and downloads carry who, when and from where. */
+  watermark: boolean;
+}
+
+/** GET/PUT /api/settings/link-defaults: what a sender's new links get unless the request says otherwise. */
+export interface LinkDefaultsJson {
+  allowDownload: boolean;
+  requireEmail: boolean;
+  allow: string[];
+  deny: string[];
+  maxViews: number | null;
+  watermark: boolean;
 }
 
 export interface Analytics {

@@ -8,6 +8,8 @@ import { Server as IoServer } from 'socket.io';
 import type { BlobStore } from '../storage/blobs/blob-store.ts';
 import type { Db } from '../storage/db/index.ts';
 import { LINK_TOKENS, Sealer } from '../storage/sealer.ts';
+import { buildAccess } from './access/access.ts';
+import { accessModule } from './access/module.ts';
 import { accountsModule } from './accounts/module.ts';
 import { Accounts } from './accounts/senders.ts';
 import type { Config } from './config.ts';
@@ -40,6 +42,7 @@ const FEATURES: Feature[] = [
   accountsModule,
   mailModule,
   documentsModule,
+  accessModule,
   trackingModule,
   notifyModule,
   feedModule,
@@ -103,6 +106,7 @@ function buildContext(deps: AppDeps, io: IoServer): AppContext {
       bus,
     }),
     visitLimiter: new KeyedRateLimiter(config.VIEWER_VISITS_PER_MINUTE, 60_000),
+    access: buildAccess({ config, db, events, logger: category(logger, 'http') }),
     ingest: new Ingest({
       db,
       blobs,

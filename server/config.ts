@@ -118,7 +118,7 @@ export const settings = {
   PDFTOPPM_PATH: [z.string().default('pdftoppm'), 'pdftoppm executable (first-page thumbnail); skipped when absent.'],
   QPDF_PATH: [
     z.string().default('qpdf'),
-    'qpdf executable (packs PDF objects for a fast first page); skipped when absent.',
+    'qpdf executable (packs PDF objects for a fast first page, removes active content); without it PDFs are redrawn by pdftocairo.',
   ],
   SESSION_TTL_HOURS: [int(1, 24 * 365).default(24 * 14), 'Dashboard session lifetime.'],
   SIGNIN_ATTEMPTS_PER_MINUTE: [
@@ -198,6 +198,22 @@ export const settings = {
   HTTP_REQUEST_TIMEOUT_MS: [
     int(1000, 3_600_000).default(600_000),
     'Time a client has to send a whole request, body included (large uploads on slow links).',
+  ],
+  FILE_TOKEN_TTL_SECONDS: [
+    int(30, 86_400).default(300),
+    "Life of a visit's file token (the reader's right to fetch the PDF); renewed every half of it while the visit is live.",
+  ],
+  ACCESS_PASS_HOURS: [
+    int(1, 24 * 365).default(12),
+    "How long a browser stays through a link's passcode and email gates (the pass cookie's lifetime).",
+  ],
+  ACCESS_PASSCODE_ATTEMPTS: [
+    int(1, 1000).default(5),
+    'Wrong passcodes one address may try on one link per 15 minutes (the link in all: 4 times as many).',
+  ],
+  ACCESS_CODE_FROM: [
+    z.string().min(3).max(320).optional(),
+    "From address of email-gate code mails (default: the link's sender's address).",
   ],
   SERVE_SOURCE_MAPS: [
     bool.default(false),

@@ -22,7 +22,8 @@ export type EventType =
   | 'reply'
   | 'attachment_kept'
   /** A per-recipient link opened by a second browser in another place: probably forwarded. */
-  | 'forward';
+  | 'forward'
+  | 'access_denied';
 
 /** What an `attachment_kept` event adds: the attachment left in the mail and why, as a sentence for the sender. */
 export interface AttachmentNotice {
@@ -48,6 +49,8 @@ export interface ActivityEvent {
   /** The message an email event belongs to (GET /api/messages/:id). */
   messageId?: string;
   notice?: AttachmentNotice;
+  /** Why an `access_denied` reader was turned away (wrong_passcode, domain_not_allowed, view_limit_reached, ...). */
+  reason?: string;
   automated: boolean;
   self: boolean;
 }

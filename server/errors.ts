@@ -28,6 +28,11 @@ export const ERRORS = {
   invalid_credentials: [401, 'The email or password is not correct.'],
   // 403: refused.
   download_disabled: [403, 'The sender has not allowed downloads for this link.'],
+  access_required: [403, 'Open the link in a browser and pass its checks (passcode, email) first.'],
+  access_denied: [403, 'The sender does not allow this reader to open the document.'],
+  view_limit_reached: [403, 'This link has been opened as many times as the sender allowed.'],
+  file_token_invalid: [403, 'The document is read through its link: open the link to get a fresh file token.'],
+  file_token_expired: [403, 'The file token has expired: the reader gets a fresh one while the visit is live.'],
   csrf_check_failed: [403, 'Missing the X-Requested-With: pagetrail header required for cookie-authenticated changes.'],
   // 404: missing, or another sender's.
   not_found: [404, 'Resource not found.'],
@@ -156,6 +161,11 @@ export const invalidCredentials = factory('invalid_credentials');
 // 403
 export const downloadDisabled = factory('download_disabled');
 export const csrfCheckFailed = factory('csrf_check_failed');
+export const accessRequired = factory('access_required');
+export const accessDenied = factory('access_denied');
+export const viewLimitReached = factory('view_limit_reached');
+export const fileTokenInvalid = factory('file_token_invalid');
+export const fileTokenExpired = factory('file_token_expired');
 // 404
 export const notFound = (what = 'Resource', o?: Opts) =>
   new AppError('not_found', { ...o, message: `${what} not found.` });

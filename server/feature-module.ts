@@ -4,6 +4,7 @@ import type { Router } from 'express';
 import type { Namespace, Server as IoServer } from 'socket.io';
 import type { BlobStore } from '../storage/blobs/blob-store.ts';
 import type { Db } from '../storage/db/index.ts';
+import type { LinkAccessParts } from './access/access.ts';
 import type { Accounts } from './accounts/senders.ts';
 import type { Config } from './config.ts';
 import type { Converter } from './conversion/converter.ts';
@@ -37,6 +38,8 @@ export interface AppContext {
   presence: PresenceBoard;
   /** New reader visits per address, shared by the viewer socket and downloads. */
   visitLimiter: KeyedRateLimiter;
+  /** Link access: gates, passes and file tokens, per-sender defaults. */
+  access: LinkAccessParts;
 }
 
 export interface FeatureModule {

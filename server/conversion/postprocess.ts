@@ -1,5 +1,6 @@
-// After a PDF is accepted: pack its small objects into object streams (qpdf) and render a small first-page
-// thumbnail (pdftoppm). Each step is skipped, not fatal, when its tool is absent or fails.
+// After a PDF is accepted: pack its small objects into object streams (qpdf), remove its active content (scripts,
+// launch actions, embedded files; active-content.ts) and render a small first-page thumbnail (pdftoppm). Packing
+// and the thumbnail are skipped, not fatal, when their tool is absent or fails; active content is always removed.
 //
 // Why object streams rather than linearisation: pdf.js checks the last page before showing the first, which walks
 // the page tree. In a linearised file every page dictionary sits beside that page's content, so on a big file the
@@ -10,6 +11,8 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { neutraliseActiveContent } from './active-content.ts';
+import { pdftocairoBeside } from './pdf-repair.ts';
 
 const run = promisify(execFile);
 
@@ -32,8 +35,15 @@ export async function postprocessPdf(
   opts: PostprocessOptions,
 ): Promise<Postprocessed> {
   const compact = await compactObjects(pdfPath, workDir, opts);
-  const thumbnailPath = await thumbnail(compact, workDir, opts);
-  return { pdfPath: compact, thumbnailPath };
+  // After packing: qpdf's rewrite gives a file whose objects --update-from-json reliably replaces (in some files
+  // with several revisions an update of the original's objects was silently not applied).
+  const safe = await neutraliseActiveContent(compact, workDir, {
+    qpdfPath: opts.qpdfPath,
+    pdftocairoPath: pdftocairoBeside(opts.pdftoppmPath ?? 'pdftoppm'),
+    signal: opts.signal,
+  });
+  const thumbnailPath = await thumbnail(safe.pdfPath, workDir, opts);
+  return { pdfPath: safe.pdfPath, thumbnailPath };
 }
 
 async function compactObjects(pdfPath: string, workDir: string, opts: PostprocessOptions): Promise<string> {

@@ -7,6 +7,17 @@ import type { DomainEvents } from '../events.ts';
 import { newId } from '../ids.ts';
 import { documentFailed, documentNotReady, linkExpired, linkRevoked, notFound } from '../errors.ts';
 import type { Sealer } from '../../storage/sealer.ts';
+import { accessOf } from '../access/settings.ts';
+
+/** A new link's access settings, the passcode already hashed. */
+export interface LinkAccessInput {
+  passcodeHash?: string | null;
+  requireEmail?: boolean;
+  allow?: string[];
+  deny?: string[];
+  maxViews?: number | null;
+  watermark?: boolean;
+}
 
 export interface ResolvedLink {
   link: LinkRow;
@@ -40,6 +51,7 @@ export class Links {
   }
 
   json(l: LinkRow): LinkJson {
+    const access = accessOf(l);
     return {
       id: l.id,
       documentId: l.document_id,
@@ -50,13 +62,21 @@ export class Links {
       revokedAt: l.revoked_at,
       notify: Boolean(l.notify ?? 1),
       createdAt: l.created_at,
+      // Whether there is a passcode; never the passcode or its hash.
+      hasPasscode: access.passcode,
+      requireEmail: access.requireEmail,
+      allow: access.allow,
+      deny: access.deny,
+      maxViews: access.maxViews,
+      watermark: access.watermark,
     };
   }
 
   async create(
     doc: DocumentRow,
-    input: { recipient?: string | null; allowDownload?: boolean; expiresAt?: string | null },
+    input: { recipient?: string | null; allowDownload?: boolean; expiresAt?: string | null; access?: LinkAccessInput },
   ): Promise<LinkRow> {
+    const a = input.access ?? {};
     if (doc.status === 'failed') throw documentFailed();
     const token = randomSecret(24);
     const id = newId('lnk');
@@ -72,6 +92,12 @@ export class Links {
       notify: 1,
       revoked_at: null,
       created_at: new Date().toISOString(),
+      passcode_hash: a.passcodeHash ?? null,
+      require_email: a.requireEmail ? 1 : 0,
+      allow_list: a.allow?.length ? JSON.stringify(a.allow) : null,
+      deny_list: a.deny?.length ? JSON.stringify(a.deny) : null,
+      max_views: a.maxViews ?? null,
+      watermark: a.watermark ? 1 : 0,
     };
     await this.db.insertInto('links').values(row).execute();
     return row;

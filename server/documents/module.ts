@@ -5,9 +5,9 @@ import type { Feature } from '../feature-module.ts';
 import { documentRoutes } from '../http/documents.ts';
 import { linkRoutes } from '../http/links.ts';
 
-export const documentsModule: Feature = ({ config, accounts, documents, links, ingest, blobs, tmpDir }) => {
+export const documentsModule: Feature = ({ config, accounts, documents, links, ingest, blobs, tmpDir, access }) => {
   const routes = Router();
   routes.use(documentRoutes({ config, accounts, documents, ingest, blobs, tmpDir }));
-  routes.use(linkRoutes({ accounts, documents, links }));
+  routes.use(linkRoutes({ accounts, documents, links, linkDefaults: access.defaults }));
   return { name: 'documents', routes, close: (graceMs) => ingest.drain(graceMs) };
 };

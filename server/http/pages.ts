@@ -15,6 +15,8 @@ export interface ReaderPageInput {
   pageCount: number | null;
   allowDownload: boolean;
   documentId: string;
+  /** Lets the viewer socket past the link's gates; null when the link has none. */
+  entryTicket?: string | null;
 }
 
 // PDFViewer insists on DIVs for its container and viewer (hence role="main" rather than <main>).
@@ -33,7 +35,7 @@ function icon(name: keyof typeof ICONS): string {
   return `<svg class="icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">${ICONS[name]}</svg>`;
 }
 
-function layout(opts: {
+export function layout(opts: {
   title: string;
   styles: string[];
   script?: string;
@@ -69,7 +71,7 @@ export function readerPage(input: ReaderPageInput): string {
   const download = input.allowDownload
     ? `<a class="tool tool-download" id="download" href="/v/${escapeHtml(token)}/download" download title="Download" aria-label="Download">${icon('download')}<span class="tool-label">Download</span></a>`
     : '';
-  const body = `    <div id="reader" class="reader" data-token="${escapeHtml(input.token)}" data-document-id="${escapeHtml(input.documentId)}" data-page-count="${escapeHtml(pages)}" data-allow-download="${input.allowDownload ? 'true' : 'false'}" data-file-url="/v/${escapeHtml(token)}/file">
+  const body = `    <div id="reader" class="reader" data-token="${escapeHtml(input.token)}" data-document-id="${escapeHtml(input.documentId)}" data-page-count="${escapeHtml(pages)}" data-allow-download="${input.allowDownload ? 'true' : 'false'}" data-file-url="/v/${escapeHtml(token)}/file"${input.entryTicket ? ` data-ticket="${escapeHtml(input.entryTicket)}"` : ''}>
       <header class="toolbar" role="toolbar" aria-label="Document controls">
         <div class="toolbar-title">${icon('doc')}<h1 id="doc-title" title="${escapeHtml(input.title)}">${escapeHtml(input.title)}</h1></div>
         <div class="toolbar-group toolbar-pages">

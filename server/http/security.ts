@@ -16,6 +16,9 @@ export const PAGE_CSP = [
   "frame-ancestors 'none'",
 ].join('; ');
 
+/** The access gates' pages post their forms to their own link (and nowhere else). */
+export const GATE_CSP = PAGE_CSP.replace("form-action 'none'", "form-action 'self'");
+
 /** Two years, the preload lists' floor; sent only on HTTPS, where a browser believes it. */
 const HSTS = 'max-age=63072000; includeSubDomains';
 
@@ -39,12 +42,12 @@ export function baseHeaders(publicUrl: string): RequestHandler {
   };
 }
 
-export function sendPage(res: Response, status: number, html: string): void {
+export function sendPage(res: Response, status: number, html: string, opts: { forms?: boolean } = {}): void {
   res
     .status(status)
     .set({
       'Content-Type': 'text/html; charset=utf-8',
-      'Content-Security-Policy': PAGE_CSP,
+      'Content-Security-Policy': opts.forms ? GATE_CSP : PAGE_CSP,
       'Cache-Control': 'no-store',
     })
     .send(html);

@@ -13,12 +13,25 @@ export interface ViewerAuth {
   token: string;
   /** Continue this visit after a reconnect (must belong to the same link). */
   visitId?: string;
+  /** The reader page's entry ticket (data-ticket), required by links with a passcode or an email gate. */
+  ticket?: string;
 }
 
-export interface VisitInfo {
+/** The visit's right to read the PDF: sent as the `X-Pagetrail-File` header of every `/v/:token/file` request. */
+export interface FileTokenInfo {
+  fileToken: string;
+  /** Milliseconds until it expires; a fresh one arrives (`visit:file`) before that while the visit is live. */
+  expiresInMs: number;
+}
+
+export interface VisitInfo extends FileTokenInfo {
   visitId: string;
   documentId: string;
   pageCount: number;
+  /** Size of the PDF in bytes (the reader fetches it in ranges). */
+  fileSize: number;
+  /** Text to overlay on every page (who, when, from where), or null when the link has no watermark. */
+  watermark: string | null;
 }
 
 export interface ViewerClientEvents {
@@ -27,6 +40,7 @@ export interface ViewerClientEvents {
 
 export interface ViewerServerEvents {
   'visit:started': (info: VisitInfo) => void;
+  'visit:file': (info: FileTokenInfo) => void;
   'link:revoked': () => void;
 }
 

@@ -1,9 +1,12 @@
 // The /viewer namespace: a recipient's browser, admitted by its link token. Page events are validated and
 // stored before they are acknowledged ("ack" means "stored"); a revoked link drops its sockets.
 import type { Namespace, Server, Socket } from 'socket.io';
+import { withIdentity, type LinkAccessParts } from '../access/access.ts';
+import { accessOf, isGated } from '../access/settings.ts';
+import { watermarkText } from '../access/watermark.ts';
 import type { Accounts } from '../accounts/senders.ts';
 import type { Links } from '../documents/links.ts';
-import { connectionRateLimited, linkUnavailable } from '../errors.ts';
+import { accessRequired, connectionRateLimited, linkUnavailable, viewLimitReached } from '../errors.ts';
 import { clientAddress, clientInfo } from '../accounts/identity.ts';
 import type { Logger } from '../logger.ts';
 import type { KeyedRateLimiter } from '../rate-limit.ts';
@@ -15,6 +18,9 @@ import type { Reply, ViewerClientEvents, ViewerServerEvents } from './protocol.t
 
 interface ViewerData {
   visit: VisitState;
+  /** The watermark text, when the link has one. */
+  watermark: string | null;
+  fileSize: number;
 }
 type ViewerNsp = Namespace<ViewerClientEvents, ViewerServerEvents, Record<string, never>, ViewerData>;
 type ViewerSocket = Socket<ViewerClientEvents, ViewerServerEvents, Record<string, never>, ViewerData>;
@@ -28,6 +34,7 @@ export interface ViewerDeps {
   trustProxy: TrustProxy;
   /** Viewer connections one address may open per minute (shared with downloads opening visits). */
   visitLimiter: KeyedRateLimiter;
+  access: LinkAccessParts;
 }
 
 export function attachViewer(io: Server, d: ViewerDeps): ViewerNsp {
@@ -39,12 +46,28 @@ export function attachViewer(io: Server, d: ViewerDeps): ViewerNsp {
     if (typeof token !== 'string') return next(refusal(linkUnavailable()));
     if (!perAddress.take(clientAddress(socket.request, d.trustProxy))) return next(refusal(connectionRateLimited()));
     try {
-      const resolved = await d.links.resolveReadable(token);
+      const found = await d.links.resolveReadable(token);
+      const client = await clientInfo(d.accounts, socket.request, d.trustProxy);
+      const access = accessOf(found.link);
+      let email: string | null = null;
+      if (isGated(access)) {
+        // Only a browser that passed the gates holds the reader page's ticket.
+        const pass = d.access.passes.openPass(found.link.id, socket.handshake.auth?.ticket, 'entry');
+        const decision = pass ? await d.access.gate.decide(found, pass, client, false) : null;
+        if (decision?.kind !== 'read') return next(refusal(accessRequired()));
+        email = decision.email;
+      }
+      const resolved = withIdentity(found, email);
       // The visit is settled in the handshake, so event handlers exist the moment the client is connected.
       const wanted = socket.handshake.auth?.visitId;
-      socket.data.visit =
-        (typeof wanted === 'string' ? await d.tracker.resumeVisit(resolved, wanted) : null) ??
-        (await d.tracker.openVisit(resolved, await clientInfo(d.accounts, socket.request, d.trustProxy)));
+      const resumed = typeof wanted === 'string' ? await d.tracker.resumeVisit(resolved, wanted) : null;
+      if (!resumed && (await d.access.gate.viewLimitReached(resolved, client))) {
+        await d.access.gate.refuse(resolved, 'view_limit_reached', client, email);
+        return next(refusal(viewLimitReached()));
+      }
+      socket.data.visit = resumed ?? (await d.tracker.openVisit(resolved, client));
+      socket.data.watermark = access.watermark ? watermarkText(resolved.link.recipient, client.ip) : null;
+      socket.data.fileSize = Number(resolved.document.pdf_size ?? 0);
       next();
     } catch (err) {
       const e = toSocketError(err, d.logger, 'viewer handshake failed');
@@ -79,7 +102,17 @@ function connected(socket: ViewerSocket, d: ViewerDeps): void {
       }
     }
   });
+  // The file token lives a few minutes and is renewed at half its life while the socket holds the visit.
+  const fileToken = () => {
+    const ttl = d.access.fileTokenTtlMs;
+    return {
+      fileToken: d.access.passes.sealFile(visit.linkId, { visitId: visit.id, expiresAtMs: Date.now() + ttl }),
+      expiresInMs: ttl,
+    };
+  };
+  const renew = setInterval(() => socket.emit('visit:file', fileToken()), Math.max(1000, d.access.fileTokenTtlMs / 2));
   socket.on('disconnect', () => {
+    clearInterval(renew);
     d.presence.leave(visit.id);
     d.tracker.release(visit, true);
   });
@@ -94,7 +127,14 @@ function connected(socket: ViewerSocket, d: ViewerDeps): void {
     device: visit.device,
     location: visit.location,
   });
-  socket.emit('visit:started', { visitId: visit.id, documentId: visit.documentId, pageCount: visit.pageCount });
+  socket.emit('visit:started', {
+    visitId: visit.id,
+    documentId: visit.documentId,
+    pageCount: visit.pageCount,
+    fileSize: socket.data.fileSize,
+    watermark: socket.data.watermark,
+    ...fileToken(),
+  });
 }
 
 /** Revocation and deletion end live reading at once. */

@@ -53,6 +53,7 @@ export function toActivity(r: EventRow): ActivityEvent {
   if (r.location) e.location = json(r.location);
   if (r.message_id) e.messageId = r.message_id;
   if (r.detail && r.type === 'attachment_kept') e.notice = JSON.parse(r.detail) as AttachmentNotice;
+  if (r.detail && r.type === 'access_denied') e.reason = (JSON.parse(r.detail) as { reason: string }).reason;
   return e;
 }
 

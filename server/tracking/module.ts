@@ -20,6 +20,7 @@ export const trackingModule: Feature = ({
   presence,
   events,
   visitLimiter,
+  access,
 }) => {
   const namespace = attachViewer(io, {
     accounts,
@@ -29,6 +30,7 @@ export const trackingModule: Feature = ({
     logger: category(logger, 'realtime'),
     trustProxy: config.TRUST_PROXY,
     visitLimiter,
+    access,
   });
   const routes = Router();
   routes.use(
@@ -40,6 +42,7 @@ export const trackingModule: Feature = ({
       trustProxy: config.TRUST_PROXY,
       visitLimiter,
       secureCookies: config.publicUrl.startsWith('https:'),
+      access,
     }),
   );
   routes.use(activityRoutes({ db, accounts, documents, events }));

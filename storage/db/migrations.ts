@@ -327,6 +327,48 @@ const migrations = (ctx: MigrationContext): Record<string, Migration> => ({
       await db.schema.createIndex('events_at').on('events').column('at').execute();
     },
   },
+  // Access controls per link: a passcode (scrypt hash), an email gate with single-use codes, allow and deny lists,
+  // a view limit and a watermark; each sender's defaults for new links; file reads counted per visit.
+  '0009_link_access': {
+    async up(db: Kysely<any>) {
+      const links = () => db.schema.alterTable('links');
+      await links().addColumn('passcode_hash', 'text').execute();
+      await links()
+        .addColumn('require_email', 'integer', (c) => c.notNull().defaultTo(0))
+        .execute();
+      await links().addColumn('allow_list', 'text').execute();
+      await links().addColumn('deny_list', 'text').execute();
+      await links().addColumn('max_views', 'integer').execute();
+      await links()
+        .addColumn('watermark', 'integer', (c) => c.notNull().defaultTo(0))
+        .execute();
+      await db.schema
+        .createTable('access_codes')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('link_id', 'text', (c) => c.notNull().references('links.id').onDelete('cascade'))
+        .addColumn('email', 'text', (c) => c.notNull())
+        .addColumn('code_hash', 'text', (c) => c.notNull())
+        .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('expires_at', 'text', (c) => c.notNull())
+        .addColumn('used_at', 'text')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('access_codes_link').on('access_codes').columns(['link_id', 'created_at']).execute();
+      await db.schema
+        .createTable('link_defaults')
+        .addColumn('sender_id', 'text', (c) => c.primaryKey().references('senders.id').onDelete('cascade'))
+        .addColumn('settings', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('visit_file_reads')
+        .addColumn('visit_id', 'text', (c) => c.primaryKey().references('visits.id').onDelete('cascade'))
+        .addColumn('requests', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('bytes', 'bigint', (c) => c.notNull().defaultTo(0))
+        .addColumn('last_at', 'text', (c) => c.notNull())
+        .execute();
+    },
+  },
 });
 
 class StaticProvider implements MigrationProvider {

@@ -63,6 +63,44 @@ export interface LinksTable {
   /** 0: no notification emails for this link's activity. */
   notify: Generated<number>;
   created_at: string;
+  /** scrypt hash of the link's passcode (never returned); null: no passcode. */
+  passcode_hash: Generated<string | null>;
+  /** 1: the reader must verify an email address with a code sent to it. */
+  require_email: Generated<number>;
+  /** JSON arrays of addresses and domains (lower case) checked against the verified address. */
+  allow_list: Generated<string | null>;
+  deny_list: Generated<string | null>;
+  /** Most visits the link opens (the sender's own not counted); null: no limit. */
+  max_views: Generated<number | null>;
+  /** 1: the reader overlays and downloads are stamped with who, when and from where. */
+  watermark: Generated<number>;
+}
+
+/** Single-use email verification codes of a link's email gate (looked up by id, compared by hash). */
+export interface AccessCodesTable {
+  id: string;
+  link_id: string;
+  email: string;
+  code_hash: string;
+  attempts: Generated<number>;
+  expires_at: string;
+  used_at: string | null;
+  created_at: string;
+}
+
+/** A sender's settings for new links (JSON). */
+export interface LinkDefaultsTable {
+  sender_id: string;
+  settings: string;
+  updated_at: string;
+}
+
+/** File (range) requests a visit made for the reader's PDF. */
+export interface VisitFileReadsTable {
+  visit_id: string;
+  requests: number;
+  bytes: number;
+  last_at: string;
 }
 
 export interface VisitsTable {
@@ -230,12 +268,16 @@ export interface Database {
   webhook_deliveries: WebhookDeliveriesTable;
   visit_reports: VisitReportsTable;
   page_rollups: PageRollupsTable;
+  access_codes: AccessCodesTable;
+  link_defaults: LinkDefaultsTable;
+  visit_file_reads: VisitFileReadsTable;
 }
 
 export type Db = Kysely<Database>;
 export type SenderRow = Selectable<SendersTable>;
 export type DocumentRow = Selectable<DocumentsTable>;
 export type LinkRow = Selectable<LinksTable>;
+export type AccessCodeRow = Selectable<AccessCodesTable>;
 /** A visit as read or as made; the place columns came later and may be left out when one is made. */
 export type VisitRow = Omit<Selectable<VisitsTable>, 'network' | 'ip'> & {
   network?: string | null;

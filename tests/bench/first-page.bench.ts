@@ -7,6 +7,7 @@ import { build } from '../../viewer/build.ts';
 import { createLink, startApp, waitReady } from '../helpers/app.ts';
 import { chromiumPath, launchBrowser } from '../helpers/browser.ts';
 import { makePdf } from '../helpers/pdf.ts';
+import { fileAccess } from '../helpers/sockets.ts';
 import { envNumber, mb, ms } from './lib/stats.ts';
 
 const MBIT = envNumber('BENCH_MBIT', 10);
@@ -120,7 +121,9 @@ async function main(): Promise<void> {
     const ingestMs = performance.now() - started;
     const link = await createLink(t, sender.token, id);
     const fileUrl = `${link.url}/file`;
-    const head = await fetch(fileUrl, { headers: { range: 'bytes=-65536' } });
+    // The file answers only a live visit's token (the reader gets its own in visit:started).
+    const access = await fileAccess(t.url, link.url.split('/v/')[1]!);
+    const head = await fetch(fileUrl, { headers: { ...access, range: 'bytes=-65536' } });
     const size = Number(head.headers.get('content-range')?.split('/')[1]);
     // Packed by qpdf at ingest: the cross-reference is a stream (PDF 1.5 object streams), not a classic xref table.
     const packed = /\/Type\s*\/XRef/.test(Buffer.from(await head.arrayBuffer()).toString('latin1'));
@@ -203,12 +206,15 @@ async function main(): Promise<void> {
     const page2 = await ctx2.newPage();
     await page2.goto(`${t.url}/`);
     await watchNetwork(await ctx2.newCDPSession(page2));
-    const whole = await page2.evaluate(async (url) => {
-      const start = performance.now();
-      const r = await fetch(url, { cache: 'no-store' });
-      const body = await r.arrayBuffer();
-      return { ms: performance.now() - start, bytes: body.byteLength, status: r.status };
-    }, fileUrl);
+    const whole = await page2.evaluate(
+      async ([url, headers]) => {
+        const start = performance.now();
+        const r = await fetch(url, { cache: 'no-store', headers });
+        const body = await r.arrayBuffer();
+        return { ms: performance.now() - start, bytes: body.byteLength, status: r.status };
+      },
+      [fileUrl, access] as const,
+    );
     await ctx2.close();
 
     console.log('\nresults');

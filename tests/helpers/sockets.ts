@@ -16,7 +16,7 @@ export type FeedClient = Socket<FeedServerEvents, Record<string, never>>;
 
 export function viewer(
   base: string,
-  auth: { token: string; visitId?: string },
+  auth: { token: string; visitId?: string; ticket?: string },
   headers: Record<string, string> = {},
 ): ViewerClient {
   return io(`${base}/viewer`, {
@@ -55,6 +55,24 @@ export function once<T>(socket: Socket, event: string, timeoutMs = 20_000): Prom
 
 export async function started(v: ViewerClient): Promise<VisitInfo> {
   return once<VisitInfo>(v as unknown as Socket, 'visit:started');
+}
+
+/** A live visit of a link, as the reader opens one: its socket and visit:started (with the file token). */
+export async function liveVisit(
+  base: string,
+  auth: { token: string; ticket?: string },
+  headers: Record<string, string> = {},
+): Promise<{ socket: ViewerClient; info: VisitInfo }> {
+  const socket = viewer(base, auth, headers);
+  return { socket, info: await started(socket) };
+}
+
+/** The header and file token a reader's visit reads the PDF with (`/v/:token/file`); the visit's socket is closed
+ * (the token lives on until it expires). */
+export async function fileAccess(base: string, token: string): Promise<Record<string, string>> {
+  const { socket, info } = await liveVisit(base, { token });
+  socket.close();
+  return { 'x-pagetrail-file': info.fileToken };
 }
 
 export function connectError(s: Socket, timeoutMs = 20_000): Promise<{ message: string; data?: { code: string } }> {

@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import request from 'supertest';
 import { makePdf } from '../helpers/pdf.ts';
 import { startApp, uploadReady, waitReady, type TestApp, type TestSender } from '../helpers/app.ts';
+import { fileAccess } from '../helpers/sockets.ts';
 
 let t: TestApp;
 let alice: TestSender;
@@ -68,15 +69,21 @@ describe('links', () => {
     const link = (await api(alice.token).post(`/api/documents/${docId}/links`).expect(201)).body;
     assert.equal((await api(bob.token).del(`/api/links/${link.id}`)).status, 404);
     assert.equal((await api(bob.token).get(`/api/documents/${docId}/links`)).status, 404);
-    await request(link.url).get('/file').expect(200);
+    await request(link.url)
+      .get('/file')
+      .set(await fileAccess(t.url, link.url.split('/v/')[1]))
+      .expect(200);
   });
 });
 
 describe('serving to a link holder', () => {
   let url: string;
+  /** The file token header of a live visit of `url`. */
+  let access: Record<string, string>;
   before(async () => {
     url = (await api(alice.token).post(`/api/documents/${docId}/links`, { recipient: 'r@example.org' }).expect(201))
       .body.url;
+    access = await fileAccess(t.url, url.split('/v/')[1]!);
   });
 
   it('serves the reader page with a strict Content-Security-Policy', async () => {
@@ -94,6 +101,7 @@ describe('serving to a link holder', () => {
   it('serves the whole PDF with safe headers', async () => {
     const res = await request(url)
       .get('/file')
+      .set(access)
       .buffer(true)
       .parse((r, cb) => {
         const chunks: Buffer[] = [];
@@ -111,6 +119,7 @@ describe('serving to a link holder', () => {
   const ranged = (range: string) =>
     request(url)
       .get('/file')
+      .set(access)
       .set('range', range)
       .buffer(true)
       .parse((r, cb) => {
@@ -135,8 +144,8 @@ describe('serving to a link holder', () => {
   it('answers 416 for a range past the end, and 304 for a matching ETag', async () => {
     const res = await ranged(`bytes=${stored.length + 10}-`).expect(416);
     assert.equal(res.headers['content-range'], `bytes */${stored.length}`);
-    const head = await request(url).get('/file').expect(200);
-    await request(url).get('/file').set('if-none-match', String(head.headers.etag)).expect(304);
+    const head = await request(url).get('/file').set(access).expect(200);
+    await request(url).get('/file').set(access).set('if-none-match', String(head.headers.etag)).expect(304);
   });
 
   it('downloads as an attachment only when the link allows it', async () => {
@@ -160,12 +169,13 @@ describe('serving to a link holder', () => {
 
   it('stops serving a revoked link at once (410), for page, file and download', async () => {
     const link = (await api(alice.token).post(`/api/documents/${docId}/links`).expect(201)).body;
-    await request(link.url).get('/file').expect(200);
+    const file = await fileAccess(t.url, link.url.split('/v/')[1]);
+    await request(link.url).get('/file').set(file).expect(200);
     await api(alice.token).del(`/api/links/${link.id}`).expect(204);
     const page = await request(link.url).get('').expect(410);
     assert.match(page.text, /no longer available/);
-    const file = await request(link.url).get('/file').expect(410);
-    assert.equal(file.body.error.code, 'link_revoked');
+    const gone = await request(link.url).get('/file').set(file).expect(410);
+    assert.equal(gone.body.error.code, 'link_revoked');
     await request(link.url).get('/download').expect(410);
     const list = await api(alice.token).get(`/api/documents/${docId}/links`).expect(200);
     assert.ok(list.body.links.find((l: { id: string; revokedAt: string | null }) => l.id === link.id).revokedAt);
@@ -174,12 +184,13 @@ describe('serving to a link holder', () => {
   it('stops serving an expired link', async () => {
     const link = (
       await api(alice.token)
-        .post(`/api/documents/${docId}/links`, { expiresAt: new Date(Date.now() + 400).toISOString() })
+        .post(`/api/documents/${docId}/links`, { expiresAt: new Date(Date.now() + 3000).toISOString() })
         .expect(201)
     ).body;
-    await request(link.url).get('/file').expect(200);
-    await new Promise((r) => setTimeout(r, 500));
-    const res = await request(link.url).get('/file').expect(410);
+    const file = await fileAccess(t.url, link.url.split('/v/')[1]);
+    await request(link.url).get('/file').set(file).expect(200);
+    await new Promise((r) => setTimeout(r, Date.parse(link.expiresAt) - Date.now() + 100));
+    const res = await request(link.url).get('/file').set(file).expect(410);
     assert.equal(res.body.error.code, 'link_expired');
   });
 });

@@ -7,6 +7,7 @@ import { S3BlobStore } from '../../storage/blobs/s3.ts';
 import { createLink, startApp, uploadReady, type TestApp, type TestSender } from '../helpers/app.ts';
 import { makePdf } from '../helpers/pdf.ts';
 import { startS3, type TestS3 } from '../helpers/s3rver.ts';
+import { fileAccess } from '../helpers/sockets.ts';
 
 describe('the API on S3 blob storage', () => {
   let s3: TestS3;
@@ -44,7 +45,8 @@ describe('the API on S3 blob storage', () => {
 
     const link = await createLink(t, alice.token, id);
     const file = `${t.url}/v/${link.token}/file`;
-    const whole = await fetch(file);
+    const access = await fileAccess(t.url, link.token);
+    const whole = await fetch(file, { headers: access });
     assert.equal(whole.status, 200);
     const bytes = Buffer.from(await whole.arrayBuffer());
     assert.equal(bytes.subarray(0, 5).toString(), '%PDF-');
@@ -57,15 +59,15 @@ describe('the API on S3 blob storage', () => {
       ['bytes=-4096', size - 4096, size - 1],
       [`bytes=${size - 10}-`, size - 10, size - 1],
     ] as const) {
-      const res = await fetch(file, { headers: { range: header } });
+      const res = await fetch(file, { headers: { ...access, range: header } });
       assert.equal(res.status, 206, header);
       assert.equal(res.headers.get('content-range'), `bytes ${start}-${end}/${size}`, header);
       assert.ok(Buffer.from(await res.arrayBuffer()).equals(bytes.subarray(start, end + 1)), `${header}: bytes`);
     }
-    const beyond = await fetch(file, { headers: { range: `bytes=${size}-` } });
+    const beyond = await fetch(file, { headers: { ...access, range: `bytes=${size}-` } });
     assert.equal(beyond.status, 416);
     assert.equal(beyond.headers.get('content-range'), `bytes */${size}`);
-    assert.equal((await fetch(file, { headers: { 'if-none-match': etag } })).status, 304);
+    assert.equal((await fetch(file, { headers: { ...access, 'if-none-match': etag } })).status, 304);
 
     const del = await fetch(`${t.url}/api/documents/${id}`, {
       method: 'DELETE',

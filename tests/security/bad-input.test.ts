@@ -8,7 +8,7 @@ import { after, afterEach, before, describe, it } from 'node:test';
 import request from 'supertest';
 import { createLink, startApp, uploadReady, waitReady, type TestApp, type TestSender } from '../helpers/app.ts';
 import { makePdf } from '../helpers/pdf.ts';
-import { connectError, viewer } from '../helpers/sockets.ts';
+import { connectError, fileAccess, viewer } from '../helpers/sockets.ts';
 
 /** Real damaged and hostile files from other projects' test suites (sources and licenses in SOURCES.tsv). */
 const CORPUS = path.resolve(import.meta.dirname, '../fixtures/hostile');
@@ -186,11 +186,12 @@ describe('hostile requests', () => {
 
   it('odd byte ranges: past the end 416 with JSON, reversed 416, several ranges the whole file', async () => {
     const link = await createLink(t, alice.token, docId);
-    const past = await request(link.url).get('/file').set('range', 'bytes=99999999-');
+    const access = await fileAccess(t.url, link.token);
+    const past = await request(link.url).get('/file').set(access).set('range', 'bytes=99999999-');
     assert.equal(past.status, 416);
     assert.equal(errorOf(past), 'range_not_satisfiable');
-    assert.equal((await request(link.url).get('/file').set('range', 'bytes=50-10')).status, 416);
-    assert.equal((await request(link.url).get('/file').set('range', 'bytes=0-1,5-9')).status, 200);
+    assert.equal((await request(link.url).get('/file').set(access).set('range', 'bytes=50-10')).status, 416);
+    assert.equal((await request(link.url).get('/file').set(access).set('range', 'bytes=0-1,5-9')).status, 200);
   });
 
   it('a beacon with a malformed or oversized body is refused without storing anything', async () => {

@@ -11,7 +11,7 @@ import { sendBlob } from '../../server/http/send-blob.ts';
 import { LocalBlobStore } from '../../storage/blobs/local.ts';
 import { createLink, startApp, uploadReady, type TestApp, type TestLink, type TestSender } from '../helpers/app.ts';
 import { makePdf } from '../helpers/pdf.ts';
-import { BROWSER_UA } from '../helpers/sockets.ts';
+import { BROWSER_UA, fileAccess } from '../helpers/sockets.ts';
 import { eventually } from '../helpers/wait.ts';
 
 let t: TestApp;
@@ -133,14 +133,19 @@ describe('range requests', () => {
     const link = await createLink(t, alice.token, docId);
     const blobs = `${t.dataDir}/blobs`;
     const url = new URL(`${link.url}/file`);
+    const access = await fileAccess(t.url, link.token);
     for (let i = 0; i < 20; i++) {
       await new Promise<void>((resolve, reject) => {
-        const req = http.get(url, { headers: { range: `bytes=${i * 1000}-`, 'user-agent': BROWSER_UA } }, (res) => {
-          res.once('data', () => {
-            req.destroy();
-            resolve();
-          });
-        });
+        const req = http.get(
+          url,
+          { headers: { ...access, range: `bytes=${i * 1000}-`, 'user-agent': BROWSER_UA } },
+          (res) => {
+            res.once('data', () => {
+              req.destroy();
+              resolve();
+            });
+          },
+        );
         req.on('error', (err) => ((err as NodeJS.ErrnoException).code === 'ECONNRESET' ? resolve() : reject(err)));
       });
     }

@@ -26,7 +26,7 @@ describe('headers', () => {
       [`${t.url}/api/me`, 401],
       [`${t.url}/assets/reader.js`, 200],
       [link.url, 200],
-      [`${link.url}/file`, 200],
+      [`${link.url}/file`, 403],
       [`${t.url}/nothing`, 404],
     ] as const) {
       const res = await request(url).get('');

@@ -34,6 +34,17 @@ describe('describeEvent', () => {
     );
   });
 
+  it('says why a reader was blocked', () => {
+    assert.equal(
+      sentence({ type: 'access_denied', reason: 'wrong_passcode' }),
+      'blocked: wrong passcode on Q3 Proposal',
+    );
+    assert.equal(
+      sentence({ type: 'access_denied', reason: 'domain_not_allowed' }),
+      'blocked: domain not allowed on Q3 Proposal',
+    );
+  });
+
   it('leaves out what is unknown', () => {
     assert.equal(sentence({ device: null, location: null }), 'opened Q3 Proposal');
   });

@@ -20,6 +20,7 @@ const NAMES = ['leaf', 'storage', 'domain', 'edge', 'composition'];
 
 const EDGES = ['server/http/', 'server/realtime/', 'server/mail/smtp/', 'server/mail/imap/'];
 const DOMAINS = [
+  'server/access/',
   'server/accounts/',
   'server/documents/',
   'server/conversion/',

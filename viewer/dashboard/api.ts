@@ -4,6 +4,7 @@
 import type {
   Analytics,
   DocumentJson as DocumentSummary,
+  LinkDefaultsJson,
   LinkJson as ShareLink,
   MessageJson,
   MessageSummaryJson,
@@ -46,9 +47,17 @@ export class ApiError extends Error {
 export type {
   Analytics,
   DocumentJson as DocumentSummary,
+  LinkDefaultsJson,
   LinkJson as ShareLink,
   VisitSummary as Visit,
 } from '../../server/api-types.ts';
+
+/** What the link form sends: the contract's fields and the access settings. */
+export interface LinkInput extends Partial<LinkDefaultsJson> {
+  recipient?: string;
+  expiresAt?: string;
+  passcode?: string;
+}
 
 export const CSRF_HEADER = { 'X-Requested-With': 'pagetrail' } as const;
 
@@ -88,8 +97,10 @@ export const endpoints = {
   documents: () => api<{ documents: DocumentSummary[] }>('GET', '/api/documents'),
   deleteDocument: (id: string) => api<void>('DELETE', `/api/documents/${encodeURIComponent(id)}`),
   links: (id: string) => api<{ links: ShareLink[] }>('GET', `/api/documents/${encodeURIComponent(id)}/links`),
-  createLink: (id: string, input: { recipient?: string; allowDownload?: boolean; expiresAt?: string }) =>
+  createLink: (id: string, input: LinkInput) =>
     api<ShareLink>('POST', `/api/documents/${encodeURIComponent(id)}/links`, input),
+  linkDefaults: () => api<LinkDefaultsJson>('GET', '/api/settings/link-defaults'),
+  saveLinkDefaults: (d: LinkDefaultsJson) => api<LinkDefaultsJson>('PUT', '/api/settings/link-defaults', d),
   revokeLink: (id: string) => api<void>('DELETE', `/api/links/${encodeURIComponent(id)}`),
   analytics: (id: string) => api<Analytics>('GET', `/api/documents/${encodeURIComponent(id)}/analytics`),
   visits: (id: string) => api<{ visits: Visit[] }>('GET', `/api/documents/${encodeURIComponent(id)}/visits`),

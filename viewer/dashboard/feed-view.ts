@@ -17,6 +17,7 @@ const ICONS: Record<ActivityEvent['type'], IconName> = {
   reply: 'reply',
   attachment_kept: 'alert',
   forward: 'mail',
+  access_denied: 'alert',
 };
 
 interface Row {

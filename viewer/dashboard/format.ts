@@ -78,6 +78,11 @@ export function actorOf(event: Pick<ActivityEvent, 'recipient' | 'self'> & { typ
   return event.recipient || 'Someone with the link';
 }
 
+/** "wrong_passcode" -> "wrong passcode": the reason of an access_denied event as the feed says it. */
+export function blockedReason(reason: string | undefined): string {
+  return reason ? reason.replace(/_/g, ' ') : 'access refused';
+}
+
 /** One run of text in a feed line; `strong` runs are emphasised (names of people and documents). */
 export interface Segment {
   text: string;
@@ -128,6 +133,8 @@ export function describeEvent(
     }
     case 'attachment_kept':
       return [{ text: event.notice?.message ?? 'An attachment was left in your email.' }];
+    case 'access_denied':
+      return [{ text: `blocked: ${blockedReason(event.reason)} on ` }, doc];
     default:
       return [{ text: 'did something' }];
   }

@@ -1,8 +1,9 @@
-// Per-recipient links of one document: create (recipient, allow download), copy, revoke.
+// Per-recipient links of one document: create (recipient, allow download, access settings), copy, revoke.
 
 import { endpoints, type ShareLink } from './api.ts';
 import { h, icon, render } from './dom.ts';
 import { formatRelative } from './format.ts';
+import { accessFields } from './link-access-fields.ts';
 
 function linkState(link: ShareLink): { label: string; cls: string } {
   if (link.revokedAt) return { label: 'Revoked', cls: 'badge-muted' };
@@ -27,6 +28,7 @@ export function renderLinks(root: HTMLElement, documentId: string, canShare: boo
     autocomplete: 'off',
   });
   const allowDownload = h('input', { type: 'checkbox', id: 'link-download' });
+  const access = accessFields(allowDownload);
   const submit = h('button', { type: 'submit', class: 'btn btn-primary' }, icon('link'), 'Create link');
   const error = h('p', { class: 'form-error', role: 'alert', hidden: true });
   const list = h('ul', { class: 'link-list' });
@@ -100,6 +102,10 @@ export function renderLinks(root: HTMLElement, documentId: string, canShare: boo
       link.allowDownload ? 'download allowed' : 'view only',
     ];
     if (link.expiresAt && live) details.push(`expires ${new Date(link.expiresAt).toLocaleDateString()}`);
+    if (link.hasPasscode) details.push('passcode');
+    if (link.requireEmail || link.allow.length || link.deny.length) details.push('verified email');
+    if (link.maxViews !== null) details.push(`up to ${link.maxViews} views`);
+    if (link.watermark) details.push('watermark');
     return h(
       'li',
       { class: `link-row${live ? '' : ' is-dead'}` },
@@ -136,19 +142,20 @@ export function renderLinks(root: HTMLElement, documentId: string, canShare: boo
     ),
     h('label', { class: 'check', for: 'link-download' }, allowDownload, h('span', null, 'Allow download')),
     submit,
+    access.element,
   );
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     error.hidden = true;
     submit.disabled = true;
     try {
-      const input: { recipient?: string; allowDownload: boolean } = { allowDownload: allowDownload.checked };
+      const input = access.read(allowDownload.checked);
       if (recipient.value.trim()) input.recipient = recipient.value.trim();
       const link = await endpoints.createLink(documentId, input);
       links = [link, ...links];
       paint();
       recipient.value = '';
-      allowDownload.checked = false;
+      access.reset();
       const copied = await copyText(link.url);
       list.querySelector('.link-row')?.classList.add(copied ? 'is-copied' : 'is-new');
     } catch (err) {

@@ -1,9 +1,11 @@
-// Entry point of the recipient's reader (/v/:token): reads the settings the server put in
-// #reader's data-* attributes, shows the document and starts tracking.
+// Entry point of the recipient's reader (/v/:token): reads the settings the server put in #reader's data-*
+// attributes, starts the visit (the socket), then shows the document with the visit's file token.
 
+import { VisitFileTransport } from './file-transport.ts';
 import { createViewer, openDocument } from './pdf-viewer.ts';
 import { bindProgress, bindToolbar } from './toolbar.ts';
 import { startTracking } from './tracking-session.ts';
+import { applyWatermark } from './watermark.ts';
 
 const root = document.getElementById('reader') as HTMLDivElement;
 const container = document.getElementById('viewer-container') as HTMLDivElement;
@@ -23,22 +25,51 @@ const viewer = createViewer(container, viewerEl);
 bindToolbar(viewer, container);
 const progress = bindProgress();
 
+/** The current file token; a request made while there is none (the socket is reconnecting) waits for the next. */
+let fileToken: string | null = null;
+let tokenWaiters: ((t: string) => void)[] = [];
+const setFileToken = (t: string) => {
+  fileToken = t;
+  for (const wake of tokenWaiters) wake(t);
+  tokenWaiters = [];
+};
+const currentToken = () => (fileToken ? Promise.resolve(fileToken) : new Promise<string>((r) => tokenWaiters.push(r)));
+let opened = false;
+
+const closeWith = (title: string, text: string) => {
+  viewer.close();
+  download?.remove();
+  root.classList.add('is-closed');
+  showNotice(title, text);
+};
+const linkGone = () =>
+  closeWith(
+    'This link is no longer available',
+    'The sender has revoked this link or it has expired. Ask them for a new one if you still need the document.',
+  );
+
 const download = document.getElementById('download') as HTMLAnchorElement | null;
 const tracking = startTracking({
   token,
+  ticket: root.dataset.ticket,
   container,
-  onVisit(visitId) {
+  onVisit(info) {
+    setFileToken(info.fileToken);
     // The download is recorded against this visit.
-    if (download) download.href = `/v/${encodeURIComponent(token)}/download?visit=${encodeURIComponent(visitId)}`;
+    if (download) download.href = `/v/${encodeURIComponent(token)}/download?visit=${encodeURIComponent(info.visitId)}`;
+    if (opened) return;
+    opened = true;
+    if (info.watermark) applyWatermark(root, viewerEl, viewer.eventBus, info.watermark);
+    open(info.fileSize);
   },
-  onUnavailable() {
-    viewer.close();
-    download?.remove();
-    root.classList.add('is-closed');
-    showNotice(
-      'This link is no longer available',
-      'The sender has revoked this link or it has expired. Ask them for a new one if you still need the document.',
-    );
+  onFileToken: (info) => setFileToken(info.fileToken),
+  onUnavailable: linkGone,
+  onRefused(code) {
+    // The gates changed under the page (its pass expired, say): the link's page shows them again.
+    if (code === 'access_required') window.location.reload();
+    else if (code === 'view_limit_reached')
+      closeWith('This link has reached its view limit', 'Ask the sender for a new link if you still need it.');
+    else closeWith('You cannot open this document', 'The sender does not allow this reader to open it.');
   },
 });
 
@@ -49,20 +80,17 @@ viewer.eventBus.on('pagesinit', () => {
 });
 viewer.eventBus.on('pagerendered', () => progress.done(), { once: true });
 
-openDocument(viewer, fileUrl, (fraction) => progress.set(fraction)).catch((error: unknown) => {
-  progress.done();
-  const name = error instanceof Error ? error.name : '';
-  if (name === 'ResponseException' || name === 'MissingPDFException') {
+function open(fileSize: number): void {
+  const transport = new VisitFileTransport(fileUrl, fileSize, currentToken, () => {
     tracking.stop();
-    showNotice(
-      'This link is no longer available',
-      'The document could not be loaded. The link may have been revoked or expired.',
-    );
-  } else {
+    linkGone();
+  });
+  openDocument(viewer, transport, (fraction) => progress.set(fraction)).catch((error: unknown) => {
+    progress.done();
     showNotice(
       'This document could not be displayed',
       'Please reload the page. If the problem persists, ask the sender to share it again.',
     );
-  }
-  console.error(error);
-});
+    console.error(error);
+  });
+}

@@ -8,6 +8,7 @@ import {
   AnnotationMode,
   getDocument,
   GlobalWorkerOptions,
+  type PDFDataRangeTransport,
   type PDFDocumentProxy,
 } from 'pdfjs-dist';
 import { EventBus, LinkTarget, PDFLinkService, PDFViewer } from 'pdfjs-dist/web/pdf_viewer.mjs';
@@ -78,21 +79,17 @@ async function closeDocument(pdfViewer: PDFViewer): Promise<void> {
 }
 
 /**
- * Loads the PDF through HTTP range requests so the first page shows before a large file has
- * arrived: no streaming of the whole file and no background fetching of the rest; pages are
- * fetched and rendered as they come into view.
+ * Loads the PDF in ranges through `range` (the visit's file transport) so the first page shows before a large file
+ * has arrived: no background fetching of the rest; pages are fetched and rendered as they come into view.
  */
 export async function openDocument(
   viewer: Viewer,
-  url: string,
+  range: PDFDataRangeTransport,
   onProgress: (fraction: number) => void,
 ): Promise<PDFDocumentProxy> {
   const task = getDocument({
-    url,
+    range,
     disableAutoFetch: true,
-    // With range support the initial full-file request is cancelled after its headers; without it
-    // pdf.js falls back to reading that response whole.
-    disableStream: true,
     rangeChunkSize: 128 * 1024,
     cMapUrl: `${PDFJS_ASSETS}cmaps/`,
     cMapPacked: true,

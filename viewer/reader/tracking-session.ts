@@ -1,6 +1,7 @@
 // Wires the pure PageTracker to the browser: page visibility from an IntersectionObserver, tab
 // visibility, idle input, a one-second tick, the socket transport and the beacon on the way out.
 
+import type { FileTokenInfo, VisitInfo } from '../../server/realtime/protocol.ts';
 import { timeOrderedId } from './event-id.ts';
 import { PageTracker } from './tracking.ts';
 import { MostVisiblePage, watchInput } from './tracking-signals.ts';
@@ -16,9 +17,13 @@ export interface TrackingSession {
 
 export function startTracking(options: {
   token: string;
+  /** The reader page's entry ticket, for links behind a passcode or an email gate. */
+  ticket?: string;
   container: HTMLElement;
-  onVisit?: (visitId: string) => void;
+  onVisit?: (info: VisitInfo) => void;
+  onFileToken?: (info: FileTokenInfo) => void;
   onUnavailable?: () => void;
+  onRefused?: (code: string) => void;
 }): TrackingSession {
   // performance.now() is monotonic: a clock change cannot make a dwell negative or huge.
   const now = () => performance.now();
@@ -28,13 +33,22 @@ export function startTracking(options: {
     visible: document.visibilityState === 'visible',
   });
   let stopped = false;
-  const transport = new TrackingTransport(options.token, {
-    onVisit: options.onVisit,
-    onUnavailable: () => {
-      stop();
-      options.onUnavailable?.();
+  const transport = new TrackingTransport(
+    options.token,
+    {
+      onVisit: options.onVisit,
+      onFileToken: options.onFileToken,
+      onUnavailable: () => {
+        stop();
+        options.onUnavailable?.();
+      },
+      onRefused: (code) => {
+        stop();
+        options.onRefused?.(code);
+      },
     },
-  });
+    options.ticket,
+  );
 
   const pages = new MostVisiblePage(options.container, (page) => transport.send(tracker.setPage(page, now())));
   const stopInput = watchInput(() => tracker.input(now()));

@@ -4,10 +4,12 @@
 import { io, type Socket } from 'socket.io-client';
 import type {
   BeaconBody,
+  FileTokenInfo,
   PageViewInput,
   ViewerAuth,
   ViewerClientEvents,
   ViewerServerEvents,
+  VisitInfo,
 } from '../../server/realtime/protocol.ts';
 import { Outbox } from './tracking-outbox.ts';
 
@@ -17,11 +19,17 @@ const ACK_TIMEOUT_MS = 10_000;
 const REFUSED_RETRY_MS = 15_000;
 /** Refusals worth re-sending later: the event itself was fine. */
 const RETRYABLE = new Set(['rate_limited', 'internal_error']);
+/** Handshake refusals of the link's access rules: final, and told to the reader. */
+const REFUSED = new Set(['access_required', 'access_denied', 'view_limit_reached']);
 
 export interface TransportHandlers {
-  onVisit?: (visitId: string) => void;
+  onVisit?: (info: VisitInfo) => void;
+  /** A fresh file token for the visit (renewed before the last one expires). */
+  onFileToken?: (info: FileTokenInfo) => void;
   /** The link was revoked or expired while reading, or the server refused the connection. */
   onUnavailable?: () => void;
+  /** The link's access rules turned the connection away (the code says which). */
+  onRefused?: (code: string) => void;
 }
 
 export class TrackingTransport {
@@ -33,23 +41,25 @@ export class TrackingTransport {
   /** True between visit:started and disconnect: events may be emitted. */
   #ready = false;
 
-  constructor(token: string, handlers: TransportHandlers = {}) {
+  constructor(token: string, handlers: TransportHandlers = {}, ticket?: string) {
     this.#token = token;
     this.#socket = io('/viewer', {
       // A function, so a reconnect continues the same visit instead of starting a new one.
       auth: (cb) => {
         const auth: ViewerAuth = { token: this.#token };
         if (this.#visitId) auth.visitId = this.#visitId;
+        if (ticket) auth.ticket = ticket;
         cb(auth);
       },
     });
-    this.#socket.on('visit:started', ({ visitId }) => {
-      this.#visitId = visitId;
+    this.#socket.on('visit:started', (info) => {
+      this.#visitId = info.visitId;
       this.#ready = true;
       this.#inFlight.clear();
-      handlers.onVisit?.(visitId);
+      handlers.onVisit?.(info);
       this.#sendPending();
     });
+    this.#socket.on('visit:file', (info) => handlers.onFileToken?.(info));
     this.#socket.on('disconnect', () => {
       this.#ready = false;
     });
@@ -62,6 +72,7 @@ export class TrackingTransport {
       // failure and socket.io keeps retrying by itself.
       if (this.#socket.active) return;
       if (err.data?.code === 'link_unavailable') handlers.onUnavailable?.();
+      else if (REFUSED.has(err.data?.code ?? '')) handlers.onRefused?.(err.data!.code!);
       // Rate limits and server hiccups pass: try again later, by hand, since socket.io will not.
       else setTimeout(() => this.#socket.connect(), REFUSED_RETRY_MS);
     });
