@@ -99,10 +99,16 @@ export interface MessageSummaryJson {
   sentAt: string | null;
   createdAt: string;
   tracked: boolean;
-  recipients: { address: string; role: string; delivery: string; signals: RecipientSignals }[];
+  recipients: { address: string; role: string; delivery: string }[];
   documents: { id: string; name: string; status: string | null; pageCount: number | null }[];
-  /** The furthest any recipient got, and the sums; openedBy counts recipients past "not opened". */
-  signals: RecipientSignals & { openedBy: number };
+  signals: MessageSignals;
+}
+
+/** A message's signals: the furthest any recipient got and the sums (openedBy: recipients past "not opened"),
+ * and each recipient's own, in the order of `recipients`. */
+export interface MessageSignals extends RecipientSignals {
+  openedBy: number;
+  recipients: (RecipientSignals & { address: string })[];
 }
 
 export interface MessageJson extends MessageSummaryJson {

@@ -47,13 +47,8 @@ export async function messageJson(
       sentAt: m.sent_at,
       createdAt: m.created_at,
       tracked: Boolean(m.tracked),
-      recipients: mine.map((r) => ({
-        address: r.address,
-        role: r.role,
-        delivery: r.delivery,
-        signals: perRecipient.get(r.copy_id)!,
-      })),
-      signals: messageSignals([...perRecipient.values()]),
+      recipients: mine.map((r) => ({ address: r.address, role: r.role, delivery: r.delivery })),
+      signals: messageSignals(mine.map((r) => ({ address: r.address, ...perRecipient.get(r.copy_id)! }))),
       documents: atts
         .filter((a) => a.outcome === 'document' && a.document_id)
         .map((a) => ({

@@ -59,7 +59,8 @@ export class SignalRecorder {
       nowMs: now,
       deliveredAtMs: ref.deliveredAtMs,
       machineUntilMs: ref.machineUntilMs,
-      recentAddresses: this.recentAddresses(ref.copyId, client.ip, now),
+      // The sender's own hits are known for what they are: they make no burst.
+      recentAddresses: own ? 1 : this.recentAddresses(ref.copyId, client.ip, now),
       scanWindowMs: this.d.scanWindowMs,
       isAppleAddress: this.d.isAppleAddress,
     });

@@ -1,7 +1,7 @@
 // What each recipient of a message did, at a glance: opens (first and last), clicks, replies, whether they read
 // the documents, and the machine signals and the sender's own opens counted apart (stored, never counted).
 import type { Db } from '../../storage/db/index.ts';
-import type { RecipientSignals, SignalStatus } from '../api-types.ts';
+import type { MessageSignals, RecipientSignals, SignalStatus } from '../api-types.ts';
 import type { ActivityEvent } from '../domain-types.ts';
 import { toActivity } from '../tracking/event-store.ts';
 
@@ -101,12 +101,9 @@ export function statusOf(s: Pick<RecipientSignals, 'opens' | 'clicks' | 'replies
 
 const LADDER: SignalStatus[] = ['not_opened', 'opened', 'read', 'clicked', 'replied'];
 
-/** A message's figures: the furthest any recipient went, and the sums. */
-export function messageSignals(recipients: RecipientSignals[]): RecipientSignals & { openedBy: number } {
-  const out: RecipientSignals & { openedBy: number } = {
-    ...recipientSignals([], 0),
-    openedBy: 0,
-  };
+/** A message's figures: the furthest any recipient went, the sums, and each recipient's. */
+export function messageSignals(recipients: (RecipientSignals & { address: string })[]): MessageSignals {
+  const out: MessageSignals = { ...recipientSignals([], 0), openedBy: 0, recipients };
   for (const r of recipients) {
     if (LADDER.indexOf(r.status) > LADDER.indexOf(out.status)) out.status = r.status;
     out.opens += r.opens;
