@@ -34,14 +34,14 @@ export function emailSignalRoutes(d: EmailSignalRouteDeps): Router {
   const counts = (req: Request) =>
     req.method === 'GET' && !isPrefetch(req) && d.limiter.take(clientAddress(req, d.trustProxy));
 
-  r.get('/e/:token/open.gif', async (req, res) => {
+  r.get('/e/:token/open.gif', (req, res) => {
+    // The image goes out at once, the same for every token; the open is stored behind it (the event store's
+    // batched write, drained on shutdown), so a mail client never waits on the database.
     if (counts(req)) {
-      try {
-        await d.recorder.open(String(req.params.token), await clientInfo(d.accounts, req, d.trustProxy));
-      } catch (err) {
-        // The image is answered whatever happened: a mail client shows no error for it.
-        d.logger.error({ err }, 'an open could not be recorded');
-      }
+      const token = String(req.params.token);
+      void clientInfo(d.accounts, req, d.trustProxy)
+        .then((client) => d.recorder.open(token, client))
+        .catch((err) => d.logger.error({ err }, 'an open could not be recorded'));
     }
     res
       .status(200)
@@ -68,9 +68,11 @@ export function emailSignalRoutes(d: EmailSignalRouteDeps): Router {
       return sendPage(res, 429, unavailablePage('Too many requests', 'Wait a minute, then follow the link again.'));
     }
     const client = await clientInfo(d.accounts, req, d.trustProxy);
-    const url = await d.recorder.click(String(req.params.token), Number(position), client, record);
-    if (!url) return notALink(res);
-    res.set('Cache-Control', 'no-store').redirect(302, url);
+    const click = await d.recorder.click(String(req.params.token), Number(position));
+    if (!click) return notALink(res);
+    res.set('Cache-Control', 'no-store').redirect(302, click.url);
+    // Stored behind the redirect, like opens: the person is on their way.
+    if (record) click.record(client).catch((err) => d.logger.error({ err }, 'a click could not be recorded'));
   });
   return r;
 }

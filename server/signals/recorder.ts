@@ -35,13 +35,16 @@ export class SignalRecorder {
     if (ref) await this.record(ref, client, null);
   }
 
-  /** A click: the stored destination (null for an unknown token or link), recorded unless `record` is false. */
-  async click(token: string, position: number, client: ClientInfo, record: boolean): Promise<string | null> {
+  /** A click's stored destination (null for an unknown token or link) and how to record it. */
+  async click(
+    token: string,
+    position: number,
+  ): Promise<{ url: string; record: (client: ClientInfo) => Promise<void> } | null> {
     const ref = await this.d.copies.byToken(token);
     const link = ref && (await this.d.copies.link(ref, position));
     if (!ref || !link) return null;
-    if (record) await this.record(ref, client, { url: link.url, text: link.text, honeypot: Boolean(link.honeypot) });
-    return link.url;
+    const target = { url: link.url, text: link.text, honeypot: Boolean(link.honeypot) };
+    return { url: link.url, record: (client) => this.record(ref, client, target) };
   }
 
   private async record(

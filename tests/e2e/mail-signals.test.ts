@@ -14,8 +14,10 @@ import {
   GMAIL_PROXY_UA,
   hit,
   IPHONE_UA,
+  messageOf,
   sendTracked,
 } from '../helpers/signals.ts';
+import { eventually } from '../helpers/wait.ts';
 
 let rig: MailRig;
 let browser: Browser;
@@ -34,7 +36,7 @@ after(async () => {
 
 describe('Sent list with email signals', () => {
   it('shows each recipient’s status, machine opens apart, a timeline, and live email activity', async () => {
-    const { copies } = await sendTracked(rig, s, ['ann@acme.com', 'bob@acme.com', 'carol@acme.com'], {
+    const { messageId, copies } = await sendTracked(rig, s, ['ann@acme.com', 'bob@acme.com', 'carol@acme.com'], {
       subject: 'Q3 proposal',
     });
     await deliveredLongAgo(rig);
@@ -44,6 +46,14 @@ describe('Sent list with email signals', () => {
     assert.equal((await hit(ann.clicks.get(1)!, DESKTOP_UA, '198.51.100.7')).status, 302);
     await hit(bob.pixel, APPLE_MPP_UA, '17.58.1.2');
     await hit(bob.pixel, GMAIL_PROXY_UA, '66.249.84.12');
+    await eventually(
+      async () => {
+        const m = await messageOf(rig, s, messageId);
+        return m.signals.clicks === 1 && m.signals.opens === 2 && m.signals.machine.count === 1;
+      },
+      30_000,
+      'the four signals to be stored',
+    );
 
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
@@ -69,7 +79,7 @@ describe('Sent list with email signals', () => {
 
     // The live feed tells an open as a sentence.
     await hit(ann.pixel, IPHONE_UA, '198.51.100.8');
-    const line = page.locator('.feed-email_open', { hasText: 'ann@acme.com' }).first();
+    const line = page.locator('.feed-email_open', { hasText: 'iPhone' }).first();
     await line.waitFor({ timeout: 30_000 });
     assert.match((await line.textContent()) ?? '', /ann@acme\.com opened ‘Q3 proposal’ again on iPhone/);
 

@@ -226,9 +226,12 @@ describe('email signals: open pixel and click redirects', () => {
     await deliveredLongAgo(rig);
     const ivy = copies.get('ivy@acme.com')!;
     const mark = got.at(-1)?.seq ?? 0;
-    for (const ip of ['40.94.1.1', '40.94.1.2', '40.94.1.3']) {
+    const clicks = () => got.filter((e) => e.seq > mark && e.type === 'click');
+    for (const [i, ip] of ['40.94.1.1', '40.94.1.2', '40.94.1.3'].entries()) {
       const res = await hit(ivy.clicks.get(1)!, DESKTOP_UA, ip);
       assert.equal(res.status, 302);
+      // Each stored before the next arrives, as a scanner's requests a moment apart.
+      await eventually(() => clicks().length > i, WAIT, `click ${i + 1} in the feed`);
     }
     const third = await eventually(
       () => got.filter((e) => e.seq > mark && e.type === 'click')[2],
@@ -252,9 +255,11 @@ describe('email signals: open pixel and click redirects', () => {
       /<a href="[^"]+\/e\/[^"]+\/0" style="display:none;[^"]*" tabindex="-1" aria-hidden="true"><\/a>/,
     );
     const mark = got.at(-1)?.seq ?? 0;
-    await hit(jon.clicks.get(2)!, DESKTOP_UA, '52.1.1.1');
-    await hit(jon.clicks.get(0)!, DESKTOP_UA, '52.1.1.1');
-    await hit(jon.pixel, DESKTOP_UA, '52.1.1.1');
+    const jons = () => got.filter((e) => e.seq > mark && e.recipient === 'jon@acme.com');
+    for (const [i, url] of [jon.clicks.get(2)!, jon.clicks.get(0)!, jon.pixel].entries()) {
+      await hit(url, DESKTOP_UA, '52.1.1.1');
+      await eventually(() => jons().length > i, WAIT, `jon's event ${i + 1}`);
+    }
     const after = await eventually(
       () => got.filter((e) => e.seq > mark && e.recipient === 'jon@acme.com')[2],
       WAIT,
@@ -271,9 +276,10 @@ describe('email signals: open pixel and click redirects', () => {
 
     const kim = copies.get('kim@acme.com')!;
     const mark2 = got.at(-1)?.seq ?? 0;
-    await hit(kim.pixel, HEADLESS_UA, '198.51.100.60');
-    await hit(kim.pixel, 'python-requests/2.31.0', '198.51.100.60');
     const kims = () => got.filter((e) => e.seq > mark2 && e.recipient === 'kim@acme.com');
+    await hit(kim.pixel, HEADLESS_UA, '198.51.100.60');
+    await eventually(() => kims().length >= 1, WAIT, "kim's first machine open");
+    await hit(kim.pixel, 'python-requests/2.31.0', '198.51.100.60');
     await eventually(() => kims().length >= 2, WAIT, "kim's two machine opens");
     const two = kims();
     assert.deepEqual(
