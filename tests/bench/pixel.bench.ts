@@ -12,6 +12,8 @@ import { envNumber } from './lib/stats.ts';
 const SECONDS = envNumber('BENCH_SECONDS', 5);
 const RATE = envNumber('BENCH_RATE', 2000);
 const here = path.dirname(fileURLToPath(import.meta.url));
+const UA =
+  'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
 
 interface Server {
   child: ChildProcess;
@@ -36,7 +38,7 @@ function waitFor<T>(child: ChildProcess, type: string, what: string, timeoutMs =
 async function start(target: 'pagetrail' | 'bare'): Promise<Server> {
   const child = fork(path.join(here, 'lib', 'pixel-server.ts'), [target], {
     execArgv: process.execArgv,
-    env: { ...process.env, TEST_LOG_LEVEL: 'silent' },
+    env: { ...process.env, TEST_LOG_LEVEL: 'silent', BENCH_UA: UA },
   });
   const ready = await waitFor<{ pixel: string; click: string }>(child, 'ready', `the ${target} server`);
   return { child, ...ready };
@@ -65,9 +67,6 @@ async function measure(s: Server, name: string): Promise<Record<string, Result>>
   }
   return out;
 }
-
-const UA =
-  'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
 
 const bare = await start('bare');
 const bareResults = await measure(bare, 'bare node:http');

@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { PIXEL } from '../../../server/http/email-signals.ts';
+import { agentInfoAsync } from '../../../server/tracking/user-agent.ts';
 import { startApp } from '../../helpers/app.ts';
 import { compose, parse } from '../../helpers/mail.ts';
 
@@ -42,6 +43,8 @@ async function pagetrail(): Promise<() => Promise<void>> {
     const n = (type: string) => Number(rows.find((r) => r.type === type)?.n ?? 0);
     send({ type: 'count', emailOpens: n('email_open'), clicks: n('click') });
   });
+  // A running service has its user-agent worker loaded and the bench's agent classified: start from there.
+  await agentInfoAsync(process.env.BENCH_UA);
   send({ type: 'ready', pixel, click });
   return () => t.close();
 }
