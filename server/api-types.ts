@@ -1,5 +1,5 @@
 // The JSON shapes of the HTTP API: produced by the server, read by the dashboard (with `import type`).
-import type { DeviceInfo, LocationInfo } from './domain-types.ts';
+import type { ActivityEvent, DeviceInfo, LocationInfo } from './domain-types.ts';
 
 export interface DocumentJson {
   id: string;
@@ -71,6 +71,25 @@ export interface VisitSummary {
   automated: boolean;
 }
 
+/** Where a recipient got to, Streak's status at a glance. */
+export type SignalStatus = 'not_opened' | 'opened' | 'read' | 'clicked' | 'replied';
+
+/** A recipient's email signals: people's opens, clicks and replies counted; machines and the sender's own apart. */
+export interface RecipientSignals {
+  status: SignalStatus;
+  opens: number;
+  firstOpenAt: string | null;
+  lastOpenAt: string | null;
+  clicks: number;
+  replies: number;
+  /** Human visits to the documents of this copy. */
+  documentVisits: number;
+  /** Opens and clicks judged a machine's, by reason code. */
+  machine: { count: number; reasons: Record<string, number> };
+  /** The sender's own opens and clicks. */
+  self: number;
+}
+
 export interface MessageSummaryJson {
   id: string;
   messageId: string;
@@ -82,6 +101,14 @@ export interface MessageSummaryJson {
   tracked: boolean;
   recipients: { address: string; role: string; delivery: string }[];
   documents: { id: string; name: string; status: string | null; pageCount: number | null }[];
+  signals: MessageSignals;
+}
+
+/** A message's signals: the furthest any recipient got and the sums (openedBy: recipients past "not opened"),
+ * and each recipient's own, in the order of `recipients`. */
+export interface MessageSignals extends RecipientSignals {
+  openedBy: number;
+  recipients: (RecipientSignals & { address: string })[];
 }
 
 export interface MessageJson extends MessageSummaryJson {
@@ -100,5 +127,8 @@ export interface MessageJson extends MessageSummaryJson {
       totalMs: number;
       lastSeenAt: string | null;
     }[];
+    signals: RecipientSignals;
+    /** This recipient's timeline: email opens, clicks, replies and document opens, oldest first. */
+    events: ActivityEvent[];
   }[];
 }

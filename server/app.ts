@@ -33,6 +33,7 @@ import { PresenceBoard } from './realtime/presence.ts';
 import { fastGeoIp, type GeoLookup } from './tracking/enrich.ts';
 import { EventStore } from './tracking/event-store.ts';
 import { KeyedRateLimiter } from './rate-limit.ts';
+import { signalsModule } from './signals/module.ts';
 import { trackingModule } from './tracking/module.ts';
 import { Tracker } from './tracking/tracker.ts';
 
@@ -41,6 +42,7 @@ const FEATURES: Feature[] = [
   siteModule,
   accountsModule,
   mailModule,
+  signalsModule,
   documentsModule,
   accessModule,
   trackingModule,
@@ -82,6 +84,11 @@ function buildContext(deps: AppDeps, io: IoServer): AppContext {
   fs.mkdirSync(tmpDir, { recursive: true, mode: 0o700 });
   const bus = new DomainEvents();
   const events = new EventStore(db, bus);
+  const accounts = new Accounts(db, {
+    sessionTtlHours: config.SESSION_TTL_HOURS,
+    selfAddressDays: config.SELF_ADDRESS_DAYS,
+  });
+  const geo = deps.geo ?? fastGeoIp();
   return {
     config,
     logger,
@@ -92,14 +99,16 @@ function buildContext(deps: AppDeps, io: IoServer): AppContext {
     bus,
     tmpDir,
     events,
-    accounts: new Accounts(db, { sessionTtlHours: config.SESSION_TTL_HOURS }),
+    accounts,
+    geo,
     documents: new Documents(db, blobs, bus),
     links: new Links(db, config.publicUrl, Sealer.forDataDir(config.dataDir, LINK_TOKENS), bus),
     presence: new PresenceBoard(bus),
     tracker: new Tracker({
       db,
       store: events,
-      geo: deps.geo ?? fastGeoIp(),
+      geo,
+      isOwn: (senderId, client) => accounts.own.isOwn(senderId, client),
       eventsPer10s: config.VIEWER_EVENTS_PER_10S,
       visitReuseMinutes: config.VISIT_REUSE_MINUTES,
       keepIpAddresses: config.KEEP_IP_ADDRESSES,

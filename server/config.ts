@@ -162,6 +162,22 @@ export const settings = {
     'Recipients one sender may send to per hour (relay and API).',
   ],
   MAIL_MAX_RECIPIENTS: [int(1, 10_000).default(100), 'Most recipients of one message.'],
+  SELF_ADDRESS_DAYS: [
+    int(0, 365).default(14),
+    "Opens, clicks and visits from an address the sender's dashboard was used from in this many days are the sender's own (0: off; loopback never counts).",
+  ],
+  MAIL_SCAN_WINDOW_SECONDS: [
+    int(0, 3600).default(10),
+    'Opens and clicks this soon after a copy was delivered are a machine (too_soon_after_delivery).',
+  ],
+  MAIL_SIGNALS_PER_MINUTE: [
+    int(1, 10_000_000).default(600),
+    'Open-pixel and click requests one address may make per minute (beyond: the pixel records nothing, clicks get 429).',
+  ],
+  APPLE_PRIVATE_RELAY_RANGES: [
+    z.string().min(1).optional(),
+    "CSV of Apple's egress ranges (egress-ip-ranges.csv): MPP opens from them are machine opens; without it, 17.0.0.0/8.",
+  ],
   VISIT_REUSE_MINUTES: [
     z.coerce
       .number()

@@ -52,7 +52,37 @@ export interface ActivityEvent {
   /** Why an `access_denied` reader was turned away (wrong_passcode, domain_not_allowed, view_limit_reached, ...). */
   reason?: string;
   automated: boolean;
+  /** Why the event is judged a machine's (set with automated: true). */
+  automatedReason?: AutomatedReason;
   self: boolean;
+  /** An open fetched through a mail provider's image proxy when a person opened the mail (no device or place). */
+  via?: 'google-image-proxy' | 'yahoo-proxy';
+  /** email_open: the first human open of this copy (false: a repeat). */
+  first?: boolean;
+  /** click: where the link goes and its words. */
+  url?: string;
+  linkText?: string | null;
+  /** Email events: the message's subject, for the feed's sentence. */
+  subject?: string | null;
+}
+
+/** Stable codes of the machine rules (README "Email signals"). */
+export type AutomatedReason =
+  | 'apple_mpp'
+  | 'link_scanner'
+  | 'honeypot'
+  | 'headless'
+  | 'too_soon_after_delivery'
+  | 'burst'
+  | (string & {});
+
+/** What an email_open or click event keeps in its detail column. */
+export interface EmailSignalDetail {
+  via?: ActivityEvent['via'];
+  first?: boolean;
+  url?: string;
+  linkText?: string | null;
+  subject?: string | null;
 }
 
 /** Someone reading right now. */

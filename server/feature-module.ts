@@ -15,6 +15,7 @@ import type { DomainEvents, Subscriptions } from './events.ts';
 import type { Logger } from './logger.ts';
 import type { PresenceBoard } from './realtime/presence.ts';
 import type { KeyedRateLimiter } from './rate-limit.ts';
+import type { GeoLookup } from './tracking/enrich.ts';
 import type { EventStore } from './tracking/event-store.ts';
 import type { Tracker } from './tracking/tracker.ts';
 
@@ -35,6 +36,8 @@ export interface AppContext {
   ingest: Ingest;
   events: EventStore;
   tracker: Tracker;
+  /** Place from an address (offline GeoLite2 by default). */
+  geo: GeoLookup;
   presence: PresenceBoard;
   /** New reader visits per address, shared by the viewer socket and downloads. */
   visitLimiter: KeyedRateLimiter;

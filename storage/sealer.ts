@@ -58,3 +58,4 @@ export class Sealer {
 }
 
 export const LINK_TOKENS = 'link tokens';
+export const COPY_TOKENS = 'copy tokens';

@@ -3,6 +3,7 @@
 import type { IncomingMessage } from 'node:http';
 import proxyaddr from 'proxy-addr';
 import type { TrustProxy } from '../config.ts';
+import { DEVICE_COOKIE } from './own-browsers.ts';
 import type { Accounts, Sender } from './senders.ts';
 
 export const SESSION_COOKIE = 'pt_session';
@@ -17,6 +18,8 @@ export interface ClientInfo {
   signedInSenderId?: string;
   /** The browser's viewer cookie, when it sent one. */
   viewerId?: string;
+  /** The browser's device cookie (set at sign-in, kept after sign-out): a sender's browser stays theirs. */
+  deviceToken?: string;
 }
 
 export function readCookie(req: IncomingMessage, name: string): string | undefined {
@@ -87,10 +90,12 @@ export async function clientInfo(accounts: Accounts, req: IncomingMessage, trust
   const sid = readCookie(req, SESSION_COOKIE);
   const signedIn = sid ? await accounts.senderBySession(sid) : null;
   const viewer = readCookie(req, VIEWER_COOKIE);
+  const device = readCookie(req, DEVICE_COOKIE);
   return {
     ip: clientAddress(req, trust),
     userAgent: req.headers['user-agent']?.slice(0, 512),
     ...(signedIn ? { signedInSenderId: signedIn.id } : {}),
     ...(viewer && /^[A-Za-z0-9_-]{22}$/.test(viewer) ? { viewerId: viewer } : {}),
+    ...(device ? { deviceToken: device } : {}),
   };
 }

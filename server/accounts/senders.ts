@@ -2,6 +2,7 @@
 import type { Db, SenderRow } from '../../storage/db/index.ts';
 import { senderExists } from '../errors.ts';
 import { newId } from '../ids.ts';
+import { OwnBrowsers } from './own-browsers.ts';
 import { hashPassword, hashSecret, randomSecret, verifyPassword } from './secrets.ts';
 
 export interface Sender {
@@ -15,10 +16,13 @@ const normEmail = (email: string) => email.trim().toLowerCase();
 export class Accounts {
   private readonly db: Db;
   private readonly sessionTtlMs: number;
+  /** The sender's own browsers and dashboard addresses (their opens are `self`). */
+  readonly own: OwnBrowsers;
 
-  constructor(db: Db, opts: { sessionTtlHours: number }) {
+  constructor(db: Db, opts: { sessionTtlHours: number; selfAddressDays?: number }) {
     this.db = db;
     this.sessionTtlMs = opts.sessionTtlHours * 3600_000;
+    this.own = new OwnBrowsers(db, { addressDays: opts.selfAddressDays ?? 0 });
   }
 
   async createSender(email: string, password: string): Promise<{ sender: Sender; token: string }> {

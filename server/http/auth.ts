@@ -17,6 +17,8 @@ export function requireSender(accounts: Accounts): RequestHandler {
       throw csrfCheckFailed();
     }
     req.sender = auth.sender;
+    // The dashboard's addresses mark the sender's own opens (programs with API tokens are not a person's browser).
+    if (auth.via === 'session') await accounts.own.noteAddress(auth.sender.id, req.ip);
     next();
   };
 }

@@ -125,11 +125,13 @@ export function dashboardPage(): string {
  * Shown instead of the reader when a link is unknown, revoked or expired; `message` replaces the
  * heading for other reasons to turn a reader away (a document still being prepared).
  */
-export function unavailablePage(message?: string): string {
+export function unavailablePage(message?: string, detail?: string): string {
   const heading = message ?? 'This link is no longer available';
-  const text = message
-    ? 'Please try again in a moment.'
-    : 'The person who shared this document may have revoked the link, or it has expired.';
+  const text =
+    detail ??
+    (message
+      ? 'Please try again in a moment.'
+      : 'The person who shared this document may have revoked the link, or it has expired.');
   const body = `    <main class="unavailable">
       <div class="unavailable-card">
         <svg class="unavailable-icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false"><path d="M14 3H7a2 2 0 0 0-2 2v14a2 2 0 0 0 2 2h10a2 2 0 0 0 2-2V8z"/><path d="M14 3v5h5"/><path d="M9.5 12.5l5 5M14.5 12.5l-5 5"/></svg>

@@ -8,10 +8,10 @@ export const LOGGED_URL_MAX = 512;
 
 // Routing ignores case and repeated slashes, and decodes the token: `/V/…`, `//v//…` and `/v/%41…` reach the
 // reader too, so whatever follows such a prefix up to the next slash or query is a token.
-const LINK_PATH = /^(\/+)v(\/+|%2f)[^/?#]*/i;
+const LINK_PATH = /^(\/+)([ve])(\/+|%2f)[^/?#]*/i;
 
 export function redactUrl(url: string): string {
-  const redacted = url.replace(LINK_PATH, '/v/:token');
+  const redacted = url.replace(LINK_PATH, (_m, _s, p: string) => `/${p.toLowerCase()}/:token`);
   return redacted.length > LOGGED_URL_MAX ? `${redacted.slice(0, LOGGED_URL_MAX)}…` : redacted;
 }
 

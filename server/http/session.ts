@@ -5,6 +5,7 @@ import type { DomainEvents } from '../events.ts';
 import { invalidCredentials, signInRateLimited } from '../errors.ts';
 import { KeyedRateLimiter } from '../rate-limit.ts';
 import { readCookie, SESSION_COOKIE } from '../accounts/identity.ts';
+import { DEVICE_COOKIE, DEVICE_COOKIE_MAX_AGE_MS } from '../accounts/own-browsers.ts';
 import { requireSender } from './auth.ts';
 import { senderOf } from './context.ts';
 import { signInBody } from './session.schema.ts';
@@ -31,6 +32,16 @@ export function sessionRoutes(accounts: Accounts, opts: SessionRouteOptions): Ro
     const result = await accounts.signIn(body.email, body.password);
     if (!result) throw invalidCredentials();
     res.cookie(SESSION_COOKIE, result.sessionId, { ...cookie, maxAge: opts.ttlHours * 3600_000 });
+    // This browser is the sender's from now on, signed in or not: its opens and clicks are their own. Lax, so the
+    // cookie rides along when the sender follows a link in their own mail (a top-level navigation).
+    const device = readCookie(req, DEVICE_COOKIE);
+    if ((await accounts.own.deviceOf(device)) !== result.sender.id)
+      res.cookie(DEVICE_COOKIE, await accounts.own.issueDevice(result.sender.id), {
+        ...cookie,
+        sameSite: 'lax',
+        maxAge: DEVICE_COOKIE_MAX_AGE_MS,
+      });
+    await accounts.own.noteAddress(result.sender.id, req.ip);
     res.json({ sender: result.sender });
   });
 

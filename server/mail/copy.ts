@@ -9,6 +9,7 @@ import { Joiner, Splitter, type MimeNode } from '@zone-eu/mailsplit';
 import { SPLITTER_OPTIONS } from './analyze.ts';
 import { htmlBlock, insertHtml, type LinkedDocument, textBlock } from './blocks.ts';
 import { TRACK_HEADER } from './parts.ts';
+import { type RewrittenLink, type TrackingPlan, trackHtml } from './tracking-html.ts';
 
 export interface CopyPlan {
   /** Attachment nodes replaced by links. */
@@ -19,6 +20,8 @@ export interface CopyPlan {
   docs: LinkedDocument[];
   /** Set when the client sent no Message-ID. */
   addMessageId: string | null;
+  /** The open pixel and click redirects for the HTML part (absent: the copy is not tracked). */
+  tracking?: TrackingPlan;
 }
 
 type Chunk = MimeNode | { type: 'data' | 'body'; value: Buffer; node?: MimeNode };
@@ -26,14 +29,17 @@ type Chunk = MimeNode | { type: 'data' | 'body'; value: Buffer; node?: MimeNode 
 /** Body parts larger than this are passed on without a block (they are held whole to be edited). */
 const MAX_EDITED_BODY = 16 * 1024 * 1024;
 
-export async function writeCopy(rawPath: string, plan: CopyPlan, outPath: string): Promise<void> {
+/** Writes the copy; resolves the links its HTML part now carries (the click redirects' targets). */
+export async function writeCopy(rawPath: string, plan: CopyPlan, outPath: string): Promise<RewrittenLink[]> {
+  const editor = new CopyEditor(plan);
   await pipeline(
     createReadStream(rawPath),
     new Splitter(SPLITTER_OPTIONS),
-    new CopyEditor(plan),
+    editor,
     new Joiner(),
     createWriteStream(outPath),
   );
+  return editor.links;
 }
 
 class CopyEditor extends Transform {
@@ -43,6 +49,7 @@ class CopyEditor extends Transform {
   private held: Buffer[] = [];
   private dropping = false;
   private editing: { node: MimeNode; kind: 'html' | 'text'; chunks: Buffer[]; size: number } | null = null;
+  links: RewrittenLink[] = [];
 
   constructor(plan: CopyPlan) {
     super({ readableObjectMode: true, writableObjectMode: true });
@@ -70,7 +77,8 @@ class CopyEditor extends Transform {
       if (this.dropping) return;
       this.flushHeld();
       const kind = this.ordinal === this.plan.htmlNode ? 'html' : this.ordinal === this.plan.textNode ? 'text' : null;
-      if (kind && this.plan.docs.length) this.editing = { node, kind, chunks: [], size: 0 };
+      const edit = this.plan.docs.length > 0 || (kind === 'html' && this.plan.tracking);
+      if (kind && edit) this.editing = { node, kind, chunks: [], size: 0 };
       else this.push(node);
       return;
     }
@@ -135,7 +143,16 @@ class CopyEditor extends Transform {
     const eol = text.includes('\r\n') || !text.includes('\n') ? '\r\n' : '\n';
     let edited: Buffer;
     if (e.kind === 'html') {
-      edited = Buffer.from(insertHtml(text, htmlBlock(this.plan.docs, eol)), 'latin1');
+      let body = text;
+      if (this.plan.tracking) {
+        const utf8 = /^utf-?8$/i.test(node.charset || '');
+        const tracked = trackHtml(body, this.plan.tracking, (raw) =>
+          utf8 ? Buffer.from(raw, 'latin1').toString('utf8') : raw,
+        );
+        body = tracked.html;
+        this.links = tracked.links;
+      }
+      edited = Buffer.from(this.plan.docs.length ? insertHtml(body, htmlBlock(this.plan.docs, eol)) : body, 'latin1');
     } else {
       const utf8 = /^utf-?8$/i.test(node.charset || '') && encoded;
       const trimmed = content.subarray(0, content.length - (/(\r?\n)+$/.exec(text)?.[0].length ?? 0));

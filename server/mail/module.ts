@@ -3,6 +3,7 @@
 import type { Feature, FeatureModule } from '../feature-module.ts';
 import type { BlobStore } from '../../storage/blobs/blob-store.ts';
 import type { Db } from '../../storage/db/index.ts';
+import { COPY_TOKENS, Sealer } from '../../storage/sealer.ts';
 import type { Accounts } from '../accounts/senders.ts';
 import type { Config } from '../config.ts';
 import type { Ingest } from '../conversion/ingest.ts';
@@ -50,7 +51,7 @@ export function createMail(d: MailDeps): MailFeature {
   const log = category(d.logger, 'mail');
   const upstream =
     d.upstream !== undefined ? d.upstream : config.SMTP_UPSTREAM_URL ? smtpUpstream(config.SMTP_UPSTREAM_URL) : null;
-  const store = new MessageStore(d.db, d.links);
+  const store = new MessageStore(d.db, d.links, Sealer.forDataDir(config.dataDir, COPY_TOKENS));
   const service = new MailService({
     db: d.db,
     accounts: d.accounts,

@@ -18,6 +18,7 @@ import { analyze, type Analysis } from './analyze.ts';
 import { classify, type Outcome } from './attachments.ts';
 import type { LinkedDocument } from './blocks.ts';
 import { writeCopy } from './copy.ts';
+import type { TrackingPlan } from './tracking-html.ts';
 import {
   mailRateLimited,
   noRecipients,
@@ -126,11 +127,19 @@ export class MailService {
       for (const c of todo) {
         const docs = await this.documentsFor(c, outcomes);
         const out = path.join(work, `copy-${c.copy.id}.eml`);
-        await writeCopy(
+        const links = await writeCopy(
           input.rawPath,
-          { drop, htmlNode: a.htmlNode, textNode: a.textNode, docs, addMessageId: a.messageId ? null : messageId },
+          {
+            drop,
+            htmlNode: a.htmlNode,
+            textNode: a.textNode,
+            docs,
+            addMessageId: a.messageId ? null : messageId,
+            ...(tracked ? { tracking: this.trackingPlan(c) } : {}),
+          },
           out,
         );
+        if (tracked) await d.store.saveLinks(c.copy.id, links);
         const result: CopyResult = {
           recipient: c.recipient.address,
           role: c.recipient.role,
@@ -189,6 +198,17 @@ export class MailService {
       });
     }
     return docs;
+  }
+
+  /** The copy's open pixel and click redirects, under PUBLIC_URL, by the copy's token (server/signals). */
+  private trackingPlan(c: Copy): TrackingPlan {
+    const base = this.d.publicUrl();
+    const token = this.d.store.tokenOf(c.copy);
+    return {
+      pixelUrl: `${base}/e/${token}/open.gif`,
+      clickUrl: (position) => `${base}/e/${token}/${position}`,
+      ownBase: base,
+    };
   }
 
   /** Attachments left attached for a reason become feed events (stored, so they replay with their seq). */

@@ -8,11 +8,14 @@ import type {
   MessageRecipientRow,
   MessageRow,
 } from '../../storage/db/index.ts';
+import type { Sealer } from '../../storage/sealer.ts';
 import { hashSecret, randomSecret } from '../accounts/secrets.ts';
 import { newId } from '../ids.ts';
 import type { Links } from '../documents/links.ts';
 import { notFound } from '../errors.ts';
 import type { Outcome } from './attachments.ts';
+import type { RewrittenLink } from './tracking-html.ts';
+import { signalCounts, timelineOf } from '../signals/summary.ts';
 
 export type Role = 'to' | 'cc' | 'bcc';
 
@@ -24,10 +27,37 @@ export interface Copy {
 export class MessageStore {
   private readonly db: Db;
   private readonly links: Links;
+  private readonly sealer: Sealer;
 
-  constructor(db: Db, links: Links) {
+  constructor(db: Db, links: Links, copyTokens: Sealer) {
     this.db = db;
     this.links = links;
+    this.sealer = copyTokens;
+  }
+
+  /** The copy's token (for its pixel and click URLs), opened from its sealed copy. */
+  tokenOf(copy: Pick<MessageCopyRow, 'id' | 'token_sealed'>): string {
+    return this.sealer.open(copy.token_sealed, copy.id);
+  }
+
+  /** The links a copy's HTML carries now (the same on every rewrite of the copy, so replaced as a whole). */
+  async saveLinks(copyId: string, links: RewrittenLink[]): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      await trx.deleteFrom('message_links').where('copy_id', '=', copyId).execute();
+      if (links.length)
+        await trx
+          .insertInto('message_links')
+          .values(
+            links.map((l) => ({
+              copy_id: copyId,
+              position: l.position,
+              url: l.url,
+              text: l.text,
+              honeypot: l.honeypot ? 1 : 0,
+            })),
+          )
+          .execute();
+    });
   }
 
   async find(senderId: string, messageId: string): Promise<MessageRow | undefined> {
@@ -91,12 +121,14 @@ export class MessageStore {
         position: position++,
       };
       const token = randomSecret(24);
+      const id = newId('cpy');
       const copy: MessageCopyRow = {
-        id: newId('cpy'),
+        id,
         message_id: message.id,
         recipient_id: recipient.id,
-        token,
+        token_sealed: this.sealer.seal(token, id),
         token_hash: hashSecret(token),
+        machine_until: null,
         delivery: 'pending',
         attempts: 0,
         last_response: null,
@@ -229,6 +261,16 @@ export class MessageStore {
       .where('message_attachments.message_id', 'in', messageIds)
       .orderBy('message_attachments.position')
       .execute();
+  }
+
+  /** Email signals per message and recipient, grouped (opens, clicks, replies; machines and self apart). */
+  signalCounts(messageIds: string[]) {
+    return signalCounts(this.db, messageIds);
+  }
+
+  /** A message's events: email signals and its copies' document opens, oldest first. */
+  timeline(messageId: string, linkIds: string[]) {
+    return timelineOf(this.db, messageId, linkIds);
   }
 
   /** Per copy and document: its link and what the recipient has read so far (visits, time, last seen). */

@@ -10,7 +10,7 @@ import {
 } from '../../storage/db/index.ts';
 import type { DomainEvents } from '../events.ts';
 import { newSortableId } from '../ids.ts';
-import type { ActivityEvent, AttachmentNotice, EventType } from '../domain-types.ts';
+import type { ActivityEvent, AttachmentNotice, EmailSignalDetail, EventType } from '../domain-types.ts';
 
 export type Stored = { event: ActivityEvent; duplicate: false } | { duplicate: true; seq: number };
 
@@ -52,8 +52,11 @@ export function toActivity(r: EventRow): ActivityEvent {
   if (r.device) e.device = json(r.device);
   if (r.location) e.location = json(r.location);
   if (r.message_id) e.messageId = r.message_id;
+  if (r.automated_reason) e.automatedReason = r.automated_reason;
   if (r.detail && r.type === 'attachment_kept') e.notice = JSON.parse(r.detail) as AttachmentNotice;
   if (r.detail && r.type === 'access_denied') e.reason = (JSON.parse(r.detail) as { reason: string }).reason;
+  else if (r.detail && (r.type === 'email_open' || r.type === 'click'))
+    Object.assign(e, JSON.parse(r.detail) as EmailSignalDetail);
   return e;
 }
 

@@ -79,11 +79,14 @@ export class Tracker {
   private readonly lateMs: number;
   private readonly keepIp: boolean;
   private readonly bus: DomainEvents | undefined;
+  private readonly isOwn: (senderId: string, client: ClientInfo) => Promise<boolean>;
 
   constructor(d: {
     db: Db;
     store: EventStore;
     geo: GeoLookup;
+    /** Whether a client is the sender's own browser or dashboard address (their visits are `self`). */
+    isOwn?: (senderId: string, client: ClientInfo) => Promise<boolean>;
     eventsPer10s: number;
     visitReuseMinutes?: number;
     lateMs?: number;
@@ -99,6 +102,7 @@ export class Tracker {
     this.lateMs = d.lateMs ?? LATE_MS;
     this.keepIp = d.keepIpAddresses ?? false;
     this.bus = d.bus;
+    this.isOwn = d.isOwn ?? (async () => false);
   }
 
   /** A reader gone this long (no socket, no request) has ended their visit; coming back later is a new one. */
@@ -155,7 +159,12 @@ export class Tracker {
     const back = client.viewerId ? await this.recentVisit(resolved, client, true) : null;
     if (back) return back;
     const now = new Date().toISOString();
-    const [agent, location] = await Promise.all([agentInfoAsync(client.userAgent), this.geo.lookup(client.ip)]);
+    const senderId = resolved.link.sender_id;
+    const [agent, location, own] = await Promise.all([
+      agentInfoAsync(client.userAgent),
+      this.geo.lookup(client.ip),
+      client.signedInSenderId === senderId || this.isOwn(senderId, client),
+    ]);
     const device = agent.device;
     const row: VisitRow = {
       // Time-ordered: live visits are recent ones, so their rows in visit_totals sit together.
@@ -169,7 +178,7 @@ export class Tracker {
       device: JSON.stringify(device),
       location: location ? JSON.stringify(location) : null,
       automated: agent.automated ? 1 : 0,
-      self: client.signedInSenderId === resolved.link.sender_id ? 1 : 0,
+      self: own ? 1 : 0,
       network: networkOf(client.ip),
       ip: this.keepIp ? client.ip : null,
     };

@@ -19,6 +19,7 @@ const COLUMNS = [
   'device',
   'location',
   'automated',
+  'automated_reason',
   'self',
   'message_id',
   'detail',

@@ -5,14 +5,17 @@ import type { EventLog } from './event-log.ts';
 import { KyselyEventLog } from './event-log-kysely.ts';
 import { SqliteEventLog } from './event-log-sqlite.ts';
 import { ThreadEventLog } from './event-log-thread.ts';
-import { LINK_TOKENS, Sealer } from '../sealer.ts';
+import { COPY_TOKENS, LINK_TOKENS, Sealer } from '../sealer.ts';
 import { migrate } from './migrations.ts';
 import type { Db } from './schema.ts';
 import { openSqlite, sqliteHandle, sqliteThread } from './sqlite.ts';
 
 export async function openDatabase(opts: { dataDir: string; file?: string }): Promise<Db> {
   const db = openSqlite(opts.file ?? path.join(opts.dataDir, 'pagetrail.sqlite'));
-  await migrate(db, undefined, { linkSealer: () => Sealer.forDataDir(opts.dataDir, LINK_TOKENS) });
+  await migrate(db, undefined, {
+    linkSealer: () => Sealer.forDataDir(opts.dataDir, LINK_TOKENS),
+    copySealer: () => Sealer.forDataDir(opts.dataDir, COPY_TOKENS),
+  });
   return db;
 }
 

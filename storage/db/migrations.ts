@@ -3,9 +3,10 @@ import type { Kysely } from 'kysely';
 import { Migrator, type Migration, type MigrationProvider } from 'kysely/migration';
 import type { Sealer } from '../sealer.ts';
 
-/** What a migration may need beyond the database: the sealer of link tokens, made only when rows need it. */
+/** What a migration may need beyond the database: the sealers of link and copy tokens, made only when rows need them. */
 export interface MigrationContext {
   linkSealer: () => Sealer;
+  copySealer: () => Sealer;
 }
 
 const migrations = (ctx: MigrationContext): Record<string, Migration> => ({
@@ -369,6 +370,54 @@ const migrations = (ctx: MigrationContext): Record<string, Migration> => ({
         .execute();
     },
   },
+  // Email signals: a copy's token is kept sealed (a retry writes the same pixel and links again), never in clear;
+  // the links each copy's HTML carries (the click redirect's target, stored at rewrite time); a copy's machine
+  // window (a honeypot hit or a burst marks it); the sender's own browsers (a long-lived device cookie, hashed)
+  // and the addresses their dashboard sessions came from.
+  '0005_signals': {
+    async up(db: Kysely<any>) {
+      await db.schema.alterTable('message_copies').addColumn('token_sealed', 'text').execute();
+      await db.schema.alterTable('message_copies').addColumn('machine_until', 'text').execute();
+      const rows = (await db.selectFrom('message_copies').select(['id', 'token']).execute()) as {
+        id: string;
+        token: string;
+      }[];
+      if (rows.length) {
+        const sealer = ctx.copySealer();
+        for (const r of rows)
+          await db
+            .updateTable('message_copies')
+            .set({ token_sealed: sealer.seal(r.token, r.id) })
+            .where('id', '=', r.id)
+            .execute();
+      }
+      await db.schema.alterTable('message_copies').dropColumn('token').execute();
+      await db.schema
+        .createTable('message_links')
+        .addColumn('copy_id', 'text', (c) => c.notNull().references('message_copies.id').onDelete('cascade'))
+        .addColumn('position', 'integer', (c) => c.notNull())
+        .addColumn('url', 'text', (c) => c.notNull())
+        .addColumn('text', 'text')
+        .addColumn('honeypot', 'integer', (c) => c.notNull().defaultTo(0))
+        .addPrimaryKeyConstraint('message_links_pk', ['copy_id', 'position'])
+        .execute();
+      await db.schema
+        .createTable('sender_devices')
+        .addColumn('id_hash', 'text', (c) => c.primaryKey())
+        .addColumn('sender_id', 'text', (c) => c.notNull().references('senders.id').onDelete('cascade'))
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('sender_addresses')
+        .addColumn('sender_id', 'text', (c) => c.notNull().references('senders.id').onDelete('cascade'))
+        .addColumn('address', 'text', (c) => c.notNull())
+        .addColumn('last_seen_at', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('sender_addresses_pk', ['sender_id', 'address'])
+        .execute();
+      await db.schema.alterTable('events').addColumn('automated_reason', 'text').execute();
+      await db.schema.createIndex('events_message').on('events').columns(['message_id', 'seq']).execute();
+    },
+  },
 });
 
 class StaticProvider implements MigrationProvider {
@@ -384,6 +433,9 @@ class StaticProvider implements MigrationProvider {
 const noSealer: MigrationContext = {
   linkSealer: () => {
     throw new Error('link tokens to seal, but no data directory was given');
+  },
+  copySealer: () => {
+    throw new Error('copy tokens to seal, but no data directory was given');
   },
 };
 

@@ -138,6 +138,8 @@ export interface EventsTable {
   device: string | null;
   location: string | null;
   automated: number;
+  /** Why a machine, as a stable code (apple_mpp, link_scanner, honeypot, headless, too_soon_after_delivery, burst). */
+  automated_reason: string | null;
   self: number;
   /** The message an email event (attachment notice, open, click, reply) belongs to. */
   message_id: string | null;
@@ -177,9 +179,12 @@ export interface MessageCopiesTable {
   id: string;
   message_id: string;
   recipient_id: string;
-  /** Per-copy token (>= 128 bits) for the open pixel and click links; looked up by its hash. */
-  token: string;
+  /** Per-copy token (>= 128 bits) for the open pixel and click links: looked up by its hash, kept sealed
+   * (storage/sealer.ts) so a retry writes the same URLs. Set on every row (nullable only as a column added later). */
+  token_sealed: string;
   token_hash: string;
+  /** Until when this copy's opens and clicks are a machine's (a honeypot hit or a burst marked it). */
+  machine_until: string | null;
   /** pending (not yet accepted upstream), sent, failed (refused permanently) */
   delivery: 'pending' | 'sent' | 'failed';
   attempts: number;
@@ -250,6 +255,30 @@ export interface PageRollupsTable {
   downloads: number;
 }
 
+/** A link of a copy's HTML, rewritten to a click redirect: the target is this row's, never the request's. */
+export interface MessageLinksTable {
+  copy_id: string;
+  position: number;
+  url: string;
+  text: string | null;
+  /** The hidden link no person sees: a hit on it is a machine's. */
+  honeypot: number;
+}
+
+/** A browser the sender signed in with (the device cookie, stored as its hash); kept after sign-out. */
+export interface SenderDevicesTable {
+  id_hash: string;
+  sender_id: string;
+  created_at: string;
+}
+
+/** An address a dashboard session of the sender came from, and when last. */
+export interface SenderAddressesTable {
+  sender_id: string;
+  address: string;
+  last_seen_at: string;
+}
+
 export interface Database {
   senders: SendersTable;
   api_tokens: ApiTokensTable;
@@ -271,6 +300,9 @@ export interface Database {
   access_codes: AccessCodesTable;
   link_defaults: LinkDefaultsTable;
   visit_file_reads: VisitFileReadsTable;
+  message_links: MessageLinksTable;
+  sender_devices: SenderDevicesTable;
+  sender_addresses: SenderAddressesTable;
 }
 
 export type Db = Kysely<Database>;
@@ -290,4 +322,5 @@ export type MessageCopyRow = Selectable<MessageCopiesTable>;
 export type MessageAttachmentRow = Selectable<MessageAttachmentsTable>;
 export type WebhookRow = Selectable<WebhooksTable>;
 export type WebhookDeliveryRow = Selectable<WebhookDeliveriesTable>;
+export type MessageLinkRow = Selectable<MessageLinksTable>;
 export type NewEvent = Omit<Insertable<EventsTable>, 'seq' | 'id'>;

@@ -5,6 +5,8 @@ import type { ActivityEvent } from '../../server/realtime/protocol.ts';
 import {
   describeEvent,
   formatDevice,
+  formatMachine,
+  formatStatus,
   formatDuration,
   formatLocation,
   formatRelative,
@@ -62,6 +64,31 @@ describe('describeEvent', () => {
     assert.equal(sentence({ type: 'download' }), 'downloaded Q3 Proposal');
     assert.equal(sentence({ type: 'email_open' }, null), 'opened your email');
     assert.equal(sentence({ type: 'reply' }, null), 'replied to your email');
+    assert.equal(
+      sentence(
+        {
+          type: 'email_open',
+          subject: 'Proposal',
+          device: { type: 'mobile', os: 'iOS', browser: null },
+          location: { city: 'Lisbon', region: null, country: 'PT' },
+        },
+        null,
+      ),
+      'opened \u2018Proposal\u2019 on iPhone near Lisbon, PT',
+    );
+    assert.equal(
+      sentence({ type: 'email_open', subject: 'Proposal', first: false, via: 'google-image-proxy' }, null),
+      'opened \u2018Proposal\u2019 again in Gmail',
+    );
+    assert.equal(sentence({ type: 'click', linkText: 'pricing' }, null), 'clicked pricing');
+    assert.equal(sentence({ type: 'click', url: 'https://example.com/x' }, null), 'clicked example.com');
+    assert.equal(
+      formatMachine({ count: 2, reasons: { apple_mpp: 1, link_scanner: 1 } }),
+      '2 machine opens: Apple Mail privacy, link scanner',
+    );
+    assert.equal(formatMachine({ count: 0, reasons: {} }), null);
+    assert.equal(formatStatus({ status: 'opened', opens: 3, clicks: 0, replies: 0 }), 'opened 3 times');
+    assert.equal(formatStatus({ status: 'not_opened', opens: 0, clicks: 0, replies: 0 }), 'not opened');
   });
 
   it('marks the document name as strong and keeps hostile text as plain text', () => {

@@ -27,6 +27,7 @@ const DOMAINS = [
   'server/tracking/',
   'server/mail/',
   'server/notify/',
+  'server/signals/',
 ];
 const COMPOSITION_FILES = [
   'server/app.ts',

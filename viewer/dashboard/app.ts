@@ -7,6 +7,7 @@ import { h, icon, render } from './dom.ts';
 import { renderDocument, type DocumentPage } from './document-view.ts';
 import { renderCompose } from './compose-view.ts';
 import { renderDocuments } from './documents-view.ts';
+import { renderMessage } from './message-view.ts';
 import { renderSent } from './sent-view.ts';
 import { renderSettings } from './settings-view.ts';
 import { browserNotifications } from './browser-notifications.ts';
@@ -97,7 +98,9 @@ export function renderApp(root: HTMLElement, me: { email: string }, onSignedOut:
     page = null;
     disposeList = null;
     const match = /^#\/documents\/([^/]+)$/.exec(location.hash);
+    const message = /^#\/sent\/([^/]+)$/.exec(location.hash);
     if (match?.[1]) page = renderDocument(main, store, decodeURIComponent(match[1]));
+    else if (message?.[1]) disposeList = renderMessage(main, decodeURIComponent(message[1]));
     else if (location.hash === '#/sent') disposeList = renderSent(main);
     else if (location.hash === '#/compose') disposeList = renderCompose(main);
     else if (location.hash === '#/settings') disposeList = renderSettings(main);
@@ -142,19 +145,19 @@ export function renderApp(root: HTMLElement, me: { email: string }, onSignedOut:
   })();
 }
 
-/** Recent events of the most recent documents, oldest first, so the feed is not empty on arrival. */
+/** Recent events of the most recent documents and sent messages, oldest first, so the feed is not empty on
+ * arrival (a document open of a mailed link is in both: kept once). */
 async function loadHistory(store: DocumentStore): Promise<ActivityEvent[]> {
   const recent = store.documents.filter((d) => d.status === 'ready').slice(0, HISTORY_DOCUMENTS);
-  const lists = await Promise.all(
-    recent.map((d) =>
-      endpoints.events(d.id).then(
-        (r) => r.events,
-        () => [] as ActivityEvent[],
-      ),
-    ),
+  const none = () => [] as ActivityEvent[];
+  const messages = await endpoints.messages().then(
+    (r) => r.messages.slice(0, HISTORY_DOCUMENTS),
+    () => [],
   );
-  return lists
-    .flat()
-    .sort((a, b) => a.seq - b.seq)
-    .slice(-HISTORY_EVENTS);
+  const lists = await Promise.all([
+    ...recent.map((d) => endpoints.events(d.id).then((r) => r.events, none)),
+    ...messages.map((m) => endpoints.message(m.id).then((r) => r.copies.flatMap((c) => c.events), none)),
+  ]);
+  const unique = new Map(lists.flat().map((e) => [e.id, e]));
+  return [...unique.values()].sort((a, b) => a.seq - b.seq).slice(-HISTORY_EVENTS);
 }

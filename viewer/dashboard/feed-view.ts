@@ -3,7 +3,7 @@
 
 import type { ActivityEvent } from '../../server/realtime/protocol.ts';
 import { h, icon, render, type IconName } from './dom.ts';
-import { actorOf, describeEvent, formatRelative } from './format.ts';
+import { actorOf, describeEvent, formatRelative, reasonLabel } from './format.ts';
 import type { DocumentStore } from './store.ts';
 
 const MAX_ROWS = 150;
@@ -100,8 +100,8 @@ export class FeedView {
       meta.append(
         h(
           'span',
-          { class: 'tag tag-muted', title: 'Judged to be a machine (mail privacy proxy, link scanner)' },
-          'automated',
+          { class: 'tag tag-muted', title: 'Judged to be a machine: stored, not counted' },
+          event.automatedReason ? `machine: ${reasonLabel(event.automatedReason)}` : 'automated',
         ),
       );
     if (event.self) meta.append(h('span', { class: 'tag tag-muted' }, 'your own view'));

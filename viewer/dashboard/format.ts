@@ -116,12 +116,24 @@ export function describeEvent(
       return [{ text: `spent ${formatDuration(totalMs)} on page ${event.page} of ` }, doc];
     case 'download':
       return [{ text: 'downloaded ' }, doc];
-    case 'email_open':
-      return [{ text: 'opened your email' }];
-    case 'click':
+    case 'email_open': {
+      const out: Segment[] = [{ text: 'opened ' }, ...mail(event)];
+      if (event.first === false) out.push({ text: ' again' });
+      if (event.via === 'google-image-proxy') out.push({ text: ' in Gmail' });
+      else if (event.via === 'yahoo-proxy') out.push({ text: ' in Yahoo Mail' });
+      const device = formatDevice(event.device);
+      const place = formatLocation(event.location);
+      if (device) out.push({ text: ` on ${device}` });
+      if (place) out.push({ text: ` near ${place}` });
+      return out;
+    }
+    case 'click': {
+      const what = event.linkText || hostOf(event.url);
+      if (what) return [{ text: 'clicked ' }, { text: what, strong: true }, ...inMail(event)];
       return documentName ? [{ text: 'clicked the link to ' }, doc] : [{ text: 'clicked a link in your email' }];
+    }
     case 'reply':
-      return [{ text: 'replied to your email' }];
+      return [{ text: 'replied to ' }, ...mail(event)];
     case 'forward': {
       const out: Segment[] = [{ text: 'probably forwarded ' }, doc];
       const device = formatDevice(event.device);
@@ -137,5 +149,60 @@ export function describeEvent(
       return [{ text: `blocked: ${blockedReason(event.reason)} on ` }, doc];
     default:
       return [{ text: 'did something' }];
+  }
+}
+
+/** The mail an email event is about: its subject in quotes, or "your email". */
+function mail(event: ActivityEvent): Segment[] {
+  return event.subject ? [{ text: `\u2018${event.subject}\u2019`, strong: true }] : [{ text: 'your email' }];
+}
+
+function inMail(event: ActivityEvent): Segment[] {
+  return event.subject ? [{ text: ' in ' }, ...mail(event)] : [];
+}
+
+function hostOf(url: string | undefined): string | null {
+  if (!url) return null;
+  try {
+    return new URL(url).hostname;
+  } catch {
+    return null;
+  }
+}
+
+/** Words for the machine rules' reason codes. */
+export const MACHINE_REASONS: Record<string, string> = {
+  apple_mpp: 'Apple Mail privacy',
+  link_scanner: 'link scanner',
+  honeypot: 'link scanner (hidden link)',
+  headless: 'headless browser',
+  too_soon_after_delivery: 'fetched at delivery',
+  burst: 'scanner burst',
+};
+
+export function reasonLabel(code: string | undefined): string {
+  return (code && MACHINE_REASONS[code]) || 'automated';
+}
+
+/** "2 machine opens: Apple Mail privacy, link scanner", or null when there were none. */
+export function formatMachine(machine: { count: number; reasons: Record<string, number> }): string | null {
+  if (!machine.count) return null;
+  const reasons = [...new Set(Object.keys(machine.reasons).map(reasonLabel))].join(', ');
+  return `${machine.count} machine ${machine.count === 1 ? 'open' : 'opens'}${reasons ? `: ${reasons}` : ''}`;
+}
+
+/** Streak's status at a glance: not opened / opened N times / read the documents / clicked / replied. */
+export function formatStatus(s: { status: string; opens: number; clicks: number; replies: number }): string {
+  switch (s.status) {
+    case 'replied':
+      return s.replies > 1 ? `replied ${s.replies} times` : 'replied';
+    case 'clicked':
+      return s.clicks > 1 ? `clicked ${s.clicks} times` : 'clicked';
+    case 'read':
+      return 'read the documents';
+    case 'opened':
+      return s.opens === 1 ? 'opened once' : `opened ${s.opens} times`;
+    default:
+      return 'not opened';
   }
 }

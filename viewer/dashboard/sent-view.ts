@@ -1,10 +1,11 @@
-// The Sent list: each message sent through Pagetrail with its recipients, documents and, per recipient, what
-// they have read so far (visits and time on each document's link).
+// The Sent list: each message sent through Pagetrail with its status at a glance (not opened / opened N times /
+// read the documents / clicked / replied), machine signals apart, and per recipient the same and what they have
+// read so far (visits and time on each document's link). A message opens on its own page with timelines.
 
-import type { MessageJson } from '../../server/api-types.ts';
+import type { MessageJson, RecipientSignals } from '../../server/api-types.ts';
 import { endpoints } from './api.ts';
 import { h, icon, render } from './dom.ts';
-import { formatDuration, formatRelative } from './format.ts';
+import { formatDuration, formatMachine, formatRelative, formatStatus } from './format.ts';
 
 const DELIVERY: Record<string, [string, string]> = {
   sent: ['badge-success', 'Delivered'],
@@ -12,9 +13,30 @@ const DELIVERY: Record<string, [string, string]> = {
   failed: ['badge-danger', 'Refused'],
 };
 
-function readingOf(copy: MessageJson['copies'][number]): string {
+/** The status chip: green once opened, stronger as the recipient goes further; machines never move it. */
+export function statusChip(s: RecipientSignals): HTMLElement {
+  const title =
+    s.status === 'not_opened'
+      ? 'No person has opened it yet'
+      : `Last opened ${s.lastOpenAt ? formatRelative(s.lastOpenAt) : 'earlier'}`;
+  return h('span', { class: `status status-${s.status}`, title }, icon('eye'), formatStatus(s));
+}
+
+/** "2 machine opens: Apple Mail privacy, link scanner", shown apart from the status. */
+export function machineNote(s: RecipientSignals): HTMLElement | null {
+  const text = formatMachine(s.machine);
+  const own = s.self ? `${s.self} of your own` : '';
+  if (!text && !own) return null;
+  return h(
+    'span',
+    { class: 'sent-machine', title: 'Stored, but not counted' },
+    [text, own].filter(Boolean).join(' · '),
+  );
+}
+
+export function readingOf(copy: MessageJson['copies'][number]): string {
   const visits = copy.links.reduce((a, l) => a + l.visits, 0);
-  if (!copy.links.length) return 'no documents';
+  if (!copy.links.length) return '';
   if (!visits) return 'not opened yet';
   const ms = copy.links.reduce((a, l) => a + l.totalMs, 0);
   const last = copy.links
@@ -26,18 +48,29 @@ function readingOf(copy: MessageJson['copies'][number]): string {
   return `opened ${opened} of ${copy.links.length} document${copy.links.length === 1 ? '' : 's'}, ${formatDuration(ms)} reading${last ? `, last ${formatRelative(last)}` : ''}`;
 }
 
+export function deliveryBadge(c: MessageJson['copies'][number]): HTMLElement {
+  const [cls, label] = DELIVERY[c.delivery] ?? ['badge-muted', c.delivery];
+  return h('span', { class: `badge ${cls}`, title: c.response ?? '' }, label);
+}
+
 function messageCard(m: MessageJson): HTMLElement {
   const recipients = h('ul', { class: 'sent-recipients' });
   for (const c of m.copies) {
-    const [cls, label] = DELIVERY[c.delivery] ?? ['badge-muted', c.delivery];
     recipients.append(
       h(
         'li',
-        { class: 'sent-recipient' },
+        { class: 'sent-recipient', 'data-recipient': c.recipient },
         h('span', { class: 'sent-address' }, c.recipient),
         h('span', { class: 'tag tag-muted' }, c.role.toUpperCase()),
-        h('span', { class: `badge ${cls}`, title: c.response ?? '' }, label),
-        h('span', { class: 'sent-reading' }, readingOf(c)),
+        deliveryBadge(c),
+        statusChip(c.signals),
+        h(
+          'span',
+          { class: 'sent-reading' },
+          readingOf(c),
+          readingOf(c) && machineNote(c.signals) ? ' · ' : '',
+          machineNote(c.signals),
+        ),
       ),
     );
   }
@@ -61,13 +94,19 @@ function messageCard(m: MessageJson): HTMLElement {
     h(
       'div',
       { class: 'sent-head' },
-      h('h3', { class: 'sent-subject' }, m.subject || '(no subject)'),
+      h(
+        'h3',
+        { class: 'sent-subject' },
+        h('a', { href: `#/sent/${encodeURIComponent(m.id)}` }, m.subject || '(no subject)'),
+      ),
+      statusChip(m.signals),
       h(
         'time',
         { datetime: m.sentAt ?? m.createdAt, title: new Date(m.sentAt ?? m.createdAt).toLocaleString() },
         formatRelative(m.sentAt ?? m.createdAt),
       ),
     ),
+    machineNote(m.signals),
     m.attachments.length ? docs : null,
     recipients,
   );
