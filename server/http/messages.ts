@@ -71,6 +71,8 @@ export function messageRoutes(d: MessageRoutesDeps): Router {
   r.get('/v/:token/thumbnail', async (req, res) => {
     const { document } = await d.links.resolve(String(req.params.token ?? ''));
     if (!document.thumbnail_key) throw notFound('Thumbnail');
+    // Shown inside webmail on another site: the browser must be allowed to embed it there.
+    res.setHeader('Cross-Origin-Resource-Policy', 'cross-origin');
     await sendBlob(req, res, d.blobs, document.thumbnail_key, {
       contentType: 'image/png',
       cacheControl: 'public, max-age=86400',

@@ -441,7 +441,12 @@ const noSealer: MigrationContext = {
 
 /** Applies every migration, or those up to and including `upTo` (tests of a migration start from the one before). */
 export async function migrate(db: Kysely<any>, upTo?: string, ctx: MigrationContext = noSealer): Promise<void> {
-  const migrator = new Migrator({ db, provider: new StaticProvider(ctx) });
+  const migrator = new Migrator({
+    db,
+    provider: new StaticProvider(ctx),
+    // Migrations are independent of each other's order; a database that ran a later one first still gets the rest.
+    allowUnorderedMigrations: true,
+  });
   const { error, results } = await (upTo ? migrator.migrateTo(upTo) : migrator.migrateToLatest());
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed)

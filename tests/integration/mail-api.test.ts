@@ -5,6 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import type { TestSender } from '../helpers/app.ts';
 import { compose, linkTokens, parse, startMailRig, type MailRig } from '../helpers/mail.ts';
 import { makePdf } from '../helpers/pdf.ts';
+import { eventually } from '../helpers/wait.ts';
 
 const PDF = makePdf(2);
 
@@ -158,5 +159,30 @@ describe('messages API', () => {
       ['Keep.pdf'],
     );
     assert.equal(linkTokens(rig, parsed.text ?? '').length, 1);
+  });
+
+  it("a copy's document thumbnail may be embedded by webmail on another site", async () => {
+    const raw = await compose({
+      from: s.email,
+      to: 'ana@example.org',
+      subject: 'Thumbnail',
+      text: 'Hi',
+      html: '<p>Hi</p>',
+      attachments: [{ filename: 'Deck.pdf', content: makePdf(4) }],
+    });
+    const body = (await (await post(rig, s, '/api/messages', raw)).json()) as { messages: { raw: string }[] };
+    const parsed = await parse(body.messages[0]!.raw);
+    const src = /<img[^>]+src="([^"]+\/thumbnail)"/.exec(String(parsed.html))?.[1];
+    assert.ok(src, 'the HTML part shows the document with its thumbnail');
+    const res = await eventually(
+      async () => {
+        const r = await fetch(src);
+        return r.status === 200 ? r : null;
+      },
+      30_000,
+      'the thumbnail answered 200',
+    );
+    assert.equal(res.headers.get('content-type'), 'image/png');
+    assert.equal(res.headers.get('cross-origin-resource-policy'), 'cross-origin');
   });
 });
