@@ -104,7 +104,9 @@ function readRoot(mail: InboundMail, node: MimeNode): void {
 function reportPart(node: MimeNode): 'fields' | 'headers' | null {
   const type = (node.contentType || '').toLowerCase();
   if (type === 'message/delivery-status' || type === 'message/disposition-notification') return 'fields';
-  if (type === 'text/rfc822-headers' || type === 'message/rfc822-headers') return 'headers';
+  // A returned message (whole, or its headers): only its header section is read.
+  if (type === 'text/rfc822-headers' || type === 'message/rfc822-headers' || type === 'message/rfc822')
+    return 'headers';
   return null;
 }
 
@@ -131,9 +133,10 @@ export async function parseInbound(input: Readable | Buffer): Promise<InboundMai
   const flush = () => {
     if (!collecting) return;
     const text = Buffer.concat(collecting.chunks).toString('utf8');
-    if (collecting.kind === 'headers')
-      mail.originalMessageId ??= /^message-id:\s*(<[^<>\s]+>)/im.exec(text)?.[1] ?? null;
-    else readReport(mail, text);
+    if (collecting.kind === 'headers') {
+      const head = text.split(/\r?\n\r?\n/, 1)[0]!;
+      mail.originalMessageId ??= /^message-id:[ \t]*(?:\r?\n[ \t]+)?(<[^<>\s]+>)/im.exec(head)?.[1] ?? null;
+    } else readReport(mail, text);
     collecting = null;
   };
   try {
