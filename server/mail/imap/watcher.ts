@@ -153,9 +153,10 @@ export class MailboxWatcher {
     if (!box) return;
     const senderId = this.row.sender_id;
     const uidValidity = String(box.uidValidity);
-    let last = this.row.uid_validity === uidValidity ? Number(this.row.last_uid) : 0;
+    const known = this.row.uid_validity === uidValidity;
+    let last = known ? Number(this.row.last_uid) : 0;
     let uids: number[];
-    if (last > 0) {
+    if (known) {
       uids = ((await client.search({ uid: `${last + 1}:*` }, { uid: true })) || []).filter((u) => u > last);
     } else {
       // A new mailbox, or one whose UIDs were renumbered: look back to the first tracked message (what was taken
