@@ -22,8 +22,8 @@ export function autoReplyReason(mail: InboundMail): string | null {
   const precedence = (h.get('precedence') ?? h.get('x-precedence') ?? '').toLowerCase().trim();
   if (['auto_reply', 'auto-reply', 'bulk', 'junk'].includes(precedence)) return `Precedence: ${precedence}`;
   if (/^<\s*>$/.test(h.get('return-path')?.trim() ?? '')) return 'null return path';
-  if (mail.subject && OUT_OF_OFFICE.test(mail.subject.replace(/^\s*(re|aw|sv|fw|fwd)\s*:\s*/i, '')))
-    return 'out-of-office subject';
+  // Only at the start: "Re: Out of office next week?" is a person asking.
+  if (mail.subject && OUT_OF_OFFICE.test(mail.subject)) return 'out-of-office subject';
   return null;
 }
 
