@@ -14,7 +14,7 @@ function field(label: string, input: HTMLElement): HTMLElement {
 function statusLine(m: MailboxJson | null): HTMLElement {
   if (!m) return h('p', { class: 'mailbox-status' }, 'No mailbox yet: replies arrive only through POST /api/inbound.');
   const s = m.status;
-  const when = s.lastCheckedAt ? `, last checked ${formatRelative(s.lastCheckedAt)}` : '';
+  const when = s.lastCheckedAt ? ` · last checked ${formatRelative(s.lastCheckedAt)}` : '';
   const cls = s.state === 'connected' ? 'badge-success' : s.state === 'error' ? 'badge-danger' : 'badge-progress';
   const label = s.state === 'connected' ? 'Connected' : s.state === 'error' ? 'Error' : 'Connecting';
   return h(
@@ -71,6 +71,7 @@ export function renderMailbox(root: HTMLElement): () => void {
   let filled = false;
   const show = (m: MailboxJson | null) => {
     render(status, statusLine(m));
+    if (m?.status.state === 'connected' && note.textContent === 'Saved. Connecting…') note.textContent = '';
     remove.hidden = !m;
     password.placeholder = m?.passwordSet ? 'unchanged' : '';
     if (m && !filled) {
