@@ -30,6 +30,9 @@ export interface Dovecot {
   renumber(user: string, uidValidity: number, folder?: string): Promise<void>;
   /** The server's log so far (for a failing test's message). */
   log(): Promise<string>;
+  /** An outage: the server stops (connections drop, new ones are refused) until resume(), mail kept. */
+  pause(): Promise<void>;
+  resume(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -101,13 +104,15 @@ export async function startDovecot(names: string[]): Promise<Dovecot> {
       '',
     ].join('\n'),
   );
-  const child: ChildProcess = spawn(DOVECOT, ['-F', '-c', conf], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout!.on('data', (c: Buffer) => (output += c));
-  child.stderr!.on('data', (c: Buffer) => (output += c));
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
   const readLog = () => fs.readFile(path.join(dir, 'dovecot.log'), 'utf8').catch(() => '');
-  try {
+  let child: ChildProcess;
+  let exited: Promise<void>;
+  const launch = async () => {
+    child = spawn(DOVECOT, ['-F', '-c', conf], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout!.on('data', (c: Buffer) => (output += c));
+    child.stderr!.on('data', (c: Buffer) => (output += c));
+    exited = new Promise<void>((r) => child.once('exit', () => r()));
     await eventually(
       async () => {
         if (child.exitCode !== null) throw new Error(`dovecot exited: ${output}${await readLog()}`);
@@ -120,8 +125,20 @@ export async function startDovecot(names: string[]): Promise<Dovecot> {
       `dovecot listening on 127.0.0.1:${port}`,
       100,
     );
+  };
+  const halt = async () => {
+    if (child.exitCode !== null) return;
+    // The master leaves running IMAP sessions behind when it stops: disconnect them first, as an outage would.
+    for (const n of names) await run(DOVEADM, ['-c', conf, 'kick', n]).catch(() => undefined);
+    child.kill('SIGTERM');
+    const killed = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    await exited;
+    clearTimeout(killed);
+  };
+  try {
+    await launch();
   } catch (err) {
-    child.kill('SIGKILL');
+    child!.kill('SIGKILL');
     await fs.rm(dir, { recursive: true, force: true });
     throw err;
   }
@@ -148,13 +165,10 @@ export async function startDovecot(names: string[]): Promise<Dovecot> {
       await run(DOVEADM, ['-c', conf, 'mailbox', 'update', '-u', user, '--uid-validity', String(uidValidity), folder]);
     },
     log: readLog,
+    pause: halt,
+    resume: launch,
     async stop() {
-      if (child.exitCode === null) {
-        child.kill('SIGTERM');
-        const killed = setTimeout(() => child.kill('SIGKILL'), 10_000);
-        await exited;
-        clearTimeout(killed);
-      }
+      await halt();
       await fs.rm(dir, { recursive: true, force: true });
     },
   };

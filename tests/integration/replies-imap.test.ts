@@ -53,6 +53,7 @@ describe('replies through IMAP (a real Dovecot)', () => {
     SMTP_UPSTREAM_URL: sink.url,
     IMAP_ALLOW_PRIVATE: 'true',
     IMAP_POLL_INTERVAL_MS: '2000',
+    IMAP_BACKOFF_MAX_MS: '2000',
   });
   const boot = async () => {
     logs = captureLogs('debug');
@@ -177,6 +178,32 @@ describe('replies through IMAP (a real Dovecot)', () => {
     assert.ok(status.uidValidity === '4242');
     const after = (await api(t, s, 'GET')).json!.status;
     assert.equal(after.lastUid, caseCount + 2, 'every UID under the new UIDVALIDITY taken');
+  });
+
+  it('shows an outage as an error, backs off, and reconnects to take what arrived meanwhile', async () => {
+    const before = (await inboundEvents(t, s)).length;
+    await dovecot.pause();
+    const down = await eventually(
+      async () => {
+        const g = await api(t, s, 'GET');
+        return g.json?.status.state === 'error' ? g.json.status : null;
+      },
+      30_000,
+      'the outage shown as an error',
+    );
+    assert.ok(down.message, 'with a message');
+    await dovecot.resume();
+    await dovecot.append(
+      INBOX,
+      reply({ from: 'ben@partner.example', to: s.email, subject: 'Re: Proposal', inReplyTo: sent.proposal.messageId })
+        .raw,
+    );
+    await eventually(
+      async () => (await inboundEvents(t, s)).length === before + 1,
+      30_000,
+      'the reply after the outage',
+    );
+    assert.equal((await api(t, s, 'GET')).json!.status.state, 'connected');
   });
 
   it("a reply to one sender's message in another sender's mailbox records nothing; a wrong password shows as an error, never logged", async () => {

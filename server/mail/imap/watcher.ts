@@ -64,7 +64,9 @@ export class MailboxWatcher {
         failures++;
         const message = describe(err);
         this.log.warn({ senderId: this.row.sender_id, failures, error: message }, 'mailbox connection failed');
-        await this.d.mailboxes.setState(this.row.sender_id, { state: 'error', message, checked: true });
+        await this.d.mailboxes
+          .setState(this.row.sender_id, { state: 'error', message, checked: true })
+          .catch(() => undefined);
       }
       if (this.stop.signal.aborted) break;
       const delay = Math.min(this.d.backoffMaxMs, 1000 * 2 ** Math.min(failures, 20));
@@ -141,10 +143,12 @@ export class MailboxWatcher {
         if (this.stop.signal.aborted) return;
         const message = describe(err);
         this.log.warn({ senderId: this.row.sender_id, error: message }, 'mailbox sync failed');
-        await this.d.mailboxes.setState(this.row.sender_id, { state: 'error', message, checked: true });
         client.close();
+        await this.d.mailboxes.setState(this.row.sender_id, { state: 'error', message, checked: true });
       }
     });
+    // The chain must go on after a failure it could not even record (the database closing, say).
+    this.sync = this.sync.catch((err: unknown) => this.log.error({ err }, 'mailbox sync could not record its state'));
     return this.sync;
   }
 
