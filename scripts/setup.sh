@@ -2,7 +2,7 @@
 # Installs what is missing, idempotently and quickly when nothing is: Debian packages (as root, else says what to
 # install), npm dependencies (Node 24 comes with them), and the viewer bundle.
 #   scripts/setup.sh run    what the service needs
-#   scripts/setup.sh test   plus what the tests need (Chromium)
+#   scripts/setup.sh test   plus what the tests need (Chromium, swaks, Dovecot)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode="${1:-run}"
@@ -21,13 +21,22 @@ want_pkg fonts-crosextra-caladea
 want_pkg python3-uno
 want_pkg qpdf
 want_pkg poppler-utils
-if [ "$mode" = test ]; then want_pkg chromium; want_pkg swaks; want_pkg python3; fi
+if [ "$mode" = test ]; then want_pkg chromium; want_pkg swaks; want_pkg python3; want_pkg dovecot-imapd; fi
 
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && has_cmd apt-get; then
     echo "setup: installing ${missing[*]}"
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    # The IMAP tests start their own Dovecot on a random loopback port (tests/helpers/dovecot.ts): the package's
+    # service, when the install just brought it, must not hold port 143.
+    if [[ " ${missing[*]} " == *" dovecot-imapd "* ]]; then
+      if has_cmd systemctl && [ -d /run/systemd/system ]; then
+        systemctl disable --now dovecot.service dovecot.socket >/dev/null 2>&1 || true
+      elif has_cmd service; then
+        service dovecot stop >/dev/null 2>&1 || true
+      fi
+    fi
   else
     echo "setup: Pagetrail needs these Debian packages: ${missing[*]}" >&2
     echo "setup: install them with: sudo apt-get install --no-install-recommends ${missing[*]}" >&2

@@ -132,3 +132,21 @@ export interface MessageJson extends MessageSummaryJson {
     events: ActivityEvent[];
   }[];
 }
+
+/** GET/PUT /api/mailbox: the IMAP mailbox polled for replies (the password is never shown). */
+export interface MailboxJson {
+  host: string;
+  port: number;
+  security: 'tls' | 'starttls' | 'off';
+  user: string;
+  folder: string;
+  passwordSet: boolean;
+  status: {
+    state: 'connecting' | 'connected' | 'error';
+    message: string | null;
+    lastCheckedAt: string | null;
+    connectedAt: string | null;
+    uidValidity: string | null;
+    lastUid: number;
+  };
+}

@@ -30,6 +30,7 @@ import { notifyModule } from './notify/module.ts';
 import { feedModule } from './realtime/module.ts';
 import { allowOrigin } from './realtime/origin.ts';
 import { PresenceBoard } from './realtime/presence.ts';
+import { type RepliesFeature, type RepliesModule, repliesModule } from './replies/module.ts';
 import { fastGeoIp, type GeoLookup } from './tracking/enrich.ts';
 import { EventStore } from './tracking/event-store.ts';
 import { KeyedRateLimiter } from './rate-limit.ts';
@@ -43,6 +44,7 @@ const FEATURES: Feature[] = [
   accountsModule,
   mailModule,
   signalsModule,
+  repliesModule,
   documentsModule,
   accessModule,
   trackingModule,
@@ -72,6 +74,8 @@ export interface App {
   tracker: Tracker;
   /** Email out: the SMTP relay (started by main.ts or a test) and the message service. */
   mail: MailFeature;
+  /** Replies: the inbound service and the IMAP poller (started by main.ts or a test). */
+  replies: RepliesFeature;
   /** Stop in order: no new requests, let each feature finish its work (conversions, event writes), close sockets.
    * The caller closes db and converter. */
   close(graceMs?: number): Promise<void>;
@@ -148,6 +152,7 @@ export function createApp(deps: AppDeps): App {
   const ctx = buildContext(deps, io);
   const modules = FEATURES.map((feature) => feature(ctx));
   const mail = (modules.find((m) => m.name === 'mail') as MailModule).mail;
+  const replies = (modules.find((m) => m.name === 'replies') as RepliesModule).replies;
   const unsubscribe = modules.map((m) => ctx.bus.subscribe(m.subscriptions ?? {}));
 
   app.disable('x-powered-by');
@@ -178,6 +183,7 @@ export function createApp(deps: AppDeps): App {
     events: ctx.events,
     tracker: ctx.tracker,
     mail,
+    replies,
     close,
   };
 }

@@ -178,6 +178,31 @@ export const settings = {
     z.string().min(1).optional(),
     "CSV of Apple's egress ranges (egress-ip-ranges.csv): MPP opens from them are machine opens; without it, 17.0.0.0/8.",
   ],
+  INBOUND_MAX_BYTES: [
+    int(1024, 2 ** 31).default(10 * 1024 * 1024),
+    'Largest received message taken whole by POST /api/inbound and the IMAP poller (larger ones: headers only).',
+  ],
+  INBOUND_PER_MINUTE: [int(1, 1_000_000).default(120), 'Received messages one sender may post per minute.'],
+  INBOUND_AUTHSERV_ID: [
+    z.string().min(1).max(253).optional(),
+    'Authentication-Results are read only from this server (its authserv-id); unset: the topmost header.',
+  ],
+  IMAP_ALLOW_PRIVATE: [
+    bool.default(false),
+    "Let senders' mailboxes be on loopback or private addresses (and plain, unencrypted IMAP there).",
+  ],
+  IMAP_POLL_INTERVAL_MS: [
+    int(1000, 86_400_000).default(60_000),
+    'How often a mailbox is checked (servers without IDLE; with IDLE, a check beside it).',
+  ],
+  IMAP_BACKOFF_MAX_MS: [
+    int(1000, 86_400_000).default(300_000),
+    'Longest pause between reconnection attempts to a failing mailbox (the pause doubles from 1 s).',
+  ],
+  IMAP_CONNECT_TIMEOUT_MS: [
+    int(1000, 600_000).default(20_000),
+    'Time allowed to connect to a mailbox and get its greeting.',
+  ],
   VISIT_REUSE_MINUTES: [
     z.coerce
       .number()

@@ -20,10 +20,31 @@ export type EventType =
   | 'email_open'
   | 'click'
   | 'reply'
+  | 'auto_reply'
+  | 'bounce'
   | 'attachment_kept'
   /** A per-recipient link opened by a second browser in another place: probably forwarded. */
   | 'forward'
   | 'access_denied';
+
+/** How a reply's author relates to the message: the recipient, a Cc'd recipient, a colleague at a recipient's
+ * domain, someone a recipient brought into the thread, or nobody known (stored, attributed to no recipient). */
+export type ReplyAttribution = 'recipient' | 'cc' | 'colleague' | 'thread' | 'unknown';
+
+/** What a `reply`, `auto_reply` or `bounce` event adds. */
+export interface ReplyInfo {
+  /** Who wrote it (for a bounce: the reporting system). */
+  from: string | null;
+  attribution: ReplyAttribution;
+  subject: string | null;
+  /** Authentication-Results said it is not from who it claims (stored, not counted). */
+  authFailed?: boolean;
+  /** The results read ("dmarc=fail spf=fail"). */
+  auth?: string | null;
+  /** A bounce's enhanced status (5.1.1) and the remote server's words. */
+  status?: string | null;
+  diagnostic?: string | null;
+}
 
 /** What an `attachment_kept` event adds: the attachment left in the mail and why, as a sentence for the sender. */
 export interface AttachmentNotice {
@@ -51,6 +72,8 @@ export interface ActivityEvent {
   notice?: AttachmentNotice;
   /** Why an `access_denied` reader was turned away (wrong_passcode, domain_not_allowed, view_limit_reached, ...). */
   reason?: string;
+  /** reply, auto_reply and bounce events: who wrote it and how it relates to the recipients. */
+  reply?: ReplyInfo;
   automated: boolean;
   /** Why the event is judged a machine's (set with automated: true). */
   automatedReason?: AutomatedReason;

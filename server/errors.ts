@@ -93,6 +93,17 @@ export const ERRORS = {
     'Sending is not configured: set SMTP_UPSTREAM_URL to the SMTP server that delivers your mail.',
   ],
   upstream_unavailable: [503, 'The upstream mail server did not accept every copy.'],
+  // Replies (server/replies): the IMAP mailbox a sender's replies are polled from.
+  mailbox_password_required: [422, 'A password is required to set up a mailbox.'],
+  mailbox_host_unknown: [422, 'The mailbox server name does not resolve.'],
+  mailbox_host_refused: [
+    422,
+    'The mailbox server is on a loopback or private address; an operator may allow that with IMAP_ALLOW_PRIVATE=true.',
+  ],
+  mailbox_insecure: [
+    422,
+    'An unencrypted IMAP connection is allowed only to a server on loopback or a private network: use tls or starttls.',
+  ],
 } as const satisfies Record<string, readonly [number, string]>;
 
 export type ErrorCode = keyof typeof ERRORS;
@@ -243,3 +254,14 @@ export const upstreamUnavailable = (summary = 'no copy was accepted') =>
   });
 export const upstreamRefused = (summary = 'the message') =>
   new AppError('upstream_refused', { message: `The upstream mail server refused: ${summary}.` });
+
+// Replies (server/replies)
+export const inboundTooLarge = (max = 0) =>
+  new AppError('message_too_large', {
+    message: `The message is larger than the limit of ${Math.round(max / 1024)} KiB (INBOUND_MAX_BYTES).`,
+  });
+export const inboundRateLimited = worded('rate_limited', 'Too many inbound messages; try again in a minute.');
+export const mailboxPasswordRequired = factory('mailbox_password_required');
+export const mailboxHostUnknown = factory('mailbox_host_unknown');
+export const mailboxHostRefused = factory('mailbox_host_refused');
+export const mailboxInsecure = factory('mailbox_insecure');

@@ -25,8 +25,16 @@ export interface DomainEventMap {
   'visit:ended': { senderId: string; visit: VisitReport };
   /** A tracked message was sent through Pagetrail (the mail module). */
   'message:sent': { senderId: string; messageId: string; recipients: string[] };
-  /** A reply to a tracked message arrived (the mail module). */
-  'reply:received': { senderId: string; messageId: string; from: string };
+  /** A reply (or automatic reply, or bounce) to a tracked message was stored (the replies module). */
+  'reply:received': {
+    senderId: string;
+    messageId: string;
+    from: string;
+    kind: 'reply' | 'auto_reply' | 'bounce';
+    event: ActivityEvent;
+  };
+  /** A sender's IMAP mailbox settings were saved or removed: the poller reconnects or stops. */
+  'mailbox:changed': { senderId: string };
 }
 
 export type DomainEventName = keyof DomainEventMap;

@@ -42,6 +42,8 @@ await app.mail.relay.start().catch((err: unknown) => {
   process.exit(1);
 });
 
+await app.replies.poller.start();
+
 let stopping = false;
 async function shutdown(signal: string): Promise<void> {
   if (stopping) return;

@@ -59,3 +59,4 @@ export class Sealer {
 
 export const LINK_TOKENS = 'link tokens';
 export const COPY_TOKENS = 'copy tokens';
+export const MAILBOX_PASSWORDS = 'mailbox passwords';

@@ -10,7 +10,9 @@ import {
 } from '../../storage/db/index.ts';
 import type { DomainEvents } from '../events.ts';
 import { newSortableId } from '../ids.ts';
-import type { ActivityEvent, AttachmentNotice, EmailSignalDetail, EventType } from '../domain-types.ts';
+import type { ActivityEvent, AttachmentNotice, EmailSignalDetail, EventType, ReplyInfo } from '../domain-types.ts';
+
+const INBOUND_TYPES = new Set(['reply', 'auto_reply', 'bounce']);
 
 export type Stored = { event: ActivityEvent; duplicate: false } | { duplicate: true; seq: number };
 
@@ -57,6 +59,11 @@ export function toActivity(r: EventRow): ActivityEvent {
   if (r.detail && r.type === 'access_denied') e.reason = (JSON.parse(r.detail) as { reason: string }).reason;
   else if (r.detail && (r.type === 'email_open' || r.type === 'click'))
     Object.assign(e, JSON.parse(r.detail) as EmailSignalDetail);
+  else if (r.detail && INBOUND_TYPES.has(r.type)) {
+    const { automatedReason, ...reply } = JSON.parse(r.detail) as ReplyInfo & { automatedReason?: string };
+    e.reply = reply;
+    if (automatedReason) e.automatedReason = automatedReason;
+  }
   return e;
 }
 

@@ -418,6 +418,51 @@ const migrations = (ctx: MigrationContext): Record<string, Migration> => ({
       await db.schema.createIndex('events_message').on('events').columns(['message_id', 'seq']).execute();
     },
   },
+  // Replies: each inbound message taken (by its Message-ID, per sender, so the same mail twice records once) with
+  // what it became, and per sender the IMAP mailbox polled for them (the password sealed, the last UID seen).
+  '0006_replies': {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('inbound_messages')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('sender_id', 'text', (c) => c.notNull().references('senders.id').onDelete('cascade'))
+        .addColumn('inbound_id', 'text', (c) => c.notNull())
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('message_ref', 'text', (c) => c.references('messages.id').onDelete('cascade'))
+        .addColumn('event_id', 'text')
+        .addColumn('from_address', 'text')
+        .addColumn('recipient', 'text')
+        .addColumn('participants', 'text')
+        .addColumn('source', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('inbound_messages_sender_inbound')
+        .on('inbound_messages')
+        .columns(['sender_id', 'inbound_id'])
+        .unique()
+        .execute();
+      await db.schema.createIndex('inbound_messages_message').on('inbound_messages').column('message_ref').execute();
+      await db.schema
+        .createTable('mailboxes')
+        .addColumn('sender_id', 'text', (c) => c.primaryKey().references('senders.id').onDelete('cascade'))
+        .addColumn('host', 'text', (c) => c.notNull())
+        .addColumn('port', 'integer', (c) => c.notNull())
+        .addColumn('security', 'text', (c) => c.notNull())
+        .addColumn('username', 'text', (c) => c.notNull())
+        .addColumn('password_sealed', 'text', (c) => c.notNull())
+        .addColumn('folder', 'text', (c) => c.notNull())
+        .addColumn('uid_validity', 'text')
+        .addColumn('last_uid', 'bigint', (c) => c.notNull().defaultTo(0))
+        .addColumn('state', 'text', (c) => c.notNull())
+        .addColumn('state_message', 'text')
+        .addColumn('last_checked_at', 'text')
+        .addColumn('connected_at', 'text')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .execute();
+    },
+  },
 });
 
 class StaticProvider implements MigrationProvider {

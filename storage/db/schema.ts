@@ -239,6 +239,50 @@ export interface WebhookDeliveriesTable {
   updated_at: string;
 }
 
+/** An inbound message taken (POST /api/inbound or the IMAP poller) and what it became. */
+export interface InboundMessagesTable {
+  id: string;
+  sender_id: string;
+  /** The inbound Message-ID, or "sha256:" and the hash of the bytes when it has none: one row per mail. */
+  inbound_id: string;
+  /** reply, auto_reply, bounce, report (a delivery report naming no failure) */
+  kind: string;
+  /** The tracked message it answers (messages.id). */
+  message_ref: string | null;
+  /** The event it was stored as (null until stored; a report stores none). */
+  event_id: string | null;
+  from_address: string | null;
+  /** The recipient it is attributed to. */
+  recipient: string | null;
+  /** JSON list of the addresses in its To and Cc (a colleague Cc'd there replying later is theirs). */
+  participants: string | null;
+  source: 'api' | 'imap';
+  created_at: string;
+}
+
+/** A sender's IMAP mailbox, polled for replies. */
+export interface MailboxesTable {
+  sender_id: string;
+  host: string;
+  port: number;
+  /** tls (implicit, like 993), starttls (required), off (plain; loopback or private networks only) */
+  security: 'tls' | 'starttls' | 'off';
+  username: string;
+  /** The password sealed (storage/sealer.ts, purpose "mailbox passwords", the sender's id as context). */
+  password_sealed: string;
+  folder: string;
+  /** The folder's UIDVALIDITY when last_uid was seen; another value means the UIDs were renumbered. */
+  uid_validity: string | null;
+  last_uid: number;
+  /** connecting, connected, error */
+  state: string;
+  state_message: string | null;
+  last_checked_at: string | null;
+  connected_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
 /** A visit whose end is to be reported (webhook visit.ended, the visit email) once no reader came back by due_at. */
 export interface VisitReportsTable {
   visit_id: string;
@@ -303,6 +347,8 @@ export interface Database {
   message_links: MessageLinksTable;
   sender_devices: SenderDevicesTable;
   sender_addresses: SenderAddressesTable;
+  inbound_messages: InboundMessagesTable;
+  mailboxes: MailboxesTable;
 }
 
 export type Db = Kysely<Database>;
@@ -323,4 +369,6 @@ export type MessageAttachmentRow = Selectable<MessageAttachmentsTable>;
 export type WebhookRow = Selectable<WebhooksTable>;
 export type WebhookDeliveryRow = Selectable<WebhookDeliveriesTable>;
 export type MessageLinkRow = Selectable<MessageLinksTable>;
+export type InboundMessageRow = Selectable<InboundMessagesTable>;
+export type MailboxRow = Selectable<MailboxesTable>;
 export type NewEvent = Omit<Insertable<EventsTable>, 'seq' | 'id'>;

@@ -24,7 +24,8 @@ export interface TestApp {
   sender(email?: string): Promise<{ id: string; email: string; token: string; password: string }>;
   /** Files left in the upload/conversion temp directory. */
   tempFiles(): Promise<string[]>;
-  close(): Promise<void>;
+  /** Stops the app; `keepData` leaves DATA_DIR for another app to start on (a restart). */
+  close(opts?: { keepData?: boolean }): Promise<void>;
 }
 
 export type TestSender = Awaited<ReturnType<TestApp['sender']>>;
@@ -73,12 +74,12 @@ export async function startApp(
     async tempFiles() {
       return fs.readdir(path.join(dataDir, 'tmp'));
     },
-    async close() {
+    async close(opts = {}) {
       await app.close(2000);
       await converter.close(2000);
       await blobs.close();
       await db.destroy();
-      await fs.rm(dataDir, { recursive: true, force: true });
+      if (!opts.keepData) await fs.rm(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -28,6 +28,7 @@ const DOMAINS = [
   'server/mail/',
   'server/notify/',
   'server/signals/',
+  'server/replies/',
 ];
 const COMPOSITION_FILES = [
   'server/app.ts',

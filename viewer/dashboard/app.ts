@@ -7,6 +7,7 @@ import { h, icon, render } from './dom.ts';
 import { renderDocument, type DocumentPage } from './document-view.ts';
 import { renderCompose } from './compose-view.ts';
 import { renderDocuments } from './documents-view.ts';
+import { renderMailbox } from './mailbox-view.ts';
 import { renderMessage } from './message-view.ts';
 import { renderSent } from './sent-view.ts';
 import { renderSettings } from './settings-view.ts';
@@ -63,6 +64,7 @@ export function renderApp(root: HTMLElement, me: { email: string }, onSignedOut:
           h('a', { href: '#/sent' }, 'Sent'),
           h('a', { href: '#/compose' }, 'Compose'),
           h('a', { href: '#/settings' }, 'Settings'),
+          h('a', { href: '#/mailbox' }, 'Mailbox'),
         ),
         h('div', { class: 'topbar-right' }, h('span', { class: 'user-email hide-sm' }, me.email), signOut),
       ),
@@ -104,6 +106,7 @@ export function renderApp(root: HTMLElement, me: { email: string }, onSignedOut:
     else if (location.hash === '#/sent') disposeList = renderSent(main);
     else if (location.hash === '#/compose') disposeList = renderCompose(main);
     else if (location.hash === '#/settings') disposeList = renderSettings(main);
+    else if (location.hash === '#/mailbox') disposeList = renderMailbox(main);
     else disposeList = renderDocuments(main, store);
     window.scrollTo(0, 0);
   };

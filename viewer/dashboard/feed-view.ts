@@ -15,6 +15,8 @@ const ICONS: Record<ActivityEvent['type'], IconName> = {
   email_open: 'mail',
   click: 'pointer',
   reply: 'reply',
+  auto_reply: 'reply',
+  bounce: 'alert',
   attachment_kept: 'alert',
   forward: 'mail',
   access_denied: 'alert',
@@ -100,8 +102,17 @@ export class FeedView {
       meta.append(
         h(
           'span',
-          { class: 'tag tag-muted', title: 'Judged to be a machine: stored, not counted' },
-          event.automatedReason ? `machine: ${reasonLabel(event.automatedReason)}` : 'automated',
+          {
+            class: 'tag tag-muted',
+            title: event.reply?.authFailed
+              ? 'The reply failed authentication (DMARC, SPF or DKIM): stored, not counted'
+              : 'Judged to be a machine: stored, not counted',
+          },
+          event.reply?.authFailed
+            ? 'unverified'
+            : event.automatedReason
+              ? `machine: ${reasonLabel(event.automatedReason)}`
+              : 'automated',
         ),
       );
     if (event.self) meta.append(h('span', { class: 'tag tag-muted' }, 'your own view'));

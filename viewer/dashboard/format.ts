@@ -72,8 +72,11 @@ export function formatLocation(location: LocationInfo | null | undefined): strin
   return place ?? location.country ?? null;
 }
 
-export function actorOf(event: Pick<ActivityEvent, 'recipient' | 'self'> & { type?: ActivityEvent['type'] }): string {
+export function actorOf(
+  event: Pick<ActivityEvent, 'recipient' | 'self' | 'reply'> & { type?: ActivityEvent['type'] },
+): string {
   if (event.type === 'attachment_kept') return 'Your email:';
+  if (event.reply) return replyActor(event.reply, event.recipient ?? null);
   if (event.self) return 'You';
   return event.recipient || 'Someone with the link';
 }
@@ -133,7 +136,19 @@ export function describeEvent(
       return documentName ? [{ text: 'clicked the link to ' }, doc] : [{ text: 'clicked a link in your email' }];
     }
     case 'reply':
-      return [{ text: 'replied to ' }, ...mail(event)];
+      return event.reply?.authFailed
+        ? [{ text: 'replied to ' }, ...mail(event), { text: ', but the reply failed authentication (not counted)' }]
+        : [{ text: 'replied to ' }, ...mail(event)];
+    case 'auto_reply':
+      return event.automatedReason === 'read_receipt'
+        ? [{ text: 'sent a read receipt' }]
+        : [{ text: 'answered automatically (out of office or similar)' }];
+    case 'bounce':
+      return [
+        {
+          text: `could not be reached: your email bounced${event.reply?.status ? ` (${event.reply.status})` : ''}`,
+        },
+      ];
     case 'forward': {
       const out: Segment[] = [{ text: 'probably forwarded ' }, doc];
       const device = formatDevice(event.device);
@@ -178,6 +193,10 @@ export const MACHINE_REASONS: Record<string, string> = {
   headless: 'headless browser',
   too_soon_after_delivery: 'fetched at delivery',
   burst: 'scanner burst',
+  auto_reply: 'automatic reply',
+  read_receipt: 'read receipt',
+  delivery_report: 'delivery report',
+  auth_failed: 'failed authentication',
 };
 
 export function reasonLabel(code: string | undefined): string {
@@ -204,5 +223,20 @@ export function formatStatus(s: { status: string; opens: number; clicks: number;
       return s.opens === 1 ? 'opened once' : `opened ${s.opens} times`;
     default:
       return 'not opened';
+  }
+}
+
+/** Who a reply is from, said through the recipient it counts for: "A colleague of ann@acme.com". */
+export function replyActor(reply: NonNullable<ActivityEvent['reply']>, recipient: string | null): string {
+  switch (reply.attribution) {
+    case 'recipient':
+    case 'cc':
+      return recipient ?? reply.from ?? 'A recipient';
+    case 'colleague':
+      return `A colleague of ${recipient}`;
+    case 'thread':
+      return `${reply.from}, brought in by ${recipient}`;
+    default:
+      return recipient ?? `${reply.from ?? 'Someone'} (not a recipient)`;
   }
 }
