@@ -55,9 +55,20 @@ async function compactObjects(pdfPath: string, workDir: string, opts: Postproces
     });
     return out;
   } catch (err) {
-    // qpdf exits 3 for warnings but still writes a usable file; anything else keeps the original.
-    if ((err as { code?: unknown }).code === 3) return out;
+    // qpdf exits 3 for warnings: it repaired a damaged input as it read it. The packed file is usually fine, but for
+    // some damaged inputs its cross-reference stream is not (a file no reader opens), so it is kept only when it
+    // reads back without a warning. Anything else keeps the original.
+    if ((err as { code?: unknown }).code === 3 && (await readsCleanly(out, opts))) return out;
     return pdfPath;
+  }
+}
+
+async function readsCleanly(pdfPath: string, opts: PostprocessOptions): Promise<boolean> {
+  try {
+    await run(opts.qpdfPath, ['--show-npages', '--', pdfPath], { signal: opts.signal, timeout: 60_000 });
+    return true;
+  } catch {
+    return false;
   }
 }
 
