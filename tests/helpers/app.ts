@@ -1,4 +1,6 @@
-// Starts the real app (real SQLite, blobs from the configuration: local unless env says STORAGE=s3, a real converter) on 127.0.0.1 and a random port.
+// Starts the real app on 127.0.0.1 and a random port: the database and blobs from the configuration (SQLite and local
+// disk unless the env argument or the process environment sets DATABASE_URL / STORAGE=s3), a real converter. With
+// DATABASE_URL each app gets a fresh database on that server, dropped when the app closes.
 import fs from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -10,13 +12,15 @@ import type { Converter } from '../../server/conversion/converter.ts';
 import { createConverter } from '../../server/conversion/index.ts';
 import { createLogger, type Logger } from '../../server/logger.ts';
 import { createBlobStore, type BlobStore } from '../../storage/blobs/index.ts';
-import { openDatabase, type Db } from '../../storage/db/index.ts';
+import { openDatabase, type DatabaseAdapter, type Db } from '../../storage/db/index.ts';
+import { createTestDatabase } from './postgres.ts';
 
 export interface TestApp {
   url: string;
   config: Config;
   app: App;
   db: Db;
+  database: DatabaseAdapter;
   blobs: BlobStore;
   dataDir: string;
   converter: Converter;
@@ -40,6 +44,8 @@ export async function startApp(
   const httpServer = createServer({ connectionsCheckingInterval: 1000 });
   await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(httpServer.address() as AddressInfo).port}`;
+  const server = env.DATABASE_URL ?? process.env.DATABASE_URL;
+  const pg = server ? await createTestDatabase(server) : null;
   const config = loadConfig({
     DATA_DIR: await fs.mkdtemp(path.join(os.tmpdir(), 'pagetrail-test-')),
     HOST: '127.0.0.1',
@@ -50,18 +56,21 @@ export async function startApp(
     CONVERT_TIMEOUT_MS: '150000',
     CONVERT_START_TIMEOUT_MS: '120000',
     ...env,
+    ...(pg ? { DATABASE_URL: pg.url } : {}),
   });
   const dataDir = config.dataDir;
   const logger = opts.logger ?? createLogger(config.LOG_LEVEL);
-  const db = await openDatabase({ dataDir });
+  const database = await openDatabase(config);
+  const { db } = database;
   const blobs = await createBlobStore(config);
   const converter = opts.converter ?? createConverter(config, logger);
-  const app = createApp({ config, logger, db, blobs, converter, httpServer });
+  const app = createApp({ config, logger, database, blobs, converter, httpServer });
   return {
     url,
     config,
     app,
     db,
+    database,
     blobs,
     dataDir,
     converter,
@@ -77,7 +86,8 @@ export async function startApp(
       await app.close(2000);
       await converter.close(2000);
       await blobs.close();
-      await db.destroy();
+      await database.close();
+      await pg?.drop();
       await fs.rm(dataDir, { recursive: true, force: true });
     },
   };
