@@ -35,6 +35,16 @@ export type TestSender = Awaited<ReturnType<TestApp['sender']>>;
 
 let counter = 0;
 
+const S3_SETTINGS = [
+  'STORAGE',
+  'S3_BUCKET',
+  'AWS_REGION',
+  'AWS_ENDPOINT_URL_S3',
+  'S3_FORCE_PATH_STYLE',
+  'AWS_ACCESS_KEY_ID',
+  'AWS_SECRET_ACCESS_KEY',
+];
+
 export async function startApp(
   env: Record<string, string> = {},
   opts: { converter?: Converter; logger?: Logger } = {},
@@ -46,6 +56,8 @@ export async function startApp(
   const url = `http://127.0.0.1:${(httpServer.address() as AddressInfo).port}`;
   const server = env.DATABASE_URL ?? process.env.DATABASE_URL;
   const pg = server ? await createTestDatabase(server) : null;
+  // A whole test file runs on S3 when the process environment says STORAGE=s3 (with its bucket settings).
+  const s3 = process.env.STORAGE === 's3' ? Object.fromEntries(S3_SETTINGS.map((k) => [k, process.env[k] ?? ''])) : {};
   const config = loadConfig({
     DATA_DIR: await fs.mkdtemp(path.join(os.tmpdir(), 'pagetrail-test-')),
     HOST: '127.0.0.1',
@@ -55,6 +67,7 @@ export async function startApp(
     // A cold soffice on a loaded machine can pass the service's 60 s default; tests about deadlines set their own.
     CONVERT_TIMEOUT_MS: '150000',
     CONVERT_START_TIMEOUT_MS: '120000',
+    ...s3,
     ...env,
     ...(pg ? { DATABASE_URL: pg.url } : {}),
   });
@@ -144,4 +157,11 @@ export async function createLink(t: TestApp, token: string, docId: string, body:
   if (res.status !== 201) throw new Error(`link for ${docId} answered ${res.status}: ${await res.text()}`);
   const link = (await res.json()) as { id: string; url: string };
   return { ...link, token: link.url.split('/v/')[1]! };
+}
+
+/** A stored blob's bytes, from whichever store the app runs on. */
+export async function blobBytes(t: TestApp, key: string): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const c of await t.blobs.read(key)) chunks.push(c as Buffer);
+  return Buffer.concat(chunks);
 }
