@@ -2,11 +2,11 @@
 // order, so two batches never wait on each other in a circle). Writers on every instance therefore take turns per
 // sender: the seqs they hand out follow on without gaps or repeats, and a re-sent client event committed by another
 // instance a moment ago is seen (read committed: each statement after the lock sees every commit before it).
-import type { Transaction } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import { addDuration, eventRow, type Appended, type EventInput, type EventLog } from '../event-log.ts';
 import type { Database, Db, EventRow, VisitRow } from '../schema.ts';
 
-/** Rows per insert statement: 18 columns each stays far below the protocol's 65,535 parameters. */
+/** Rows per statement (visits inserted, re-sends looked up): their parameters stay far below the protocol's 65,535. */
 const CHUNK = 500;
 
 const keyOf = (i: { visit_id?: string | null; client_id?: string | null }) =>
@@ -48,7 +48,11 @@ export class PostgresEventLog implements EventLog {
         addDuration(accounted, row);
         out.push({ duplicate: false, row });
       }
-      for (const part of chunks(rows)) await trx.insertInto('events').values(part).execute();
+      // One parameter for the whole batch: the rows as JSON, mapped onto the table's columns by name and type.
+      if (rows.length)
+        await sql`insert into events select * from json_populate_recordset(null::events, ${JSON.stringify(rows)}::json)`.execute(
+          trx,
+        );
       const written = new Set(rows.map((r) => r.sender_id));
       for (const id of written)
         await trx
