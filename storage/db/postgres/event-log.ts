@@ -48,7 +48,8 @@ export class PostgresEventLog implements EventLog {
         addDuration(accounted, row);
         out.push({ duplicate: false, row });
       }
-      // One parameter for the whole batch: the rows as JSON, mapped onto the table's columns by name and type.
+      // One parameter for the whole batch: the rows as JSON, mapped onto the table's columns by name and type (a
+      // column a row lacks is null, not its default: eventRow gives every column a value).
       if (rows.length)
         await sql`insert into events select * from json_populate_recordset(null::events, ${JSON.stringify(rows)}::json)`.execute(
           trx,
