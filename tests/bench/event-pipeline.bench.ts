@@ -159,7 +159,9 @@ async function measure(target: Target): Promise<Measured[]> {
         // already gone
       }
     }
-    const timeout = setTimeout(() => (client.kill(), server.kill()), prof ? 120_000 : 10_000);
+    // A PostgreSQL server drains its backlog and drops its database before it exits: give it longer.
+    const grace = prof ? 120_000 : target === 'pagetrail-pg' ? 60_000 : 10_000;
+    const timeout = setTimeout(() => (client.kill(), server.kill()), grace);
     await Promise.all([client.exited(), server.exited()]);
     clearTimeout(timeout);
   }
