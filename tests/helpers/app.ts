@@ -13,7 +13,7 @@ import { createConverter } from '../../server/conversion/index.ts';
 import { createLogger, type Logger } from '../../server/logger.ts';
 import { createBlobStore, type BlobStore } from '../../storage/blobs/index.ts';
 import { openDatabase, type DatabaseAdapter, type Db } from '../../storage/db/index.ts';
-import { createTestDatabase } from './postgres.ts';
+import { createTestDatabase, type TestDatabase } from './postgres.ts';
 
 export interface TestApp {
   url: string;
@@ -35,6 +35,9 @@ export type TestSender = Awaited<ReturnType<TestApp['sender']>>;
 
 let counter = 0;
 
+/** The PostgreSQL database of each test app's DATA_DIR, until the app closes. */
+const postgresOf = new Map<string, TestDatabase>();
+
 const S3_SETTINGS = [
   'STORAGE',
   'S3_BUCKET',
@@ -55,7 +58,10 @@ export async function startApp(
   await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(httpServer.address() as AddressInfo).port}`;
   const server = env.DATABASE_URL ?? process.env.DATABASE_URL;
-  const pg = server ? await createTestDatabase(server) : null;
+  // A restart on the same DATA_DIR (tests of what survives one) finds the same PostgreSQL database again.
+  const pg = server
+    ? ((env.DATA_DIR ? postgresOf.get(path.resolve(env.DATA_DIR)) : undefined) ?? (await createTestDatabase(server)))
+    : null;
   // A whole test file runs on S3 when the process environment says STORAGE=s3 (with its bucket settings).
   const s3 = process.env.STORAGE === 's3' ? Object.fromEntries(S3_SETTINGS.map((k) => [k, process.env[k] ?? ''])) : {};
   const config = loadConfig({
@@ -72,6 +78,7 @@ export async function startApp(
     ...(pg ? { DATABASE_URL: pg.url } : {}),
   });
   const dataDir = config.dataDir;
+  if (pg) postgresOf.set(dataDir, pg);
   const logger = opts.logger ?? createLogger(config.LOG_LEVEL);
   const database = await openDatabase(config);
   const { db } = database;
@@ -101,6 +108,7 @@ export async function startApp(
       await blobs.close();
       await database.close();
       await pg?.drop();
+      postgresOf.delete(dataDir);
       await fs.rm(dataDir, { recursive: true, force: true });
     },
   };
