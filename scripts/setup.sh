@@ -55,3 +55,13 @@ if [ ! -f "$stamp" ] || [ package.json -nt "$stamp" ] || [ package-lock.json -nt
 fi
 
 npm run --silent build
+
+# The PostgreSQL tests use the local server (127.0.0.1:5432, user postgres): start it when it is installed but down.
+if [ "$mode" = test ] && has_cmd pg_isready && ! pg_isready -q -h 127.0.0.1 -p 5432; then
+  if [ "$(id -u)" = 0 ] && has_cmd pg_ctlcluster && [ -d /etc/postgresql ]; then
+    echo "setup: starting PostgreSQL"
+    pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -1)" main start || true
+  else
+    echo "setup: the PostgreSQL tests need a server on 127.0.0.1:5432 (user postgres, trust auth)" >&2
+  fi
+fi

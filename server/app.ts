@@ -6,7 +6,7 @@ import path from 'node:path';
 import express from 'express';
 import { Server as IoServer } from 'socket.io';
 import type { BlobStore } from '../storage/blobs/blob-store.ts';
-import type { Db } from '../storage/db/index.ts';
+import type { DatabaseAdapter } from '../storage/db/index.ts';
 import { LINK_TOKENS, Sealer } from '../storage/sealer.ts';
 import { buildAccess } from './access/access.ts';
 import { accessModule } from './access/module.ts';
@@ -55,7 +55,8 @@ const FEATURES: Feature[] = [
 export interface AppDeps {
   config: Config;
   logger: Logger;
-  db: Db;
+  /** The query builder, event log and health check of the configured database (storage/db openDatabase). */
+  database: DatabaseAdapter;
   blobs: BlobStore;
   converter: Converter;
   geo?: GeoLookup;
@@ -77,17 +78,18 @@ export interface App {
   /** Replies: the inbound service and the IMAP poller (started by main.ts or a test). */
   replies: RepliesFeature;
   /** Stop in order: no new requests, let each feature finish its work (conversions, event writes), close sockets.
-   * The caller closes db and converter. */
+   * The caller closes the database and converter. */
   close(graceMs?: number): Promise<void>;
 }
 
 /** The domain objects, built once and shared by the features. */
 function buildContext(deps: AppDeps, io: IoServer): AppContext {
-  const { config, logger, db, blobs, converter } = deps;
+  const { config, logger, database, blobs, converter } = deps;
+  const { db } = database;
   const tmpDir = path.join(config.dataDir, 'tmp');
   fs.mkdirSync(tmpDir, { recursive: true, mode: 0o700 });
   const bus = new DomainEvents();
-  const events = new EventStore(db, bus);
+  const events = new EventStore(db, database.events, bus);
   const accounts = new Accounts(db, {
     sessionTtlHours: config.SESSION_TTL_HOURS,
     selfAddressDays: config.SELF_ADDRESS_DAYS,
@@ -97,6 +99,7 @@ function buildContext(deps: AppDeps, io: IoServer): AppContext {
     config,
     logger,
     db,
+    database,
     blobs,
     converter,
     io,

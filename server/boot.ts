@@ -2,7 +2,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { createBlobStore, type BlobStore } from '../storage/blobs/index.ts';
-import { openDatabase, type Db } from '../storage/db/index.ts';
+import { openDatabase, type DatabaseAdapter } from '../storage/db/index.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 
 export function configOrExit(): Config {
@@ -17,13 +17,13 @@ export function configOrExit(): Config {
   }
 }
 
-export async function openStorage(config: Config): Promise<{ db: Db; blobs: BlobStore }> {
+export async function openStorage(config: Config): Promise<{ database: DatabaseAdapter; blobs: BlobStore }> {
   // Only the service's own account may read its data: other local users, and the account soffice runs as, may not.
   await fs.mkdir(config.dataDir, { recursive: true, mode: 0o700 });
   await fs.chmod(config.dataDir, 0o700);
-  const db = await openDatabase({ dataDir: config.dataDir });
+  const database = await openDatabase(config);
   const blobs = await createBlobStore(config);
-  return { db, blobs };
+  return { database, blobs };
 }
 
 /** Temp files left by a process that died mid-upload are removed at the next start. */

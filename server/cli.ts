@@ -25,8 +25,8 @@ async function main(argv: string[]): Promise<number> {
     strict: true,
   });
   const config = configOrExit();
-  const { db } = await openStorage(config);
-  const accounts = new Accounts(db, { sessionTtlHours: config.SESSION_TTL_HOURS });
+  const { database, blobs } = await openStorage(config);
+  const accounts = new Accounts(database.db, { sessionTtlHours: config.SESSION_TTL_HOURS });
   try {
     if (noun === 'sender' && verb === 'create') {
       if (!values.email || !/^[^@\s]+@[^@\s]+$/.test(values.email)) return fail('--email must be an email address.');
@@ -66,7 +66,8 @@ async function main(argv: string[]): Promise<number> {
     if (isAppError(err)) return fail(err.publicMessage);
     throw err;
   } finally {
-    await db.destroy();
+    await blobs.close();
+    await database.close();
   }
 }
 

@@ -45,6 +45,14 @@ export const settings = {
     'Directory for the embedded default: SQLite database, blobs, temp files.',
   ],
   PUBLIC_URL: [z.url().optional(), 'Absolute base URL used in every link handed out (default http://localhost:$PORT).'],
+  DATABASE_URL: [
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\/./, 'must start with postgres:// or postgresql://')
+      .optional(),
+    'PostgreSQL connection URL (postgres://user:pass@host:5432/db); unset for SQLite in DATA_DIR.',
+  ],
+  DATABASE_POOL_SIZE: [int(1, 1000).default(10), 'Most PostgreSQL connections one process keeps open.'],
   STORAGE: [
     z.enum(['local', 's3']).default('local'),
     'Blob storage: files under DATA_DIR, or objects in an S3 bucket.',
@@ -273,6 +281,9 @@ export class ConfigError extends Error {
   }
 }
 
+/** Settings that may carry a password: a problem with one never repeats its value (it ends up in logs). */
+const SECRET = new Set(['DATABASE_URL', 'AWS_SECRET_ACCESS_KEY', 'SMTP_UPSTREAM_URL']);
+
 /** Parse the environment once; every problem is reported together. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const problems: string[] = [];
@@ -281,7 +292,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     const raw = env[name] === '' ? undefined : env[name];
     const r = (schema as z.ZodType).safeParse(raw);
     if (r.success) out[name] = r.data;
-    else problems.push(`${name}=${JSON.stringify(raw)}: ${r.error.issues.map((i) => i.message).join('; ')}`);
+    else {
+      const shown = SECRET.has(name) ? '(hidden)' : JSON.stringify(raw);
+      problems.push(`${name}=${shown}: ${r.error.issues.map((i) => i.message).join('; ')}`);
+    }
   }
   if (out.STORAGE === 's3' && !out.S3_BUCKET) problems.push('S3_BUCKET is required when STORAGE=s3');
   if (Boolean(out.AWS_ACCESS_KEY_ID) !== Boolean(out.AWS_SECRET_ACCESS_KEY))

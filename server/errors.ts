@@ -79,6 +79,7 @@ export const ERRORS = {
   converter_closed: [503, 'The converter is shutting down.'],
   conversion_timeout: [503, 'The document took too long to convert.'],
   conversion_aborted: [503, 'The conversion was cancelled.'],
+  database_unavailable: [503, 'The database is not available right now. Try again in a moment.'],
   // Email out (server/mail): the relay maps each to an SMTP reply in mail/smtp/replies.ts.
   message_invalid: [400, 'The message could not be read as an RFC 5322 message.'],
   sender_address_refused: [403, 'Mail may only be sent from the address of the signed-in sender.'],
@@ -227,6 +228,7 @@ export const converterUnavailable = factory('converter_unavailable');
 export const converterClosed = factory('converter_closed');
 export const conversionTimeout = factory('conversion_timeout');
 export const conversionAborted = factory('conversion_aborted');
+export const databaseUnavailable = factory('database_unavailable');
 
 // Email out (server/mail)
 export const messageTooLarge = (max = 0) =>

@@ -3,7 +3,7 @@
 import type { Router } from 'express';
 import type { Namespace, Server as IoServer } from 'socket.io';
 import type { BlobStore } from '../storage/blobs/blob-store.ts';
-import type { Db } from '../storage/db/index.ts';
+import type { DatabaseAdapter, Db } from '../storage/db/index.ts';
 import type { LinkAccessParts } from './access/access.ts';
 import type { Accounts } from './accounts/senders.ts';
 import type { Config } from './config.ts';
@@ -24,6 +24,8 @@ export interface AppContext {
   config: Config;
   logger: Logger;
   db: Db;
+  /** The adapter behind db (its health check). */
+  database: DatabaseAdapter;
   blobs: BlobStore;
   converter: Converter;
   io: IoServer;

@@ -9,9 +9,10 @@ const logger = createLogger(config.LOG_LEVEL);
 const log = category(logger, 'app');
 
 await clearTemp(config);
-const { db, blobs } = await openStorage(config);
+const { database, blobs } = await openStorage(config);
+const { db } = database;
 const converter = createConverter(config, category(logger, 'convert'));
-const app = createApp({ config, logger, db, blobs, converter });
+const app = createApp({ config, logger, database, blobs, converter });
 
 const senders = await db
   .selectFrom('senders')
@@ -31,6 +32,7 @@ app.httpServer.listen(config.PORT, config.HOST, () => {
       port,
       publicUrl: config.publicUrl,
       dataDir: config.dataDir,
+      database: database.kind,
       converter: converter.status().engine,
     },
     `Pagetrail listening on ${config.HOST}:${port}`,
@@ -58,7 +60,7 @@ async function shutdown(signal: string): Promise<void> {
     await app.close(config.SHUTDOWN_GRACE_MS);
     await converter.close(5000);
     await blobs.close();
-    await db.destroy();
+    await database.close();
     log.info('stopped');
     process.exit(0);
   } catch (err) {

@@ -1,10 +1,10 @@
 // Liveness and readiness: /readyz answers 200 only when database, blob storage and converter are usable.
 import { Router } from 'express';
 import type { BlobStore } from '../../storage/blobs/blob-store.ts';
-import { checkDatabase, type Db } from '../../storage/db/index.ts';
+import type { DatabaseAdapter } from '../../storage/db/index.ts';
 import type { Converter } from '../conversion/converter.ts';
 
-export function healthRoutes(d: { db: Db; blobs: BlobStore; converter: Converter }): Router {
+export function healthRoutes(d: { database: DatabaseAdapter; blobs: BlobStore; converter: Converter }): Router {
   const r = Router();
   r.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -17,7 +17,7 @@ export function healthRoutes(d: { db: Db; blobs: BlobStore; converter: Converter
       );
     const converter = d.converter.status();
     const checks = {
-      database: await check(() => checkDatabase(d.db)),
+      database: await check(() => d.database.check()),
       storage: await check(() => d.blobs.check()),
       converter: converter.ready ? 'ok' : 'unavailable',
     };

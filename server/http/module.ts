@@ -10,9 +10,9 @@ import { sendPage } from './security.ts';
 
 const ASSETS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../viewer/public/build');
 
-export const siteModule: Feature = ({ config, db, blobs, converter }) => {
+export const siteModule: Feature = ({ config, database, blobs, converter }) => {
   const routes = Router();
-  routes.use(healthRoutes({ db, blobs, converter }));
+  routes.use(healthRoutes({ database, blobs, converter }));
   routes.use('/assets', assetRoutes(ASSETS, { sourceMaps: config.SERVE_SOURCE_MAPS }));
   routes.get('/', (_req, res) => sendPage(res, 200, dashboardPage()));
   return { name: 'site', routes };

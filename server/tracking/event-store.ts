@@ -1,13 +1,6 @@
 // Stores events with a per-sender `seq`, in batches (one transaction per up to 500 queued events), then
 // each event is published on the bus (`event:stored`) in seq order (so a feed can replay from the store and continue live without gaps).
-import {
-  createEventLog,
-  type Db,
-  type EventLog,
-  type EventRow,
-  type NewEvent,
-  type VisitRow,
-} from '../../storage/db/index.ts';
+import type { Db, EventLog, EventRow, NewEvent, VisitRow } from '../../storage/db/index.ts';
 import type { DomainEvents } from '../events.ts';
 import { newSortableId } from '../ids.ts';
 import type { ActivityEvent, AttachmentNotice, EmailSignalDetail, EventType, ReplyInfo } from '../domain-types.ts';
@@ -75,9 +68,9 @@ export class EventStore {
   private readonly maxBatch: number;
   private readonly log: EventLog;
 
-  constructor(db: Db, bus: DomainEvents, opts: { maxBatch?: number; log?: EventLog } = {}) {
+  constructor(db: Db, log: EventLog, bus: DomainEvents, opts: { maxBatch?: number } = {}) {
     this.db = db;
-    this.log = opts.log ?? createEventLog(db);
+    this.log = log;
     this.bus = bus;
     // A batch is one transaction on the event writer; the event loop breathes between batches, and a bounded
     // batch keeps one publishing turn short.

@@ -1,8 +1,8 @@
-// Appending events is the one hot write path: it has its own seam, with prepared-statement adapters for SQLite
-// (on the database thread for a database file, in the event loop for an in-memory one) and a query-builder
-// adapter for any other database. Both give each new event the sender's next `seq` and
-// recognise a re-sent client event (same visit and client id) instead of storing it twice. This file is the seam
-// and the helpers the adapters share; the adapters import it, never the reverse, and index.ts picks one.
+// Appending events is the one hot write path: it has its own seam. SQLite appends with prepared statements (on the
+// database thread for a database file, in the event loop for an in-memory one); PostgreSQL in one transaction per
+// batch that locks the senders it writes for. Each gives every new event the sender's next `seq` and recognises a
+// re-sent client event (same visit and client id) instead of storing it twice. This file is the seam and the helpers
+// the adapters share; the adapters import it, never the reverse, and each adapter's open.ts picks its own.
 import type { EventRow, NewEvent, VisitRow } from './schema.ts';
 
 /** An event to store; its id is chosen by the caller, its seq by the log. */

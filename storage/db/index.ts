@@ -1,35 +1,36 @@
-// Picks the database adapter from configuration and brings the schema up to date.
+// Picks the database adapter from configuration (PostgreSQL when DATABASE_URL is set, else SQLite in DATA_DIR),
+// loading only the driver it needs, and brings the schema up to date from the one migration source.
 import path from 'node:path';
-import { sql } from 'kysely';
-import type { EventLog } from './event-log.ts';
-import { KyselyEventLog } from './event-log-kysely.ts';
-import { SqliteEventLog } from './event-log-sqlite.ts';
-import { ThreadEventLog } from './event-log-thread.ts';
 import { COPY_TOKENS, LINK_TOKENS, Sealer } from '../sealer.ts';
+import type { DatabaseAdapter } from './adapter.ts';
 import { migrate } from './migrations.ts';
-import type { Db } from './schema.ts';
-import { openSqlite, sqliteHandle, sqliteThread } from './sqlite.ts';
 
-export async function openDatabase(opts: { dataDir: string; file?: string }): Promise<Db> {
-  const db = openSqlite(opts.file ?? path.join(opts.dataDir, 'pagetrail.sqlite'));
-  await migrate(db, undefined, {
-    linkSealer: () => Sealer.forDataDir(opts.dataDir, LINK_TOKENS),
-    copySealer: () => Sealer.forDataDir(opts.dataDir, COPY_TOKENS),
-  });
-  return db;
+/** The settings this factory reads; the server's Config satisfies it. */
+export interface DatabaseConfig {
+  dataDir: string;
+  DATABASE_URL?: string | undefined;
+  DATABASE_POOL_SIZE?: number | undefined;
 }
 
-export async function checkDatabase(db: Db): Promise<void> {
-  await sql`select 1`.execute(db);
-}
-
-/** The event log for a database: on its database thread, else on its SQLite connection, else through the query builder. */
-export function createEventLog(db: Db): EventLog {
-  const thread = sqliteThread(db);
-  if (thread) return new ThreadEventLog(thread);
-  const sqlite = sqliteHandle(db);
-  return sqlite ? new SqliteEventLog(sqlite) : new KyselyEventLog(db);
+export async function openDatabase(config: DatabaseConfig): Promise<DatabaseAdapter> {
+  const database = config.DATABASE_URL
+    ? (await import('./postgres/open.ts')).openPostgres(config.DATABASE_URL, {
+        poolSize: config.DATABASE_POOL_SIZE ?? 10,
+      })
+    : (await import('./sqlite/open.ts')).openSqlite(path.join(config.dataDir, 'pagetrail.sqlite'));
+  try {
+    await migrate(database.db, undefined, {
+      linkSealer: () => Sealer.forDataDir(config.dataDir, LINK_TOKENS),
+      copySealer: () => Sealer.forDataDir(config.dataDir, COPY_TOKENS),
+    });
+  } catch (err) {
+    await database.close();
+    throw err;
+  }
+  return database;
 }
 
 export type * from './schema.ts';
+export type { DatabaseAdapter } from './adapter.ts';
 export type { Appended, EventInput, EventLog } from './event-log.ts';
+export { DatabaseUnavailableError } from './errors.ts';

@@ -4,6 +4,8 @@
 // apart, so on a small machine the client's CPU does not come out of the server's event loop.
 // Machine noise moves one measurement by 10% or more, so the two targets are measured in alternating rounds (each
 // round in fresh processes, the order flipped every round) and the summary reports the median round.
+// BENCH_POSTGRES=1 adds the app on PostgreSQL (a fresh database on DATABASE_URL's server, else the local one) to
+// every round, and the summary sets its figures beside the embedded default's (SQLite).
 // Knobs (environment): BENCH_ROUNDS (3), BENCH_VIEWERS (1000), BENCH_RATE (5000 events/s), BENCH_SECONDS (10), BENCH_INFLIGHT (1);
 // BENCH_PROFILE_DIR=dir writes a V8 CPU profile of each server process there (open it in Chrome DevTools).
 import { fork, type ChildProcess } from 'node:child_process';
@@ -19,6 +21,7 @@ const RATE = envNumber('BENCH_RATE', 5000);
 const SECONDS = envNumber('BENCH_SECONDS', 10);
 const INFLIGHT = envNumber('BENCH_INFLIGHT', 1);
 const ROUNDS = Math.max(1, envNumber('BENCH_ROUNDS', 3));
+const POSTGRES = /^(1|true|yes)$/.test(process.env.BENCH_POSTGRES ?? '');
 const WARMUP_MS = 2000;
 const GOAL_RATIO = 0.7;
 const GOAL_P99_MS = 50;
@@ -137,7 +140,7 @@ async function measure(target: Target): Promise<Measured[]> {
       const stats = await server.next('stats');
       const { result: r } = await result;
       const afterDrain =
-        target === 'pagetrail' ? (server.send({ type: 'stats' }), (await server.next('stats')).storedPageViews) : null;
+        target !== 'relay' ? (server.send({ type: 'stats' }), (await server.next('stats')).storedPageViews) : null;
       out.push({
         label,
         result: r,
@@ -156,7 +159,9 @@ async function measure(target: Target): Promise<Measured[]> {
         // already gone
       }
     }
-    const timeout = setTimeout(() => (client.kill(), server.kill()), prof ? 120_000 : 10_000);
+    // A PostgreSQL server drains its backlog and drops its database before it exits: give it longer.
+    const grace = prof ? 120_000 : target === 'pagetrail-pg' ? 60_000 : 10_000;
+    const timeout = setTimeout(() => (client.kill(), server.kill()), grace);
     await Promise.all([client.exited(), server.exited()]);
     clearTimeout(timeout);
   }
@@ -195,15 +200,22 @@ async function main(): Promise<void> {
     `event pipeline: ${VIEWERS} viewer sockets, ${SECONDS} s per phase after ${WARMUP_MS / 1000} s warm-up, ${ROUNDS} round(s); ${os.availableParallelism()} CPUs, node ${process.version}`,
   );
   console.log("server and client load each run in a forked process; the latency clock is the client's");
-  const rounds: { app: Measured[]; relay: Measured[]; ratio: number }[] = [];
+  const rounds: { app: Measured[]; relay: Measured[]; pg: Measured[] | null; ratio: number }[] = [];
+  const targets: Target[] = POSTGRES ? ['pagetrail', 'relay', 'pagetrail-pg'] : ['pagetrail', 'relay'];
   for (let r = 0; r < ROUNDS; r++) {
     console.log(`\nround ${r + 1} of ${ROUNDS}`);
-    const order: Target[] = r % 2 ? ['relay', 'pagetrail'] : ['pagetrail', 'relay'];
+    // Each target goes first in turn, so a machine that warms up or slows down is shared out among them.
+    const order = targets.map((_, i) => targets[(i + r) % targets.length]!);
     const got: Partial<Record<Target, Measured[]>> = {};
     for (const target of order) got[target] = await measure(target);
     const app = got.pagetrail!;
     const relay = got.relay!;
-    rounds.push({ app, relay, ratio: app[1]!.result.feedPerSec / relay[1]!.result.feedPerSec });
+    rounds.push({
+      app,
+      relay,
+      pg: got['pagetrail-pg'] ?? null,
+      ratio: app[1]!.result.feedPerSec / relay[1]!.result.feedPerSec,
+    });
   }
 
   console.log('\nsummary (per round, then the median round)');
@@ -223,6 +235,29 @@ async function main(): Promise<void> {
   console.log(
     `  max throughput ratio to the bare relay: median ${ratio.toFixed(2)}, range ${Math.min(...rounds.map((r) => r.ratio)).toFixed(2)}-${Math.max(...rounds.map((r) => r.ratio)).toFixed(2)} (goal >= ${GOAL_RATIO}: ${ratio >= GOAL_RATIO ? 'met' : 'not met'})`,
   );
+  if (POSTGRES) printDatabases(rounds.map((r) => ({ sqlite: r.app, postgres: r.pg! })));
+}
+
+/** One instance on SQLite and on PostgreSQL, side by side: medians over the rounds. */
+function printDatabases(rounds: { sqlite: Measured[]; postgres: Measured[] }[]): void {
+  const col = (f: (m: Measured[]) => number, fmt: (n: number) => string) =>
+    (['sqlite', 'postgres'] as const).map((db) => fmt(median(rounds.map((r) => f(r[db]))))).map((s) => s.padStart(12));
+  const rows: [string, string[]][] = [
+    [`p99 emit->feed at ${int(RATE)}/s`, col((m) => m[0]!.result.latency.p99, ms)],
+    [`p99 emit->ack at ${int(RATE)}/s`, col((m) => m[0]!.result.ack.p99, ms)],
+    ['max events/s on the feed', col((m) => m[1]!.result.feedPerSec, int)],
+    ['p99 emit->feed at max', col((m) => m[1]!.result.latency.p99, ms)],
+    [
+      'server cpu at max (cores)',
+      col(
+        (m) => m[1]!.serverCores,
+        (n) => n.toFixed(2),
+      ),
+    ],
+  ];
+  console.log(`\none instance, SQLite vs PostgreSQL (median of ${rounds.length} round(s))`);
+  console.log(`  ${''.padEnd(30)}${'SQLite'.padStart(12)}${'PostgreSQL'.padStart(12)}`);
+  for (const [label, [a, b]] of rows) console.log(`  ${label.padEnd(30)}${a}${b}`);
 }
 
 main().catch((err: unknown) => {

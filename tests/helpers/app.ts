@@ -1,4 +1,6 @@
-// Starts the real app (real SQLite, blobs from the configuration: local unless env says STORAGE=s3, a real converter) on 127.0.0.1 and a random port.
+// Starts the real app on 127.0.0.1 and a random port: the database and blobs from the configuration (SQLite and local
+// disk unless the env argument or the process environment sets DATABASE_URL / STORAGE=s3), a real converter. With
+// DATABASE_URL each app gets a fresh database on that server, dropped when the app closes.
 import fs from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -10,13 +12,15 @@ import type { Converter } from '../../server/conversion/converter.ts';
 import { createConverter } from '../../server/conversion/index.ts';
 import { createLogger, type Logger } from '../../server/logger.ts';
 import { createBlobStore, type BlobStore } from '../../storage/blobs/index.ts';
-import { openDatabase, type Db } from '../../storage/db/index.ts';
+import { openDatabase, type DatabaseAdapter, type Db } from '../../storage/db/index.ts';
+import { createTestDatabase, type TestDatabase } from './postgres.ts';
 
 export interface TestApp {
   url: string;
   config: Config;
   app: App;
   db: Db;
+  database: DatabaseAdapter;
   blobs: BlobStore;
   dataDir: string;
   converter: Converter;
@@ -32,6 +36,19 @@ export type TestSender = Awaited<ReturnType<TestApp['sender']>>;
 
 let counter = 0;
 
+/** The PostgreSQL database of each test app's DATA_DIR, until the app closes. */
+const postgresOf = new Map<string, TestDatabase>();
+
+const S3_SETTINGS = [
+  'STORAGE',
+  'S3_BUCKET',
+  'AWS_REGION',
+  'AWS_ENDPOINT_URL_S3',
+  'S3_FORCE_PATH_STYLE',
+  'AWS_ACCESS_KEY_ID',
+  'AWS_SECRET_ACCESS_KEY',
+];
+
 export async function startApp(
   env: Record<string, string> = {},
   opts: { converter?: Converter; logger?: Logger } = {},
@@ -41,6 +58,13 @@ export async function startApp(
   const httpServer = createServer({ connectionsCheckingInterval: 1000 });
   await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(httpServer.address() as AddressInfo).port}`;
+  const server = env.DATABASE_URL ?? process.env.DATABASE_URL;
+  // A restart on the same DATA_DIR (tests of what survives one) finds the same PostgreSQL database again.
+  const pg = server
+    ? ((env.DATA_DIR ? postgresOf.get(path.resolve(env.DATA_DIR)) : undefined) ?? (await createTestDatabase(server)))
+    : null;
+  // A whole test file runs on S3 when the process environment says STORAGE=s3 (with its bucket settings).
+  const s3 = process.env.STORAGE === 's3' ? Object.fromEntries(S3_SETTINGS.map((k) => [k, process.env[k] ?? ''])) : {};
   const config = loadConfig({
     DATA_DIR: await fs.mkdtemp(path.join(os.tmpdir(), 'pagetrail-test-')),
     HOST: '127.0.0.1',
@@ -50,19 +74,24 @@ export async function startApp(
     // A cold soffice on a loaded machine can pass the service's 60 s default; tests about deadlines set their own.
     CONVERT_TIMEOUT_MS: '150000',
     CONVERT_START_TIMEOUT_MS: '120000',
+    ...s3,
     ...env,
+    ...(pg ? { DATABASE_URL: pg.url } : {}),
   });
   const dataDir = config.dataDir;
+  if (pg) postgresOf.set(dataDir, pg);
   const logger = opts.logger ?? createLogger(config.LOG_LEVEL);
-  const db = await openDatabase({ dataDir });
+  const database = await openDatabase(config);
+  const { db } = database;
   const blobs = await createBlobStore(config);
   const converter = opts.converter ?? createConverter(config, logger);
-  const app = createApp({ config, logger, db, blobs, converter, httpServer });
+  const app = createApp({ config, logger, database, blobs, converter, httpServer });
   return {
     url,
     config,
     app,
     db,
+    database,
     blobs,
     dataDir,
     converter,
@@ -78,8 +107,12 @@ export async function startApp(
       await app.close(2000);
       await converter.close(2000);
       await blobs.close();
-      await db.destroy();
-      if (!opts.keepData) await fs.rm(dataDir, { recursive: true, force: true });
+      await database.close();
+      if (!opts.keepData) {
+        await pg?.drop();
+        postgresOf.delete(dataDir);
+        await fs.rm(dataDir, { recursive: true, force: true });
+      }
     },
   };
 }
@@ -135,4 +168,11 @@ export async function createLink(t: TestApp, token: string, docId: string, body:
   if (res.status !== 201) throw new Error(`link for ${docId} answered ${res.status}: ${await res.text()}`);
   const link = (await res.json()) as { id: string; url: string };
   return { ...link, token: link.url.split('/v/')[1]! };
+}
+
+/** A stored blob's bytes, from whichever store the app runs on. */
+export async function blobBytes(t: TestApp, key: string): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const c of await t.blobs.read(key)) chunks.push(c as Buffer);
+  return Buffer.concat(chunks);
 }

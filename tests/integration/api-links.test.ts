@@ -1,11 +1,9 @@
 // Links and what a link holder reaches: the reader page, the PDF with byte ranges, downloads, revocation, expiry.
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import request from 'supertest';
 import { makePdf } from '../helpers/pdf.ts';
-import { startApp, uploadReady, waitReady, type TestApp, type TestSender } from '../helpers/app.ts';
+import { blobBytes, startApp, uploadReady, waitReady, type TestApp, type TestSender } from '../helpers/app.ts';
 import { fileAccess } from '../helpers/sockets.ts';
 
 let t: TestApp;
@@ -25,7 +23,7 @@ before(async () => {
   alice = await t.sender();
   bob = await t.sender();
   docId = await uploadReady(t, alice.token, makePdf(4, { padBytes: 20_000 }), 'Board deck.pdf');
-  stored = fs.readFileSync(path.join(t.dataDir, 'blobs', 'docs', docId, 'document.pdf'));
+  stored = await blobBytes(t, `docs/${docId}/document.pdf`);
 });
 after(async () => t.close());
 
@@ -208,7 +206,7 @@ describe('deleting a document', () => {
     await api(alice.token).del(`/api/documents/${res.body.id}`).expect(204);
     await api(alice.token).get(`/api/documents/${res.body.id}`).expect(404);
     assert.equal((await request(link.url).get('/file')).status, 404);
-    assert.ok(!fs.existsSync(path.join(t.dataDir, 'blobs', 'docs', res.body.id, 'document.pdf')));
+    assert.equal(await t.blobs.stat(`docs/${res.body.id}/document.pdf`), null, 'its file is removed');
     const events = await t.db.selectFrom('events').select('id').where('document_id', '=', res.body.id).execute();
     assert.equal(events.length, 0);
   });

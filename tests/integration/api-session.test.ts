@@ -79,7 +79,8 @@ describe('cli', () => {
   const run = promisify(execFile);
   it('creates a sender and prints JSON with id, email and token on the last line; the token works', async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pt-cli-'));
-    const env = { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'silent' };
+    // The CLI and the server after it share DATA_DIR's database: the embedded one, whatever the environment says.
+    const env = { ...process.env, DATA_DIR: dataDir, DATABASE_URL: '', LOG_LEVEL: 'silent' };
     const { stdout } = await run(
       process.execPath,
       ['server/cli.ts', 'sender', 'create', '--email', 'cli@example.org', '--password', 'long enough pw'],
@@ -97,7 +98,7 @@ describe('cli', () => {
     assert.equal(again.code, 1);
     assert.match(again.stderr, /already exists/);
     // The printed token authenticates against a server on the same DATA_DIR.
-    const other = await startApp({ DATA_DIR: dataDir });
+    const other = await startApp({ DATA_DIR: dataDir, DATABASE_URL: '' });
     try {
       await request(other.url).get('/api/documents').set('authorization', `Bearer ${last.token}`).expect(200);
     } finally {

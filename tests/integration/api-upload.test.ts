@@ -256,10 +256,12 @@ describe('refused uploads', () => {
       String(dl.headers['content-disposition']),
       /^attachment; filename="passX-Evil: 1wd\.pdf"; filename\*=UTF-8''passX-Evil%3A%201wd\.pdf$/,
     );
-    const files = fs.readdirSync(path.join(t.dataDir, 'blobs', 'docs', res.body.id));
+    const row = await t.db.selectFrom('documents').selectAll().where('id', '=', res.body.id).executeTakeFirstOrThrow();
+    const keys = [row.original_key, row.pdf_key, row.thumbnail_key].filter(Boolean);
+    assert.ok(keys.length >= 2, 'stored with its original and PDF');
     assert.ok(
-      files.every((f) => !f.includes('pass')),
-      'stored under server-made keys',
+      keys.every((k) => k!.startsWith(`docs/${res.body.id}/`) && !k!.includes('pass')),
+      `stored under server-made keys: ${keys.join(', ')}`,
     );
   });
 

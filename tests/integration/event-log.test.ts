@@ -1,45 +1,46 @@
-// One suite for every EventLog adapter (in the event loop, on the database thread, through the query builder): per-sender seq, re-sent client events stored once, batches in order.
+// One suite for every EventLog adapter (SQLite in the event loop and on the database thread, PostgreSQL): per-sender
+// seq, re-sent client events stored once, batches in order, all or nothing.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
+import type { DatabaseAdapter } from '../../storage/db/adapter.ts';
 import { eventRow, type EventInput, type EventLog } from '../../storage/db/event-log.ts';
-import { KyselyEventLog } from '../../storage/db/event-log-kysely.ts';
-import { SqliteEventLog } from '../../storage/db/event-log-sqlite.ts';
 import { migrate } from '../../storage/db/migrations.ts';
 import { openDatabase, type Db } from '../../storage/db/index.ts';
-import { ThreadEventLog } from '../../storage/db/event-log-thread.ts';
-import { openSqlite, sqliteHandle, sqliteThread } from '../../storage/db/sqlite.ts';
+import { SqliteEventLog } from '../../storage/db/sqlite/event-log.ts';
+import { openSqlite, type SqliteAdapter } from '../../storage/db/sqlite/open.ts';
+import { openTestDatabase, type OpenedDatabase } from '../helpers/databases.ts';
 
-const ADAPTERS: [string, (db: Db) => EventLog][] = [
-  ['SqliteEventLog', (db) => new SqliteEventLog(sqliteHandle(db)!)],
-  ['ThreadEventLog', (db) => new ThreadEventLog(sqliteThread(db)!)],
-  ['KyselyEventLog', (db) => new KyselyEventLog(db)],
+/** name -> which database, and the log to test on it. */
+const ADAPTERS: [string, boolean, (d: DatabaseAdapter) => EventLog][] = [
+  ['SQLite, in the event loop', false, (d) => new SqliteEventLog((d as SqliteAdapter).sqlite)],
+  ['SQLite, on the database thread', false, (d) => (assert.ok((d as SqliteAdapter).thread), d.events)],
+  ['PostgreSQL', true, (d) => (assert.equal(d.kind, 'postgres'), d.events)],
 ];
 
 let n = 0;
 const ev = (sender: string, extra: Partial<EventInput> = {}): EventInput =>
   ({ id: `evt_${++n}`, sender_id: sender, type: 'page_view', at: new Date().toISOString(), ...extra }) as EventInput;
 
-for (const [name, make] of ADAPTERS) {
+for (const [name, postgres, logOf] of ADAPTERS) {
   describe(name, () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pt-eventlog-'));
+    let opened: OpenedDatabase;
     let db: Db;
-    after(async () => {
-      await db?.destroy();
-      fs.rmSync(dir, { recursive: true, force: true });
-    });
+    const make = () => logOf(opened.database);
+    after(() => opened?.close());
 
     it('numbers events per sender, in order, across batches', async () => {
-      db = await openDatabase({ dataDir: dir });
+      opened = await openTestDatabase(postgres);
+      db = opened.database.db;
       for (const id of ['snd_a', 'snd_b']) {
         await db
           .insertInto('senders')
           .values({ id, email: `${id}@example.org`, password_hash: 'x', created_at: new Date().toISOString() })
           .execute();
       }
-      const log = make(db);
+      const log = make();
       const first = await log.append([ev('snd_a'), ev('snd_b'), ev('snd_a')]);
       const second = await log.append([ev('snd_a'), ev('snd_b')]);
       const seqs = [...first, ...second].map((r) => (r.duplicate ? -1 : Number(r.row.seq)));
@@ -52,7 +53,7 @@ for (const [name, make] of ADAPTERS) {
     });
 
     it('stores a client event once, whether re-sent in the same batch or a later one', async () => {
-      const log = make(db);
+      const log = make();
       const once = { visit_id: 'vis_1', client_id: 'client-event-1' };
       const [a, b] = await log.append([ev('snd_a', once), ev('snd_a', once)]);
       assert.equal(a!.duplicate, false);
@@ -67,7 +68,7 @@ for (const [name, make] of ADAPTERS) {
     });
 
     it("keeps each visit's accounted time with its events, re-sends and failed batches adding nothing", async () => {
-      const log = make(db);
+      const log = make();
       const total = async (visit: string) =>
         Number(
           (await db.selectFrom('visit_totals').select('accounted_ms').where('visit_id', '=', visit).executeTakeFirst())
@@ -99,7 +100,7 @@ for (const [name, make] of ADAPTERS) {
     });
 
     it('stores the visits a batch opens in the same transaction: both or neither', async () => {
-      const log = make(db);
+      const log = make();
       const now = new Date().toISOString();
       const [doc, link] = [`doc_${name}`, `lnk_${name}`];
       await db
@@ -166,7 +167,7 @@ for (const [name, make] of ADAPTERS) {
     });
 
     it('stores nothing of a batch that fails', async () => {
-      const log = make(db);
+      const log = make();
       const before = await db.selectFrom('events').select('id').execute();
       await assert.rejects(log.append([ev('snd_a'), ev('snd_missing')]));
       const afterRows = await db.selectFrom('events').select('id').execute();
@@ -181,7 +182,7 @@ describe('migration 0002_event_write_paths', () => {
 
   it("carries each existing visit's accounted time into visit_totals and keeps re-sends recognised", async () => {
     const file = path.join(dir, 'pagetrail.sqlite');
-    const old = openSqlite(file);
+    const old = openSqlite(file).db;
     await migrate(old, '0001_core');
     await old
       .insertInto('senders')
@@ -200,7 +201,8 @@ describe('migration 0002_event_write_paths', () => {
       .execute();
     await old.destroy();
 
-    const db = await openDatabase({ dataDir: dir });
+    const database = (await openDatabase({ dataDir: dir })) as SqliteAdapter;
+    const { db } = database;
     try {
       const totals = await db.selectFrom('visit_totals').selectAll().orderBy('visit_id').execute();
       assert.deepEqual(
@@ -210,12 +212,12 @@ describe('migration 0002_event_write_paths', () => {
           ['vis_m2', 50],
         ],
       );
-      const [again] = await new SqliteEventLog(sqliteHandle(db)!).append([
+      const [again] = await new SqliteEventLog(database.sqlite).append([
         ev('snd_m', { visit_id: 'vis_m1', client_id: 'k-2', page: 2, duration_ms: 800 }),
       ]);
       assert.equal(again!.duplicate, true);
     } finally {
-      await db.destroy();
+      await database.close();
     }
   });
 });

@@ -5,8 +5,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import {
-  createEventLog,
   openDatabase,
+  type DatabaseAdapter,
   type Db,
   type EventInput,
   type EventLog,
@@ -17,16 +17,18 @@ import { DomainEvents } from '../../server/events.ts';
 import { EventStore } from '../../server/tracking/event-store.ts';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pt-eventstore-'));
+let database: DatabaseAdapter;
 let db: Db;
 before(async () => {
-  db = await openDatabase({ dataDir: dir });
+  database = await openDatabase({ dataDir: dir });
+  db = database.db;
   await db
     .insertInto('senders')
     .values({ id: 'snd_a', email: 'a@example.org', password_hash: 'x', created_at: new Date().toISOString() })
     .execute();
 });
 after(async () => {
-  await db.destroy();
+  await database.close();
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
@@ -42,7 +44,7 @@ test('events queued in one turn are written together, up to the batch size, and 
   const published: ActivityEvent[] = [];
   const bus = new DomainEvents();
   bus.on('event:stored', ({ event }) => published.push(event));
-  const store = new EventStore(db, bus, { log: counting(createEventLog(db), sizes), maxBatch: 100 });
+  const store = new EventStore(db, counting(database.events, sizes), bus, { maxBatch: 100 });
   const at = new Date().toISOString();
   const all = Array.from({ length: 250 }, (_, i) =>
     store.append({
@@ -77,7 +79,7 @@ test('one bad event in a batch fails alone: the others are stored and published'
   const published: ActivityEvent[] = [];
   const bus = new DomainEvents();
   bus.on('event:stored', ({ event }) => published.push(event));
-  const store = new EventStore(db, bus, { log: createEventLog(db) });
+  const store = new EventStore(db, database.events, bus);
   const at = new Date().toISOString();
   const ok = (page: number) =>
     store.append({ sender_id: 'snd_a', type: 'page_view', at, automated: 0, self: 0, page, duration_ms: 0 });

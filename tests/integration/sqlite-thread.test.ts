@@ -8,7 +8,7 @@ import { after, test } from 'node:test';
 import { sql } from 'kysely';
 import type { EventInput } from '../../storage/db/event-log.ts';
 import { openDatabase } from '../../storage/db/index.ts';
-import { openSqlite, sqliteHandle, sqliteThread } from '../../storage/db/sqlite.ts';
+import { openSqlite, type SqliteAdapter } from '../../storage/db/sqlite/open.ts';
 import { eventually } from '../helpers/wait.ts';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pt-wal-'));
@@ -16,9 +16,8 @@ after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 test('the log stops growing while writes go on, and is folded into the database on close', async () => {
   const file = path.join(dir, 'wal.sqlite');
-  const db = openSqlite(file);
+  const { db, sqlite: h } = openSqlite(file);
   await sql`create table chunks (n integer, b blob)`.execute(db);
-  const h = sqliteHandle(db)!;
   const insert = h.prepare('insert into chunks values (?, ?)');
   const chunk = Buffer.alloc(64 * 1024, 7);
   // 24 MiB over about 3 s: without checkpoints the log would hold all of it.
@@ -32,7 +31,7 @@ test('the log stops growing while writes go on, and is folded into the database 
   assert.ok(walBytes < 12 * 1024 * 1024, `log is ${walBytes} bytes after 24 MiB of writes`);
   await db.destroy();
   await eventually(() => !fs.existsSync(`${file}-wal`), 30_000, 'the log is gone once the last connection closed');
-  const reopened = openSqlite(file);
+  const reopened = openSqlite(file).db;
   try {
     const { rows } = await sql<{ n: number }>`select count(*) as n from chunks`.execute(reopened);
     assert.equal(rows[0]!.n, 384);
@@ -42,13 +41,14 @@ test('the log stops growing while writes go on, and is folded into the database 
 });
 
 test('a thread that dies mid-batch is replaced: the batch fails whole, the next append continues the sequence', async () => {
-  const db = await openDatabase({ dataDir: path.join(dir, 'crash') });
+  const database = (await openDatabase({ dataDir: path.join(dir, 'crash') })) as SqliteAdapter;
+  const { db } = database;
   try {
     await db
       .insertInto('senders')
       .values({ id: 'snd_c', email: 'c@example.org', password_hash: 'x', created_at: new Date().toISOString() })
       .execute();
-    const thread = sqliteThread(db)!;
+    const thread = database.thread!;
     const ev = (i: number) =>
       ({
         id: `evt_c${i}`,

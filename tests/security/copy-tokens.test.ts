@@ -8,7 +8,7 @@ import { describe, it } from 'node:test';
 import { hashSecret } from '../../server/accounts/secrets.ts';
 import { openDatabase } from '../../storage/db/index.ts';
 import { migrate } from '../../storage/db/migrations.ts';
-import { openSqlite } from '../../storage/db/sqlite.ts';
+import { openSqlite } from '../../storage/db/sqlite/open.ts';
 import { COPY_TOKENS, Sealer } from '../../storage/sealer.ts';
 
 type Loose = { insertInto(t: string): { values(v: object): { execute(): Promise<unknown> } } };
@@ -18,7 +18,7 @@ describe('mail copy tokens at rest', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pt-copy-seal-'));
     try {
       const file = path.join(dir, 'pagetrail.sqlite');
-      const old = openSqlite(file);
+      const old = openSqlite(file).db;
       await migrate(old, '0004_sealed_link_tokens');
       const now = new Date().toISOString();
       const loose = old as never as Loose;
@@ -55,14 +55,15 @@ describe('mail copy tokens at rest', () => {
         })
         .execute();
       await old.destroy();
-      const db = await openDatabase({ dataDir: dir });
+      const database = await openDatabase({ dataDir: dir });
+      const { db } = database;
       try {
         const row = await db.selectFrom('message_copies').selectAll().executeTakeFirstOrThrow();
         assert.ok(!('token' in row), 'the clear column is gone');
         assert.equal(Sealer.forDataDir(dir, COPY_TOKENS).open(row.token_sealed, 'cpy_o'), token);
         assert.equal(row.token_hash, hashSecret(token));
       } finally {
-        await db.destroy();
+        await database.close();
       }
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });

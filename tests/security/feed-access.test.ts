@@ -159,7 +159,8 @@ describe('feeds end with their credentials', () => {
   });
 
   it('lists and revokes tokens from the CLI', async () => {
-    const env = { ...process.env, DATA_DIR: t.dataDir, LOG_LEVEL: 'silent' };
+    // The CLI works on the app's own database (on PostgreSQL, the test app's own one).
+    const env = { ...process.env, DATA_DIR: t.dataDir, DATABASE_URL: t.config.DATABASE_URL ?? '', LOG_LEVEL: 'silent' };
     const run = (...args: string[]) => promisify(execFile)(process.execPath, ['server/cli.ts', ...args], { env });
     const lastLine = (out: { stdout: string }) => JSON.parse(out.stdout.trim().split('\n').at(-1)!);
     const before = new Set(

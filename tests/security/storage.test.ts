@@ -11,7 +11,7 @@ import { openStorage } from '../../server/boot.ts';
 import { loadConfig } from '../../server/config.ts';
 import { openDatabase } from '../../storage/db/index.ts';
 import { migrate } from '../../storage/db/migrations.ts';
-import { openSqlite, sqliteHandle } from '../../storage/db/sqlite.ts';
+import { openSqlite, type SqliteAdapter } from '../../storage/db/sqlite/open.ts';
 import { LINK_TOKENS, Sealer } from '../../storage/sealer.ts';
 import { createLink, startApp, uploadReady, type TestApp, type TestSender } from '../helpers/app.ts';
 import { makePdf } from '../helpers/pdf.ts';
@@ -65,7 +65,7 @@ describe('link tokens at rest', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pt-seal-'));
     try {
       const file = path.join(dir, 'pagetrail.sqlite');
-      const old = openSqlite(file);
+      const old = openSqlite(file).db;
       await migrate(old, '0002_event_write_paths');
       const now = new Date().toISOString();
       await old
@@ -102,16 +102,17 @@ describe('link tokens at rest', () => {
         })
         .execute();
       await old.destroy();
-      const db = await openDatabase({ dataDir: dir });
+      const database = (await openDatabase({ dataDir: dir })) as SqliteAdapter;
+      const { db } = database;
       try {
         const row = await db.selectFrom('links').selectAll().where('id', '=', 'lnk_o').executeTakeFirstOrThrow();
         assert.equal(Sealer.forDataDir(dir, LINK_TOKENS).open(row.token_sealed, 'lnk_o'), token);
         assert.equal(row.token_hash, hashSecret(token));
         assert.ok(!('token' in row));
-        sqliteHandle(db)!.pragma('wal_checkpoint(TRUNCATE)');
+        database.sqlite.pragma('wal_checkpoint(TRUNCATE)');
         assert.ok(!databaseBytes(dir).includes(Buffer.from(token)), 'the clear token is gone from the file');
       } finally {
-        await db.destroy();
+        await database.close();
       }
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
@@ -125,7 +126,7 @@ describe('files on disk', () => {
     try {
       for (const dir of [path.join(base, 'fresh'), path.join(base, 'old')]) {
         if (dir.endsWith('old')) fs.mkdirSync(dir, { mode: 0o755 });
-        const { db, blobs } = await openStorage(loadConfig({ DATA_DIR: dir }));
+        const { database, blobs } = await openStorage(loadConfig({ DATA_DIR: dir }));
         try {
           const src = path.join(base, 'src.pdf');
           fs.writeFileSync(src, makePdf(1), { mode: 0o644 });
@@ -135,7 +136,8 @@ describe('files on disk', () => {
           assert.equal(fs.statSync(path.join(dir, 'blobs/documents/x/original.pdf')).mode & 0o777, 0o600);
           assert.equal(fs.statSync(path.join(dir, 'blobs/documents/x/original.pdf.etag')).mode & 0o777, 0o600);
         } finally {
-          await db.destroy();
+          await blobs.close();
+          await database.close();
         }
       }
     } finally {
@@ -147,10 +149,10 @@ describe('files on disk', () => {
     const doc = await uploadReady(t, alice.token, makePdf(1), 'Offer.pdf');
     const marker = `zq-${crypto.randomUUID()}@example.org`;
     await createLink(t, alice.token, doc, { recipient: marker });
-    sqliteHandle(t.db)!.pragma('wal_checkpoint(TRUNCATE)');
+    (t.database as SqliteAdapter).sqlite.pragma('wal_checkpoint(TRUNCATE)');
     assert.ok(databaseBytes(t.dataDir).includes(Buffer.from(marker)), 'stored first');
     await request(t.url).delete(`/api/documents/${doc}`).set('authorization', `Bearer ${alice.token}`).expect(204);
-    sqliteHandle(t.db)!.pragma('wal_checkpoint(TRUNCATE)');
+    (t.database as SqliteAdapter).sqlite.pragma('wal_checkpoint(TRUNCATE)');
     assert.ok(!databaseBytes(t.dataDir).includes(Buffer.from(marker)), 'gone from the file after deletion');
   });
 });

@@ -64,15 +64,16 @@ function sources(dir: string): string[] {
 }
 
 /** Relative imports and re-exports of a file (static, type-only and dynamic), resolved to repository paths. */
-function importsOf(file: string): { target: string; typeOnly: boolean }[] {
+function importsOf(file: string): { target: string; typeOnly: boolean; dynamic: boolean }[] {
   const text = fs.readFileSync(path.join(ROOT, file), 'utf8');
-  const found: { target: string; typeOnly: boolean }[] = [];
+  const found: { target: string; typeOnly: boolean; dynamic: boolean }[] = [];
   const re = /^\s*(import|export)\s+(type\s+)?[^'";]*?from\s+['"](\.[^'"]+)['"]|import\(\s*['"](\.[^'"]+)['"]\s*\)/gm;
   for (const m of text.matchAll(re)) {
     const spec = m[3] ?? m[4]!;
     found.push({
       target: path.posix.normalize(path.posix.join(path.posix.dirname(file), spec)),
       typeOnly: Boolean(m[2]),
+      dynamic: Boolean(m[4]),
     });
   }
   return found;
@@ -111,6 +112,31 @@ test('no layer imports a layer above it', () => {
     }
   }
   assert.deepEqual(broken, []);
+});
+
+/** Storage adapters, each in a folder named for its technology, with the factory that alone may load it. */
+const ADAPTERS: [string, string][] = [
+  ['storage/db/sqlite/', 'storage/db/index.ts'],
+  ['storage/db/postgres/', 'storage/db/index.ts'],
+  ['storage/blobs/s3.ts', 'storage/blobs/index.ts'],
+];
+
+test('storage adapters are loaded lazily by their factory, never imported by the server or by each other', () => {
+  const broken: string[] = [];
+  for (const [file, list] of graph) {
+    for (const { target, typeOnly, dynamic } of list) {
+      const adapter = ADAPTERS.find(([prefix]) => target.startsWith(prefix));
+      if (!adapter || file.startsWith(adapter[0]) || typeOnly) continue;
+      const [, factory] = adapter;
+      if (file !== factory) broken.push(`${file} imports the adapter ${target} (only ${factory} may)`);
+      else if (!dynamic) broken.push(`${file} imports ${target} statically (load it only when configured)`);
+    }
+  }
+  assert.deepEqual(broken, []);
+  assert.ok(
+    graph.get('storage/db/index.ts')!.some((i) => i.dynamic && i.target.startsWith('storage/db/postgres/')),
+    'the database factory loads the PostgreSQL adapter',
+  );
 });
 
 test('edges never import each other', () => {

@@ -1,6 +1,7 @@
 // Messages between event-pipeline.bench.ts and the processes it forks (one server, one client load).
 
-export type Target = 'pagetrail' | 'relay';
+/** The real app on SQLite (the embedded default) or on PostgreSQL, or the bare relay. */
+export type Target = 'pagetrail' | 'pagetrail-pg' | 'relay';
 
 export type ServerMsg =
   | { type: 'ready'; url: string; viewerToken: string; feedToken: string }

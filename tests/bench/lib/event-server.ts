@@ -2,6 +2,7 @@
 // process, so its CPU use and event-loop delay are its own. argv[2] is the target.
 import { createLink, startApp, uploadReady, type TestApp } from '../../helpers/app.ts';
 import { makePdf } from '../../helpers/pdf.ts';
+import { TEST_POSTGRES } from '../../helpers/postgres.ts';
 import type { ServerCmd, ServerMsg, Target } from './event-ipc.ts';
 import { startRelay } from './relay-server.ts';
 import { coresUsed, cpuMark, loopDelay } from './stats.ts';
@@ -9,9 +10,14 @@ import { coresUsed, cpuMark, loopDelay } from './stats.ts';
 const target = process.argv[2] as Target;
 const send = (m: ServerMsg) => process.send!(m);
 
-async function startPagetrail(): Promise<{ t: TestApp; viewerToken: string; feedToken: string }> {
-  // The bench's viewers all come from 127.0.0.1 and send far more than a person would: lift both limits.
-  const t = await startApp({ VIEWER_EVENTS_PER_10S: '10000', VIEWER_VISITS_PER_MINUTE: '1000000' });
+async function startPagetrail(postgres: boolean): Promise<{ t: TestApp; viewerToken: string; feedToken: string }> {
+  // The bench's viewers all come from 127.0.0.1 and send far more than a person would: lift both limits. On
+  // PostgreSQL the app gets a fresh database of its own (dropped at close).
+  const t = await startApp({
+    VIEWER_EVENTS_PER_10S: '10000',
+    VIEWER_VISITS_PER_MINUTE: '1000000',
+    DATABASE_URL: postgres ? (process.env.DATABASE_URL ?? TEST_POSTGRES) : '',
+  });
   const sender = await t.sender();
   const id = await uploadReady(t, sender.token, makePdf(10), 'Bench.pdf');
   const link = await createLink(t, sender.token, id, { recipient: 'reader@example.org' });
@@ -21,8 +27,8 @@ async function startPagetrail(): Promise<{ t: TestApp; viewerToken: string; feed
 async function main(): Promise<void> {
   let close: () => Promise<void>;
   let storedPageViews: () => Promise<number | null> = async () => null;
-  if (target === 'pagetrail') {
-    const { t, viewerToken, feedToken } = await startPagetrail();
+  if (target !== 'relay') {
+    const { t, viewerToken, feedToken } = await startPagetrail(target === 'pagetrail-pg');
     close = () => t.close();
     storedPageViews = async () => {
       const r = await t.db

@@ -2,8 +2,8 @@
 // only while a request is out, restarted if it ever dies, and stopped synchronously with its owner's connection.
 import { Worker } from 'node:worker_threads';
 import type { ThreadReply, ThreadRequest } from './db-thread-protocol.ts';
-import type { EventInput } from './event-log.ts';
-import type { VisitRow } from './schema.ts';
+import type { EventInput } from '../event-log.ts';
+import type { VisitRow } from '../schema.ts';
 
 interface Waiting {
   resolve: (seqs: number[]) => void;

@@ -4,8 +4,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import SQLite from 'better-sqlite3';
 import type { ThreadReply, ThreadRequest } from './db-thread-protocol.ts';
-import { sqliteAppender } from './event-log-sqlite.ts';
-import { configureConnection } from './sqlite-settings.ts';
+import { sqliteAppender } from './event-log.ts';
+import { configureConnection } from './settings.ts';
 
 const { file, checkpointMs } = workerData as { file: string; checkpointMs: number };
 let db: SQLite.Database | null = null;

@@ -1,25 +1,15 @@
 // SQLite adapter for the embedded default: one file in DATA_DIR, WAL mode, and a database thread that appends
-// events and checkpoints the log beside the event loop.
+// events and checkpoints the log beside the event loop (an in-memory database appends in the event loop).
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
+import { Kysely, SqliteDialect, sql } from 'kysely';
+import type { DatabaseAdapter } from '../adapter.ts';
+import type { Database } from '../schema.ts';
 import { DatabaseThread } from './db-thread-client.ts';
-import type { Database } from './schema.ts';
-import { configureConnection } from './sqlite-settings.ts';
-
-const handles = new WeakMap<Kysely<Database>, SQLite.Database>();
-
-/** The better-sqlite3 handle behind a Kysely instance, for the few paths that prepare their own statements. */
-export function sqliteHandle(db: Kysely<Database>): SQLite.Database | undefined {
-  return handles.get(db);
-}
-
-/** The database thread of a file-backed SQLite database (none for an in-memory one). */
-export function sqliteThread(db: Kysely<Database>): DatabaseThread | undefined {
-  const h = handles.get(db);
-  return h instanceof WalDatabase ? h.thread : undefined;
-}
+import { SqliteEventLog } from './event-log.ts';
+import { ThreadEventLog } from './event-log-thread.ts';
+import { configureConnection } from './settings.ts';
 
 const CHECKPOINT_EVERY_MS = 250;
 
@@ -44,10 +34,28 @@ class WalDatabase extends SQLite {
   }
 }
 
-export function openSqlite(file: string): Kysely<Database> {
+export interface SqliteAdapter extends DatabaseAdapter {
+  readonly kind: 'sqlite';
+  /** The connection the query builder uses (maintenance and tests prepare their own statements on it). */
+  readonly sqlite: SQLite.Database;
+  /** The database thread of a file-backed database (none for an in-memory one). */
+  readonly thread: DatabaseThread | undefined;
+}
+
+export function openSqlite(file: string): SqliteAdapter {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   const sqlite = file === ':memory:' ? configureConnection(new SQLite(file), { wal: false }) : new WalDatabase(file);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
-  handles.set(db, sqlite);
-  return db;
+  const thread = sqlite instanceof WalDatabase ? sqlite.thread : undefined;
+  return {
+    kind: 'sqlite',
+    db,
+    sqlite,
+    thread,
+    events: thread ? new ThreadEventLog(thread) : new SqliteEventLog(sqlite),
+    async check() {
+      await sql`select 1`.execute(db);
+    },
+    close: () => db.destroy(),
+  };
 }

@@ -1,7 +1,7 @@
 // SQLite event appends with statements prepared once and one synchronous transaction per batch.
 import type SQLite from 'better-sqlite3';
-import { addDuration, eventRow, type Appended, type EventInput, type EventLog } from './event-log.ts';
-import type { EventRow, VisitRow } from './schema.ts';
+import { addDuration, eventRow, type Appended, type EventInput, type EventLog } from '../event-log.ts';
+import type { EventRow, VisitRow } from '../schema.ts';
 
 const COLUMNS = [
   'id',

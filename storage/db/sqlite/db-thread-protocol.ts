@@ -1,6 +1,6 @@
 // Messages between the event loop and the database thread (db-thread.ts).
-import type { EventInput } from './event-log.ts';
-import type { VisitRow } from './schema.ts';
+import type { EventInput } from '../event-log.ts';
+import type { VisitRow } from '../schema.ts';
 
 export type ThreadRequest =
   | { type: 'append'; n: number; inputs: EventInput[]; visits: VisitRow[] }

@@ -1,0 +1,64 @@
+// PostgreSQL adapter (DATABASE_URL=postgres://...): the pg driver with a pool, loaded only when configured. Several
+// instances share one database; the event log keeps per-sender seqs gap-free across them (postgres/event-log.ts).
+import { Kysely, PostgresDialect, type PostgresPool, sql } from 'kysely';
+import pg from 'pg';
+import type { DatabaseAdapter } from '../adapter.ts';
+import { DatabaseUnavailableError } from '../errors.ts';
+import type { Database } from '../schema.ts';
+import { PostgresEventLog } from './event-log.ts';
+
+const INT8 = 20;
+const NUMERIC = 1700;
+
+/** Counts, seqs and byte sizes are bigint columns (and sums of them numeric), which pg hands over as strings to be
+ * safe past 2^53; every such value here is far below that, so they come back as numbers, as on SQLite. Set per
+ * pool, not on the driver's global table, so other users of pg in the process are unaffected. */
+const types = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === INT8 || oid === NUMERIC ? Number : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+};
+
+export interface PostgresOptions {
+  /** Most connections this process holds open. */
+  poolSize: number;
+  /** How long a query waits for a free connection (or a new one) before failing as unavailable. */
+  connectTimeoutMs?: number;
+}
+
+export interface PostgresAdapter extends DatabaseAdapter {
+  readonly kind: 'postgres';
+  readonly pool: pg.Pool;
+}
+
+export function openPostgres(url: string, opts: PostgresOptions): PostgresAdapter {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: opts.poolSize,
+    connectionTimeoutMillis: opts.connectTimeoutMs ?? 10_000,
+    idleTimeoutMillis: 30_000,
+    types,
+  });
+  // An idle connection the server dropped (a restart, a failover) is removed by the pool; the next query makes a
+  // new one. Without a listener the error would end the process.
+  pool.on('error', () => {});
+  // Connecting is where an unreachable or saturated database shows: that failure is storage's own type.
+  const guarded: PostgresPool = {
+    options: pool.options,
+    connect: () =>
+      pool.connect().catch((err: unknown) => {
+        throw new DatabaseUnavailableError({ cause: err });
+      }),
+    end: () => pool.end(),
+  };
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: guarded }) });
+  return {
+    kind: 'postgres',
+    db,
+    pool,
+    events: new PostgresEventLog(db),
+    async check() {
+      await sql`select 1`.execute(db);
+    },
+    close: () => db.destroy(),
+  };
+}
