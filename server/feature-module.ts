@@ -13,8 +13,9 @@ import type { Documents } from './documents/documents.ts';
 import type { Links } from './documents/links.ts';
 import type { DomainEvents, Subscriptions } from './events.ts';
 import type { Logger } from './logger.ts';
+import type { Metrics } from './metrics.ts';
 import type { PresenceBoard } from './realtime/presence.ts';
-import type { KeyedRateLimiter } from './rate-limit.ts';
+import type { KeyedLimit, LimitFactory } from './rate-limit.ts';
 import type { GeoLookup } from './tracking/enrich.ts';
 import type { EventStore } from './tracking/event-store.ts';
 import type { Tracker } from './tracking/tracker.ts';
@@ -40,9 +41,15 @@ export interface AppContext {
   geo: GeoLookup;
   presence: PresenceBoard;
   /** New reader visits per address, shared by the viewer socket and downloads. */
-  visitLimiter: KeyedRateLimiter;
+  visitLimiter: KeyedLimit;
   /** Link access: gates, passes and file tokens, per-sender defaults. */
   access: LinkAccessParts;
+  /** Makes a named rate limit (in memory, or shared through Redis). */
+  limits: LimitFactory;
+  /** This instance's Prometheus metrics (served at /metrics with METRICS_TOKEN). */
+  metrics: Metrics;
+  /** Other instances share the realtime adapter: stored events are relayed to their feeds. */
+  relay: boolean;
 }
 
 export interface FeatureModule {
