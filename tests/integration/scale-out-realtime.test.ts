@@ -86,6 +86,29 @@ it('a feed on A receives the page events of a reader on B, in order, with gap-fr
   await eventually(() => updates.some((p) => p.visitId === visit.visitId), 20_000, "B's reader in A's presence");
 });
 
+it('events stored on both instances at once reach a feed in seq order, none missed, none twice', async () => {
+  const f = track(feed(a.url, { token: alice.token }));
+  const got = collect(f);
+  await once(f as unknown as Socket, 'presence:snapshot');
+  const readers = [
+    track(viewer(a.url, { token: (await newLink(a)).token })),
+    track(viewer(b.url, { token: (await newLink(a)).token })),
+  ];
+  const visits = await Promise.all(readers.map((v) => started(v)));
+  // Both instances write at the same time, so their events interleave in seq and cross on the way to A.
+  await Promise.all(
+    readers.map(async (v) => {
+      for (let i = 0; i < 40; i++) await pageView(v, { id: crypto.randomUUID(), page: 1, durationMs: 0 });
+    }),
+  );
+  const ours = () => got.filter((e) => visits.some((x) => x.visitId === e.visitId));
+  await eventually(() => ours().length >= 82, 30_000, '82 events from both instances on A');
+  const seqs = got.map((e) => e.seq);
+  for (let i = 1; i < seqs.length; i++) assert.equal(seqs[i], seqs[i - 1]! + 1, `seq after ${seqs[i - 1]}`);
+  await new Promise((r) => setTimeout(r, 1500));
+  assert.equal(ours().length, 82, 'nothing twice');
+});
+
 it('revoking a link on A disconnects its reader on B; revoking a token on A closes its feed on B', async () => {
   const link = await newLink(a);
   const v = track(viewer(b.url, { token: link.token }));
