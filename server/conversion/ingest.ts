@@ -8,7 +8,7 @@ import type { BlobStore } from '../../storage/blobs/blob-store.ts';
 import type { Db, DocumentRow } from '../../storage/db/index.ts';
 import { newId } from '../ids.ts';
 import { documentJson } from '../documents/documents.ts';
-import { conversionQueueFull, processingInterrupted } from '../errors.ts';
+import { conversionQueueFull, converterUnavailable, isAppError, processingInterrupted } from '../errors.ts';
 import type { DomainEvents } from '../events.ts';
 import type { Logger } from '../logger.ts';
 import type { Converter } from './converter.ts';
@@ -119,7 +119,8 @@ export class Ingest {
     } catch (err) {
       this.handedOver.delete(doc.id);
       this.deps.logger.warn({ documentId: doc.id, err }, 'could not queue the document');
-      await this.finish(doc, failedOutcome(doc.id, err));
+      // The blob store or Redis did not take it: our side, not the file's.
+      await this.finish(doc, failedOutcome(doc.id, isAppError(err) ? err : converterUnavailable({ cause: err })));
     } finally {
       await fs.rm(upload.tempPath, { force: true });
     }
