@@ -130,6 +130,7 @@ function buildContext(deps: AppDeps, io: IoServer): AppContext {
     ),
     limits,
     relay: Boolean(shared),
+    queue: shared?.queue ?? null,
     metrics: new Metrics({
       sockets: () => ({ viewer: io.of('/viewer').sockets.size, feed: io.of('/feed').sockets.size }),
       queue: shared?.queue ? () => shared.queue!.counts() : undefined,

@@ -9,6 +9,7 @@ import type { Accounts } from './accounts/senders.ts';
 import type { Config } from './config.ts';
 import type { Converter } from './conversion/converter.ts';
 import type { Ingest } from './conversion/ingest.ts';
+import type { ConversionQueue } from './conversion/queue.ts';
 import type { Documents } from './documents/documents.ts';
 import type { Links } from './documents/links.ts';
 import type { DomainEvents, Subscriptions } from './events.ts';
@@ -46,6 +47,8 @@ export interface AppContext {
   access: LinkAccessParts;
   /** Makes a named rate limit (in memory, or shared through Redis). */
   limits: LimitFactory;
+  /** CONVERT_MODE=queue: the conversion queue the workers take jobs from; null when this process converts. */
+  queue: ConversionQueue | null;
   /** This instance's Prometheus metrics (served at /metrics with METRICS_TOKEN). */
   metrics: Metrics;
   /** Other instances share the realtime adapter: stored events are relayed to their feeds. */

@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { configOrExit, openStorage } from './boot.ts';
 import { createConverter } from './conversion/index.ts';
+import { alive } from './conversion/proc-sweep.ts';
 import { bullPrefix } from './conversion/queue.ts';
 import { startConversionWorker } from './conversion/worker.ts';
 import { category, createLogger } from './logger.ts';
@@ -20,7 +21,13 @@ if (!config.REDIS_URL) {
 
 const { db, blobs } = await openStorage(config);
 // Its own temp directory: the web processes clear DATA_DIR/tmp when they start, and may share DATA_DIR with it.
-const tmpDir = await fs.mkdtemp(path.join(os.tmpdir(), 'pagetrail-worker-'));
+// Those of workers that were killed (no clean-up) go first.
+for (const name of await fs.readdir(os.tmpdir()).catch(() => [] as string[])) {
+  const pid = Number(/^pagetrail-worker-(\d+)-/.exec(name)?.[1]);
+  if (pid && pid !== process.pid && !alive(pid))
+    await fs.rm(path.join(os.tmpdir(), name), { recursive: true, force: true });
+}
+const tmpDir = await fs.mkdtemp(path.join(os.tmpdir(), `pagetrail-worker-${process.pid}-`));
 const converter = createConverter(config, logger);
 const worker = await startConversionWorker({
   db,

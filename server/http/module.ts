@@ -11,9 +11,9 @@ import { sendPage } from './security.ts';
 
 const ASSETS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../viewer/public/build');
 
-export const siteModule: Feature = ({ config, db, blobs, converter, metrics }) => {
+export const siteModule: Feature = ({ config, db, blobs, converter, queue, metrics }) => {
   const routes = Router();
-  routes.use(healthRoutes({ db, blobs, converter }));
+  routes.use(healthRoutes({ db, blobs, converter, queue }));
   routes.use(metricsRoutes(metrics, config.METRICS_TOKEN));
   routes.use('/assets', assetRoutes(ASSETS, { sourceMaps: config.SERVE_SOURCE_MAPS }));
   routes.get('/', (_req, res) => sendPage(res, 200, dashboardPage()));

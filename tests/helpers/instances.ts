@@ -130,7 +130,15 @@ export class Deployment {
   }
 
   async close(): Promise<void> {
-    for (const p of this.processes) if (p.child.exitCode === null && p.child.signalCode === null) await p.kill();
+    // Stopped as an operator would (they clean up after themselves); killed if one does not stop in time.
+    await Promise.all(
+      this.processes.map(async (p) => {
+        if (p.child.exitCode !== null || p.child.signalCode !== null) return;
+        const timer = setTimeout(() => p.child.kill('SIGKILL'), 30_000);
+        await p.stop();
+        clearTimeout(timer);
+      }),
+    );
     let cursor = '0';
     do {
       const [next, keys] = await this.redis.scan(cursor, 'MATCH', `${this.prefix}*`, 'COUNT', 500);

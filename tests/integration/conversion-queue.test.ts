@@ -103,8 +103,14 @@ it('a worker killed mid-conversion leaves the job to another worker, and the doc
 });
 
 it('a job that fails on every try ends the document failed, with a reason', async () => {
-  // A pool whose soffice cannot start: every try fails with 503, which is worth retrying, until the tries run out.
-  const broken = await d.worker({ ...WORKER, CONVERTER: 'uno', SOFFICE_PATH: '/nonexistent/soffice' });
+  // A deadline no conversion meets (a cold soffice alone takes longer): every try ends in 503 conversion_timeout,
+  // which is worth retrying, until the tries run out.
+  const broken = await d.worker({
+    ...WORKER,
+    CONVERTER: 'uno',
+    CONVERT_TIMEOUT_MS: '1000',
+    CONVERT_START_TIMEOUT_MS: '1000',
+  });
   const id = await upload('Doomed.docx');
   const doc = await settled(id);
   assert.equal(doc.status, 'failed');
