@@ -13,6 +13,8 @@ export interface DomainEventMap {
   'document:processed': { senderId: string; format: string; status: 'ready' | 'failed'; convertMs: number | null };
   /** A copy was handed to the upstream mail server: accepted, to be tried again, or refused for good. */
   'mail:delivery': { outcome: 'sent' | 'deferred' | 'refused' };
+  /** A webhook delivery attempt ended: accepted, to be tried again, or given up. */
+  'webhook:delivery': { outcome: 'delivered' | 'pending' | 'failed' };
   /** A document was deleted with its links and events: its readers are turned away. */
   'document:deleted': { senderId: string; documentId: string };
   /** A link was revoked: its readers are turned away. */

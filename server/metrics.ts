@@ -1,5 +1,5 @@
 // Prometheus metrics of one instance (prom-client, a registry per app): requests, conversions, the queue, sockets,
-// stored events and mail deliveries. Counters are fed from the domain bus and the edges; gauges are read when
+// stored events, mail and webhook deliveries. Counters are fed from the domain bus and the edges; gauges are read when
 // /metrics is scraped.
 import type { RequestHandler } from 'express';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
@@ -41,6 +41,13 @@ export class Metrics {
   readonly mail = new Counter({
     name: 'pagetrail_mail_deliveries_total',
     help: 'Copies handed to SMTP_UPSTREAM_URL, by outcome (sent, deferred, refused).',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly webhooks = new Counter({
+    name: 'pagetrail_webhook_deliveries_total',
+    help: 'Webhook delivery attempts, by outcome (delivered, pending: to be retried, failed: given up).',
     labelNames: ['outcome'] as const,
     registers: [this.registry],
   });

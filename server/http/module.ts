@@ -27,6 +27,7 @@ export const siteModule: Feature = ({ config, db, blobs, converter, queue, metri
         if (status === 'ready' && convertMs !== null) metrics.conversionSeconds.observe({ format }, convertMs / 1000);
       },
       'mail:delivery': ({ outcome }) => metrics.mail.inc({ outcome }),
+      'webhook:delivery': ({ outcome }) => metrics.webhooks.inc({ outcome }),
     },
   };
 };

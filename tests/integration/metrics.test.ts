@@ -54,6 +54,7 @@ it('serves requests, sockets, stored events and conversions in Prometheus text',
     assert.match(text, /pagetrail_conversions_total\{format="pdf",status="ready"\} 1/);
     assert.match(text, /pagetrail_conversion_duration_seconds_count\{format="pdf"\} 1/);
     assert.match(text, /pagetrail_mail_deliveries_total/);
+    assert.match(text, /pagetrail_webhook_deliveries_total/);
   } finally {
     v.close();
   }
