@@ -36,7 +36,7 @@ export function webhookRoutes(d: { db: Db; accounts: Accounts; webhooks: Webhook
 
   r.post('/api/webhooks/:id/test', auth, async (req, res) => {
     const { id } = parse(webhookParam, req.params);
-    if (!(await tests.take(senderOf(req).id))) throw webhookTestsRateLimited();
+    if (!tests.take(senderOf(req).id)) throw webhookTestsRateLimited();
     const data = { webhookId: id, message: 'A test event from Pagetrail.' };
     const [delivery] = await d.webhooks.enqueue(senderOf(req).id, TEST_TYPE, data, id);
     res.status(202).json({ id: delivery, type: TEST_TYPE });
