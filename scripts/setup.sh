@@ -22,6 +22,8 @@ want_pkg python3-uno
 want_pkg qpdf
 want_pkg poppler-utils
 if [ "$mode" = test ]; then want_pkg chromium; want_pkg swaks; want_pkg python3; want_pkg dovecot-imapd; fi
+# The scale-out tests (several instances, the conversion queue) use a real Redis on 127.0.0.1:6379.
+if [ "$mode" = test ]; then want_pkg redis-server; fi
 
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && has_cmd apt-get; then
@@ -42,6 +44,11 @@ if [ ${#missing[@]} -gt 0 ]; then
     echo "setup: install them with: sudo apt-get install --no-install-recommends ${missing[*]}" >&2
     exit 1
   fi
+fi
+
+if [ "$mode" = test ] && has_cmd redis-server && ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
+  echo "setup: starting redis-server on 127.0.0.1:6379"
+  redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no
 fi
 
 # npm dependencies, only when package files changed since the last install.

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import { createServer, type Server as HttpServer } from 'node:http';
 import path from 'node:path';
 import express from 'express';
-import { Server as IoServer } from 'socket.io';
+import { Server as IoServer, type ServerOptions } from 'socket.io';
 import type { BlobStore } from '../storage/blobs/blob-store.ts';
 import type { DatabaseAdapter } from '../storage/db/index.ts';
 import { LINK_TOKENS, Sealer } from '../storage/sealer.ts';
@@ -25,6 +25,7 @@ import { siteModule } from './http/module.ts';
 import { requestLog } from './http/request-log.ts';
 import { baseHeaders } from './http/security.ts';
 import { category, type Logger } from './logger.ts';
+import { Metrics } from './metrics.ts';
 import { type MailFeature, type MailModule, mailModule } from './mail/module.ts';
 import { notifyModule } from './notify/module.ts';
 import { feedModule } from './realtime/module.ts';
@@ -33,7 +34,9 @@ import { PresenceBoard } from './realtime/presence.ts';
 import { type RepliesFeature, type RepliesModule, repliesModule } from './replies/module.ts';
 import { fastGeoIp, type GeoLookup } from './tracking/enrich.ts';
 import { EventStore } from './tracking/event-store.ts';
-import { KeyedRateLimiter } from './rate-limit.ts';
+import { memoryLimits, type LimitFactory } from './rate-limit.ts';
+import type { PresenceStore } from './realtime/presence.ts';
+import type { ConversionQueue } from './conversion/queue.ts';
 import { signalsModule } from './signals/module.ts';
 import { trackingModule } from './tracking/module.ts';
 import { Tracker } from './tracking/tracker.ts';
@@ -62,6 +65,20 @@ export interface AppDeps {
   geo?: GeoLookup;
   /** The server to answer on (a test's, already listening on its random port); made here when absent. */
   httpServer?: HttpServer;
+  /** Several instances (REDIS_URL): what they share, from boot.ts's openShared. Absent: all in this process. */
+  shared?: SharedParts | null;
+}
+
+export interface SharedParts {
+  /** The socket.io adapter: room emits and disconnects reach every instance's sockets. */
+  adapter: NonNullable<ServerOptions['adapter']>;
+  limits: LimitFactory;
+  presence: PresenceStore;
+  presenceTtlMs: number;
+  /** CONVERT_MODE=queue: conversions go to workers. */
+  queue: ConversionQueue | null;
+  /** Closed by the caller, after the app. */
+  close(): Promise<void>;
 }
 
 export interface App {
@@ -86,6 +103,8 @@ export interface App {
 function buildContext(deps: AppDeps, io: IoServer): AppContext {
   const { config, logger, database, blobs, converter } = deps;
   const { db } = database;
+  const shared = deps.shared ?? null;
+  const limits = shared?.limits ?? memoryLimits;
   const tmpDir = path.join(config.dataDir, 'tmp');
   fs.mkdirSync(tmpDir, { recursive: true, mode: 0o700 });
   const bus = new DomainEvents();
@@ -110,7 +129,19 @@ function buildContext(deps: AppDeps, io: IoServer): AppContext {
     geo,
     documents: new Documents(db, blobs, bus),
     links: new Links(db, config.publicUrl, Sealer.forDataDir(config.dataDir, LINK_TOKENS), bus),
-    presence: new PresenceBoard(bus),
+    presence: new PresenceBoard(
+      bus,
+      shared
+        ? { store: shared.presence, ttlMs: shared.presenceTtlMs, logger: category(logger, 'realtime') }
+        : undefined,
+    ),
+    limits,
+    relay: Boolean(shared),
+    queue: shared?.queue ?? null,
+    metrics: new Metrics({
+      sockets: () => ({ viewer: io.of('/viewer').sockets.size, feed: io.of('/feed').sockets.size }),
+      queue: shared?.queue ? () => shared.queue!.counts() : undefined,
+    }),
     tracker: new Tracker({
       db,
       store: events,
@@ -121,7 +152,7 @@ function buildContext(deps: AppDeps, io: IoServer): AppContext {
       keepIpAddresses: config.KEEP_IP_ADDRESSES,
       bus,
     }),
-    visitLimiter: new KeyedRateLimiter(config.VIEWER_VISITS_PER_MINUTE, 60_000),
+    visitLimiter: limits('visits', config.VIEWER_VISITS_PER_MINUTE, 60_000),
     access: buildAccess({ config, db, events, logger: category(logger, 'http') }),
     ingest: new Ingest({
       db,
@@ -133,6 +164,7 @@ function buildContext(deps: AppDeps, io: IoServer): AppContext {
       qpdfPath: config.QPDF_PATH,
       pdftoppmPath: config.PDFTOPPM_PATH,
       queueMax: config.CONVERT_QUEUE_MAX,
+      queue: shared?.queue ?? null,
     }),
   };
 }
@@ -151,6 +183,8 @@ export function createApp(deps: AppDeps): App {
     serveClient: false,
     cors: { origin: false },
     allowRequest: allowOrigin(config.publicUrl),
+    // Rooms on every instance (REDIS_URL). Our browser code connects with websocket first, so no sticky sessions.
+    ...(deps.shared ? { adapter: deps.shared.adapter } : {}),
   });
   const ctx = buildContext(deps, io);
   const modules = FEATURES.map((feature) => feature(ctx));
@@ -160,7 +194,7 @@ export function createApp(deps: AppDeps): App {
 
   app.disable('x-powered-by');
   app.set('trust proxy', config.TRUST_PROXY);
-  app.use(requestLog(category(logger, 'http')), baseHeaders(config.publicUrl));
+  app.use(requestLog(category(logger, 'http')), ctx.metrics.http(), baseHeaders(config.publicUrl));
   app.use('/api', express.json({ limit: '64kb' }));
   for (const m of modules) if (m.routes) app.use(m.routes);
   app.use(notFoundHandler());
@@ -171,6 +205,7 @@ export function createApp(deps: AppDeps): App {
     httpServer.closeIdleConnections();
     for (const m of modules) await m.close?.(graceMs);
     await io.close();
+    ctx.presence.close();
     for (const off of unsubscribe) off();
     httpServer.closeAllConnections();
     await stopped;

@@ -75,6 +75,48 @@ export const settings = {
     'S3 access key; unset to use the SDK default chain (instance role, profile).',
   ],
   AWS_SECRET_ACCESS_KEY: [z.string().min(1).optional(), 'S3 secret key, with AWS_ACCESS_KEY_ID.'],
+  REDIS_URL: [
+    z
+      .string()
+      .regex(/^rediss?:\/\//, 'must start with redis:// or rediss://')
+      .optional(),
+    'Redis for running several instances: realtime fan-out, presence, shared rate limits, the conversion queue.',
+  ],
+  REDIS_PREFIX: [
+    z
+      .string()
+      .regex(/^[A-Za-z0-9_.:-]{1,64}$/)
+      .default('pagetrail'),
+    'Prefix of every Redis key and channel (several deployments may share one Redis).',
+  ],
+  PRESENCE_TTL_MS: [
+    int(3000, 600_000).default(45_000),
+    'With REDIS_URL: a reader stays listed this long after its instance last confirmed it (an instance that dies).',
+  ],
+  CONVERT_MODE: [
+    z.enum(['inline', 'queue']).default('inline'),
+    'Who converts Office files: this process (inline), or workers started with npm run worker (queue, needs REDIS_URL).',
+  ],
+  CONVERT_JOB_ATTEMPTS: [
+    int(1, 100).default(3),
+    'Queue: tries per conversion before the document fails (a worker dying mid-job counts as a try).',
+  ],
+  CONVERT_JOB_BACKOFF_MS: [
+    int(0, 3_600_000).default(5000),
+    'Queue: wait before the first retry of a failed conversion, doubling with each further try.',
+  ],
+  CONVERT_JOB_LOCK_MS: [
+    int(1000, 3_600_000).default(30_000),
+    "Queue: a worker's lock on a job, renewed at half this; a job whose worker stops renewing is retried elsewhere.",
+  ],
+  WORKER_CONCURRENCY: [
+    int(1, 64).default(Math.max(1, Math.min(4, os.availableParallelism()))),
+    'Conversions one worker runs at once (match CONVERT_POOL_SIZE).',
+  ],
+  METRICS_TOKEN: [
+    z.string().min(16, 'at least 16 characters').optional(),
+    'Bearer token for GET /metrics (Prometheus); unset, /metrics answers 404.',
+  ],
   LOG_LEVEL: [z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'), 'Log level.'],
   TRUST_PROXY: [
     trustProxy.default(false),
@@ -300,6 +342,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (out.STORAGE === 's3' && !out.S3_BUCKET) problems.push('S3_BUCKET is required when STORAGE=s3');
   if (Boolean(out.AWS_ACCESS_KEY_ID) !== Boolean(out.AWS_SECRET_ACCESS_KEY))
     problems.push('AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY go together');
+  if (out.CONVERT_MODE === 'queue' && !out.REDIS_URL) problems.push('REDIS_URL is required when CONVERT_MODE=queue');
   if (problems.length) throw new ConfigError(problems);
   const cfg = out as Config;
   cfg.publicUrl = (cfg.PUBLIC_URL ?? `http://localhost:${cfg.PORT}`).replace(/\/+$/, '');

@@ -9,6 +9,12 @@ export interface DomainEventMap {
   'event:stored': { senderId: string; event: ActivityEvent };
   /** A document changed status (a conversion ended). */
   'document:updated': { senderId: string; document: DocumentUpdate };
+  /** A document's processing ended (ready or failed), with the time it took: for metrics. */
+  'document:processed': { senderId: string; format: string; status: 'ready' | 'failed'; convertMs: number | null };
+  /** A copy was handed to the upstream mail server: accepted, to be tried again, or refused for good. */
+  'mail:delivery': { outcome: 'sent' | 'deferred' | 'refused' };
+  /** A webhook delivery attempt ended: accepted, to be tried again, or given up. */
+  'webhook:delivery': { outcome: 'delivered' | 'pending' | 'failed' };
   /** A document was deleted with its links and events: its readers are turned away. */
   'document:deleted': { senderId: string; documentId: string };
   /** A link was revoked: its readers are turned away. */

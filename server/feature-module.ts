@@ -9,12 +9,14 @@ import type { Accounts } from './accounts/senders.ts';
 import type { Config } from './config.ts';
 import type { Converter } from './conversion/converter.ts';
 import type { Ingest } from './conversion/ingest.ts';
+import type { ConversionQueue } from './conversion/queue.ts';
 import type { Documents } from './documents/documents.ts';
 import type { Links } from './documents/links.ts';
 import type { DomainEvents, Subscriptions } from './events.ts';
 import type { Logger } from './logger.ts';
+import type { Metrics } from './metrics.ts';
 import type { PresenceBoard } from './realtime/presence.ts';
-import type { KeyedRateLimiter } from './rate-limit.ts';
+import type { KeyedLimit, LimitFactory } from './rate-limit.ts';
 import type { GeoLookup } from './tracking/enrich.ts';
 import type { EventStore } from './tracking/event-store.ts';
 import type { Tracker } from './tracking/tracker.ts';
@@ -42,9 +44,17 @@ export interface AppContext {
   geo: GeoLookup;
   presence: PresenceBoard;
   /** New reader visits per address, shared by the viewer socket and downloads. */
-  visitLimiter: KeyedRateLimiter;
+  visitLimiter: KeyedLimit;
   /** Link access: gates, passes and file tokens, per-sender defaults. */
   access: LinkAccessParts;
+  /** Makes a named rate limit (in memory, or shared through Redis). */
+  limits: LimitFactory;
+  /** CONVERT_MODE=queue: the conversion queue the workers take jobs from; null when this process converts. */
+  queue: ConversionQueue | null;
+  /** This instance's Prometheus metrics (served at /metrics with METRICS_TOKEN). */
+  metrics: Metrics;
+  /** Other instances share the realtime adapter: stored events are relayed to their feeds. */
+  relay: boolean;
 }
 
 export interface FeatureModule {

@@ -1,6 +1,6 @@
 // The composition root: read config, build adapters, createApp, listen, shut down on SIGTERM.
 import { createApp } from './app.ts';
-import { clearTemp, configOrExit, openStorage } from './boot.ts';
+import { clearTemp, configOrExit, openShared, openStorage } from './boot.ts';
 import { createConverter } from './conversion/index.ts';
 import { category, createLogger } from './logger.ts';
 
@@ -11,8 +11,9 @@ const log = category(logger, 'app');
 await clearTemp(config);
 const { database, blobs } = await openStorage(config);
 const { db } = database;
+const shared = await openShared(config, logger);
 const converter = createConverter(config, category(logger, 'convert'));
-const app = createApp({ config, logger, database, blobs, converter });
+const app = createApp({ config, logger, database, blobs, converter, shared });
 
 const senders = await db
   .selectFrom('senders')
@@ -33,7 +34,7 @@ app.httpServer.listen(config.PORT, config.HOST, () => {
       publicUrl: config.publicUrl,
       dataDir: config.dataDir,
       database: database.kind,
-      converter: converter.status().engine,
+      converter: config.CONVERT_MODE === 'queue' ? 'queue' : converter.status().engine,
     },
     `Pagetrail listening on ${config.HOST}:${port}`,
   );
@@ -59,6 +60,7 @@ async function shutdown(signal: string): Promise<void> {
   try {
     await app.close(config.SHUTDOWN_GRACE_MS);
     await converter.close(5000);
+    await shared?.close();
     await blobs.close();
     await database.close();
     log.info('stopped');

@@ -21,7 +21,21 @@ export class RateLimiter {
   }
 }
 
-/** One token bucket per key (an address, say), forgotten every 10 minutes so the map stays small. */
+/** A limit per key (an address, say): `capacity` takes per `windowMs`. In memory for one instance; a Redis adapter
+ * (storage/redis/rate-limit.ts) shares the count between instances. */
+export interface KeyedLimit {
+  take(key: string): Promise<boolean>;
+}
+
+/** Makes the named limits of an app (`signin`, `visits`): one adapter for all of them, chosen by configuration. */
+export type LimitFactory = (name: string, capacity: number, windowMs: number) => KeyedLimit;
+
+export const memoryLimits: LimitFactory = (_name, capacity, windowMs) => {
+  const limiter = new KeyedRateLimiter(capacity, windowMs);
+  return { take: async (key) => limiter.take(key) };
+};
+
+/** One token bucket per key, forgotten every 10 minutes so the map stays small. */
 export class KeyedRateLimiter {
   private readonly buckets = new Map<string, RateLimiter>();
   private readonly capacity: number;

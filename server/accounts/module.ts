@@ -5,13 +5,13 @@ import type { Feature } from '../feature-module.ts';
 import { sessionRoutes } from '../http/session.ts';
 import { tokenRoutes } from '../http/tokens.ts';
 
-export const accountsModule: Feature = ({ config, accounts, bus }) => {
+export const accountsModule: Feature = ({ config, accounts, bus, limits }) => {
   const routes = Router();
   routes.use(
     sessionRoutes(accounts, {
       secureCookies: config.publicUrl.startsWith('https:'),
       ttlHours: config.SESSION_TTL_HOURS,
-      attemptsPerMinute: config.SIGNIN_ATTEMPTS_PER_MINUTE,
+      attempts: limits('signin', config.SIGNIN_ATTEMPTS_PER_MINUTE, 60_000),
       bus,
     }),
   );

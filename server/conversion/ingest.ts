@@ -8,13 +8,13 @@ import type { BlobStore } from '../../storage/blobs/blob-store.ts';
 import type { Db, DocumentRow } from '../../storage/db/index.ts';
 import { newId } from '../ids.ts';
 import { documentJson } from '../documents/documents.ts';
-import { conversionFailed, conversionQueueFull, isAppError, processingInterrupted } from '../errors.ts';
+import { conversionQueueFull, converterUnavailable, isAppError, processingInterrupted } from '../errors.ts';
 import type { DomainEvents } from '../events.ts';
 import type { Logger } from '../logger.ts';
 import type { Converter } from './converter.ts';
-import { inspectPdf } from './pdf-inspect.ts';
 import { inspectOrRepair, pdftocairoBeside } from './pdf-repair.ts';
-import { postprocessPdf } from './postprocess.ts';
+import type { ConversionQueue } from './queue.ts';
+import { blobKeys, failedOutcome, recordOutcome, render } from './render.ts';
 import type { DetectedFormat } from './sniff.ts';
 
 export interface IngestDeps {
@@ -26,6 +26,8 @@ export interface IngestDeps {
   qpdfPath: string;
   pdftoppmPath: string;
   queueMax: number;
+  /** Queue mode (CONVERT_MODE=queue): conversions are handed to workers. */
+  queue?: ConversionQueue | null;
   /** A document's change of status goes out on it (`document:updated`). */
   bus: DomainEvents;
 }
@@ -40,30 +42,41 @@ export interface Upload {
   contentHash?: string;
 }
 
-const keys = (id: string) => ({
-  original: `docs/${id}/original`,
-  pdf: `docs/${id}/document.pdf`,
-  thumb: `docs/${id}/thumbnail.png`,
-});
+/** A document left processing without its original for this long was cut short by an instance that died. */
+const ORPHAN_AFTER_MS = 15 * 60_000;
 
 export class Ingest {
   private readonly deps: IngestDeps;
   private readonly inFlight = new Set<Promise<void>>();
   private readonly abort = new AbortController();
+  /** Queue mode: documents this instance handed to the queue, whose end it announces. */
+  private readonly handedOver = new Set<string>();
 
   constructor(deps: IngestDeps) {
     this.deps = deps;
+    deps.queue?.onEnded((documentId, failedReason) => {
+      this.queueEnded(documentId, failedReason).catch((err: unknown) =>
+        deps.logger.error({ err, documentId }, 'could not record a queued conversion'),
+      );
+    });
+  }
+
+  private async full(): Promise<boolean> {
+    const { queue, converter, queueMax } = this.deps;
+    return queue ? (await queue.waiting()) >= queueMax : converter.status().queued >= queueMax;
   }
 
   /** Validates what can be validated at once, records the document, and processes the rest in the background. */
   async accept(upload: Upload): Promise<DocumentRow> {
-    const { db, converter, queueMax } = this.deps;
+    const { db, queue } = this.deps;
     let pageCount: number | null = null;
     let repairedPath: string | null = null;
     if (upload.format === 'pdf') {
       const tools = { qpdfPath: this.deps.qpdfPath, pdftocairoPath: pdftocairoBeside(this.deps.pdftoppmPath) };
       ({ pageCount, repairedPath } = await inspectOrRepair(upload.tempPath, tools));
-    } else if (converter.status().queued >= queueMax) {
+      // A worker inspects (and repairs) the stored original again.
+      if (queue && repairedPath) await fs.rm(repairedPath, { force: true });
+    } else if (await this.full()) {
       throw conversionQueueFull();
     }
     const now = new Date().toISOString();
@@ -87,13 +100,49 @@ export class Ingest {
       updated_at: now,
     };
     await db.insertInto('documents').values(doc).execute();
-    this.track(doc, upload, pageCount, repairedPath);
+    if (queue) this.track(this.handOver(doc, upload));
+    else this.track(this.process(doc, upload, pageCount, repairedPath));
     return doc;
   }
 
-  private track(doc: DocumentRow, upload: Upload, pageCount: number | null, repairedPath: string | null = null): void {
-    const job = this.process(doc, upload, pageCount, repairedPath).finally(() => this.inFlight.delete(job));
+  private track(work: Promise<void>): void {
+    const job = work.finally(() => this.inFlight.delete(job));
     this.inFlight.add(job);
+  }
+
+  /** Queue mode: the original goes to the blob store and the job to the queue; a worker does the rest. */
+  private async handOver(doc: DocumentRow, upload: Upload): Promise<void> {
+    try {
+      await this.deps.blobs.putFile(blobKeys(doc.id).original, upload.tempPath, 'application/octet-stream');
+      this.handedOver.add(doc.id);
+      await this.deps.queue!.enqueue({ documentId: doc.id });
+    } catch (err) {
+      this.handedOver.delete(doc.id);
+      this.deps.logger.warn({ documentId: doc.id, err }, 'could not queue the document');
+      // The blob store or Redis did not take it: our side, not the file's.
+      await this.finish(doc, failedOutcome(doc.id, isAppError(err) ? err : converterUnavailable({ cause: err })));
+    } finally {
+      await fs.rm(upload.tempPath, { force: true });
+    }
+  }
+
+  /** A queued job ended. A worker records its own outcome; a job that failed without one (its workers died) is
+   * recorded here as interrupted, by whichever instance hears it first. The instance that queued it announces it. */
+  private async queueEnded(documentId: string, failedReason: string | null): Promise<void> {
+    const { db, blobs } = this.deps;
+    let recorded: DocumentRow | null = null;
+    if (failedReason !== null) {
+      // The worker records the failure as it throws; give its write a moment to land first.
+      await new Promise((r) => setTimeout(r, 2000).unref());
+      recorded = await recordOutcome(db, blobs, documentId, failedOutcome(documentId, processingInterrupted()), {
+        onlyProcessing: true,
+      });
+      if (recorded) this.deps.logger.warn({ documentId, failedReason }, 'queued conversion failed');
+    }
+    if (!this.handedOver.delete(documentId) && !recorded) return;
+    const doc =
+      recorded ?? (await db.selectFrom('documents').selectAll().where('id', '=', documentId).executeTakeFirst());
+    if (doc) this.announce(doc);
   }
 
   /** repairedPath: a damaged PDF upload's rebuilt copy, served in its place (the original is kept as uploaded). */
@@ -103,49 +152,30 @@ export class Ingest {
     knownPages: number | null,
     repairedPath: string | null,
   ): Promise<void> {
-    const { blobs, converter, logger } = this.deps;
-    const started = Date.now();
-    const k = keys(doc.id);
+    const { blobs, logger } = this.deps;
     const work = await fs.mkdtemp(path.join(this.deps.tmpDir, 'job-'));
     let outcome: Partial<DocumentRow>;
     try {
-      await blobs.putFile(k.original, upload.tempPath, 'application/octet-stream');
-      let pdfPath = repairedPath ?? upload.tempPath;
-      let pages = knownPages;
-      if (upload.format !== 'pdf') {
-        const out = path.join(work, 'out');
-        await fs.mkdir(out);
-        pdfPath = await converter.convert({
-          inputPath: upload.tempPath,
+      await blobs.putFile(blobKeys(doc.id).original, upload.tempPath, 'application/octet-stream');
+      outcome = await render(
+        this.deps,
+        {
+          documentId: doc.id,
           format: upload.format,
-          outputDir: out,
+          inputPath: upload.tempPath,
+          pageCount: knownPages,
+          repairedPath: upload.format === 'pdf' ? repairedPath : undefined,
           signal: this.abort.signal,
-          onPdf: (info) => (pages = info.pageCount),
-        });
-      }
-      const pageCount = pages ?? (await inspectPdf(pdfPath)).pageCount;
-      const post = await postprocessPdf(pdfPath, work, {
-        qpdfPath: this.deps.qpdfPath,
-        pdftoppmPath: this.deps.pdftoppmPath,
-        signal: this.abort.signal,
-      });
-      const info = await blobs.putFile(k.pdf, post.pdfPath, 'application/pdf');
-      if (post.thumbnailPath) await blobs.putFile(k.thumb, post.thumbnailPath, 'image/png');
-      const convertMs = Date.now() - started;
-      outcome = {
-        status: 'ready',
-        page_count: pageCount,
-        original_key: k.original,
-        pdf_key: k.pdf,
-        pdf_size: info.size,
-        thumbnail_key: post.thumbnailPath ? k.thumb : null,
-        convert_ms: convertMs,
-      };
-      logger.info({ documentId: doc.id, format: doc.format, pageCount, convertMs }, 'document ready');
+        },
+        work,
+      );
+      logger.info(
+        { documentId: doc.id, format: doc.format, pageCount: outcome.page_count, convertMs: outcome.convert_ms },
+        'document ready',
+      );
     } catch (err) {
-      const e = isAppError(err) ? err : conversionFailed({ cause: err });
       logger.warn({ documentId: doc.id, format: doc.format, err }, 'document failed');
-      outcome = { status: 'failed', original_key: k.original, error_code: e.code, error_message: e.publicMessage };
+      outcome = failedOutcome(doc.id, err);
     } finally {
       await fs.rm(work, { recursive: true, force: true });
       await fs.rm(upload.tempPath, { force: true });
@@ -158,33 +188,35 @@ export class Ingest {
   }
 
   private async finish(doc: DocumentRow, patch: Partial<DocumentRow>): Promise<void> {
-    const updated_at = new Date().toISOString();
-    const res = await this.deps.db
-      .updateTable('documents')
-      .set({ ...patch, updated_at })
-      .where('id', '=', doc.id)
-      .executeTakeFirst();
-    if (Number(res.numUpdatedRows) === 0) {
-      // Deleted while processing: drop what was stored for it.
-      const k = keys(doc.id);
-      for (const key of [k.original, k.pdf, k.thumb]) await this.deps.blobs.delete(key);
-      return;
-    }
-    const json = documentJson({ ...doc, ...patch, updated_at });
+    const row = await recordOutcome(this.deps.db, this.deps.blobs, doc.id, patch);
+    if (row) this.announce(row);
+  }
+
+  private announce(doc: DocumentRow): void {
+    const json = documentJson(doc);
     this.deps.bus.emit('document:updated', {
       senderId: doc.sender_id,
       document: { id: json.id, status: json.status, pageCount: json.pageCount },
     });
+    if (doc.status === 'ready' || doc.status === 'failed')
+      this.deps.bus.emit('document:processed', {
+        senderId: doc.sender_id,
+        format: doc.format,
+        status: doc.status,
+        convertMs: doc.convert_ms === null ? null : Number(doc.convert_ms),
+      });
   }
 
   /** At start, before any upload: documents left `processing` by the last stop are converted again from their
    * stored original, or marked failed; blobs no document owns (a crash mid-delete, a half-written copy) go. */
   async recover(): Promise<number> {
-    const { db, blobs } = this.deps;
+    const { db, blobs, queue } = this.deps;
+    // With a queue other instances are at work on the same store: nothing of theirs is swept or taken over.
+    if (queue) return this.requeue();
     await this.sweepOrphanBlobs();
     const stuck = await db.selectFrom('documents').selectAll().where('status', '=', 'processing').execute();
     for (const doc of stuck) {
-      const k = keys(doc.id);
+      const k = blobKeys(doc.id);
       if (!(await blobs.stat(k.original))) {
         const e = processingInterrupted();
         await this.finish(doc, { status: 'failed', error_code: e.code, error_message: e.publicMessage });
@@ -192,19 +224,35 @@ export class Ingest {
       }
       const tempPath = path.join(this.deps.tmpDir, `recover-${doc.id}`);
       await pipeline(await blobs.read(k.original), createWriteStream(tempPath));
-      this.track(
-        doc,
-        {
-          senderId: doc.sender_id,
-          name: doc.name,
-          tempPath,
-          size: Number(doc.size_bytes),
-          format: doc.format as DetectedFormat,
-        },
-        null,
-      );
+      const upload = {
+        senderId: doc.sender_id,
+        name: doc.name,
+        tempPath,
+        size: Number(doc.size_bytes),
+        format: doc.format as DetectedFormat,
+      };
+      this.track(this.process(doc, upload, null, null));
     }
     return stuck.length;
+  }
+
+  /** Queue mode: documents processing with a stored original are queued again (a no-op for those still queued);
+   * ones whose original never arrived, long ago, are failed. */
+  private async requeue(): Promise<number> {
+    const { db, blobs, queue } = this.deps;
+    const stuck = await db.selectFrom('documents').selectAll().where('status', '=', 'processing').execute();
+    let n = 0;
+    for (const doc of stuck) {
+      if (await blobs.stat(blobKeys(doc.id).original)) {
+        this.handedOver.add(doc.id);
+        await queue!.enqueue({ documentId: doc.id });
+        n++;
+      } else if (Date.now() - Date.parse(doc.created_at) > ORPHAN_AFTER_MS) {
+        await this.finish(doc, failedOutcome(doc.id, processingInterrupted()));
+        n++;
+      }
+    }
+    return n;
   }
 
   private async sweepOrphanBlobs(): Promise<void> {

@@ -38,3 +38,13 @@ export async function killProcesses(marker: string): Promise<number> {
   }
   return pids.length;
 }
+
+/** Whether a process id is in use (ours or another user's). */
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

@@ -8,7 +8,7 @@ import { type AppError, conversionAborted, converterClosed } from '../errors.ts'
 import type { ConvertJob, Converter, ConverterStatus } from './converter.ts';
 import { convertInFreshSoffice } from './fresh-soffice.ts';
 import { acceptPdf, asAppError, withJobDir } from './job-files.ts';
-import { killProcesses } from './proc-sweep.ts';
+import { alive, killProcesses } from './proc-sweep.ts';
 import { giveTree, type Owner } from './run-as.ts';
 import { SofficeWorker, type UnoJob } from './soffice-worker.ts';
 import { Supervisor } from './supervisor.ts';
@@ -45,15 +45,6 @@ export async function sweepStaleRoots(log: Logger): Promise<void> {
     const killed = await killProcesses(dir + path.sep);
     await fs.rm(dir, { recursive: true, force: true });
     log.info({ dir: name, killed }, 'cleaned up after a converter that did not close');
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

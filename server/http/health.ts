@@ -3,8 +3,15 @@ import { Router } from 'express';
 import type { BlobStore } from '../../storage/blobs/blob-store.ts';
 import type { DatabaseAdapter } from '../../storage/db/index.ts';
 import type { Converter } from '../conversion/converter.ts';
+import type { ConversionQueue } from '../conversion/queue.ts';
 
-export function healthRoutes(d: { database: DatabaseAdapter; blobs: BlobStore; converter: Converter }): Router {
+/** `queue`: conversions go to workers (CONVERT_MODE=queue); the converter that must be usable is the queue. */
+export function healthRoutes(d: {
+  database: DatabaseAdapter;
+  blobs: BlobStore;
+  converter: Converter;
+  queue?: Pick<ConversionQueue, 'waiting'> | null;
+}): Router {
   const r = Router();
   r.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -19,7 +26,7 @@ export function healthRoutes(d: { database: DatabaseAdapter; blobs: BlobStore; c
     const checks = {
       database: await check(() => d.database.check()),
       storage: await check(() => d.blobs.check()),
-      converter: converter.ready ? 'ok' : 'unavailable',
+      converter: d.queue ? await check(() => d.queue!.waiting()) : converter.ready ? 'ok' : 'unavailable',
     };
     const ready = Object.values(checks).every((v) => v === 'ok');
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'unavailable', checks, conversions: converter });

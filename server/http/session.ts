@@ -3,7 +3,7 @@ import { Router } from 'express';
 import type { Accounts } from '../accounts/senders.ts';
 import type { DomainEvents } from '../events.ts';
 import { invalidCredentials, signInRateLimited } from '../errors.ts';
-import { KeyedRateLimiter } from '../rate-limit.ts';
+import type { KeyedLimit } from '../rate-limit.ts';
 import { readCookie, SESSION_COOKIE } from '../accounts/identity.ts';
 import { DEVICE_COOKIE, DEVICE_COOKIE_MAX_AGE_MS } from '../accounts/own-browsers.ts';
 import { requireSender } from './auth.ts';
@@ -14,7 +14,8 @@ import { parse } from './validate.ts';
 export interface SessionRouteOptions {
   secureCookies: boolean;
   ttlHours: number;
-  attemptsPerMinute: number;
+  /** Sign-in attempts per address (a minute's worth). */
+  attempts: KeyedLimit;
   /** Told when a session ends (session:ended), so its live sockets close. */
   bus: DomainEvents;
 }
@@ -24,11 +25,11 @@ export function sessionRoutes(accounts: Accounts, opts: SessionRouteOptions): Ro
   const cookie = { httpOnly: true, sameSite: 'strict' as const, secure: opts.secureCookies, path: '/' };
 
   // Password guessing: a few attempts per address per minute, whatever the account.
-  const attempts = new KeyedRateLimiter(opts.attemptsPerMinute, 60_000);
+  const attempts = opts.attempts;
 
   r.post('/api/session', async (req, res) => {
     const body = parse(signInBody, req.body);
-    if (!attempts.take(req.ip ?? '')) throw signInRateLimited();
+    if (!(await attempts.take(req.ip ?? ''))) throw signInRateLimited();
     const result = await accounts.signIn(body.email, body.password);
     if (!result) throw invalidCredentials();
     res.cookie(SESSION_COOKIE, result.sessionId, { ...cookie, maxAge: opts.ttlHours * 3600_000 });

@@ -17,7 +17,7 @@ import {
   notFound,
 } from '../errors.ts';
 import type { TrustProxy } from '../config.ts';
-import type { KeyedRateLimiter } from '../rate-limit.ts';
+import type { KeyedLimit } from '../rate-limit.ts';
 import type { Tracker } from '../tracking/tracker.ts';
 import { randomBytes } from 'node:crypto';
 import { clientAddress, clientInfo, readCookie, VIEWER_COOKIE } from '../accounts/identity.ts';
@@ -35,7 +35,7 @@ export interface ViewerRouteDeps {
   accounts: Accounts;
   trustProxy: TrustProxy;
   /** New visits per address, shared with the viewer socket. */
-  visitLimiter: KeyedRateLimiter;
+  visitLimiter: KeyedLimit;
   /** Cookies only over HTTPS (PUBLIC_URL is https). */
   secureCookies: boolean;
   access: LinkAccessParts;

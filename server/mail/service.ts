@@ -232,6 +232,7 @@ export class MailService {
     const outcome: DeliveryOutcome = await this.d.upstream!.send({ from, to: c.recipient.address }, file);
     await this.d.store.delivered(c.copy.id, outcome);
     result.delivery = outcome.ok ? 'sent' : outcome.permanent ? 'failed' : 'pending';
+    this.d.bus.emit('mail:delivery', { outcome: outcome.ok ? 'sent' : outcome.permanent ? 'refused' : 'deferred' });
     result.response = outcome.response;
     if (!outcome.ok)
       this.d.logger.warn(

@@ -20,13 +20,19 @@ export const notifyModule: Feature = ({ config, logger, db, bus, accounts, docum
   const log = category(logger, 'notify');
   const allowPrivate = config.WEBHOOK_ALLOW_PRIVATE;
   const webhooks = new Webhooks(db, Sealer.forDataDir(config.dataDir, WEBHOOK_SECRETS), { allowPrivate });
-  const queue = new WebhookQueue(db, webhooks, log, {
-    maxAttempts: config.WEBHOOK_MAX_ATTEMPTS,
-    retryBaseMs: config.WEBHOOK_RETRY_BASE_MS,
-    timeoutMs: config.WEBHOOK_TIMEOUT_MS,
-    pollMs: config.WEBHOOK_POLL_MS,
-    allowPrivate,
-  });
+  const queue = new WebhookQueue(
+    db,
+    webhooks,
+    log,
+    {
+      maxAttempts: config.WEBHOOK_MAX_ATTEMPTS,
+      retryBaseMs: config.WEBHOOK_RETRY_BASE_MS,
+      timeoutMs: config.WEBHOOK_TIMEOUT_MS,
+      pollMs: config.WEBHOOK_POLL_MS,
+      allowPrivate,
+    },
+    bus,
+  );
   webhooks.onQueued = () => queue.kick();
   const mail = new NotifyMail({
     db,

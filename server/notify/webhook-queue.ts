@@ -7,6 +7,7 @@ import { isAppError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { Webhooks } from './webhooks.ts';
 import { parseTarget, postTo, resolveTarget } from './webhook-target.ts';
+import type { DomainEvents } from '../events.ts';
 
 export interface QueueSettings {
   maxAttempts: number;
@@ -30,7 +31,11 @@ export class WebhookQueue {
   private running: Promise<void> | null = null;
   private again = false;
 
-  constructor(db: Db, hooks: Webhooks, log: Logger, settings: QueueSettings) {
+  private readonly bus: DomainEvents | null;
+
+  /** `bus`: each attempt's outcome goes out on it (`webhook:delivery`, for metrics). */
+  constructor(db: Db, hooks: Webhooks, log: Logger, settings: QueueSettings, bus: DomainEvents | null = null) {
+    this.bus = bus;
     this.db = db;
     this.hooks = hooks;
     this.log = log;
@@ -115,6 +120,7 @@ export class WebhookQueue {
     const ok = outcome.status !== null && outcome.status >= 200 && outcome.status < 300;
     const last = ok || attempt >= this.s.maxAttempts;
     const status = ok ? 'delivered' : last ? 'failed' : 'pending';
+    this.bus?.emit('webhook:delivery', { outcome: status });
     const now = new Date();
     await this.db
       .updateTable('webhook_deliveries')

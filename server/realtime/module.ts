@@ -4,13 +4,14 @@ import type { Feature } from '../feature-module.ts';
 import { category } from '../logger.ts';
 import { FeedHub } from './feed.ts';
 
-export const feedModule: Feature = ({ config, io, logger, accounts, events, presence }) => {
+export const feedModule: Feature = ({ config, io, logger, accounts, events, presence, relay }) => {
   const feed = new FeedHub({
     accounts,
     events,
     presence,
     logger: category(logger, 'realtime'),
     publicUrl: config.publicUrl,
+    relay,
   });
   return {
     name: 'feed',

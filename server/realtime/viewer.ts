@@ -9,7 +9,7 @@ import type { Links } from '../documents/links.ts';
 import { accessRequired, connectionRateLimited, linkUnavailable, viewLimitReached } from '../errors.ts';
 import { clientAddress, clientInfo } from '../accounts/identity.ts';
 import type { Logger } from '../logger.ts';
-import type { KeyedRateLimiter } from '../rate-limit.ts';
+import type { KeyedLimit } from '../rate-limit.ts';
 import type { TrustProxy } from '../config.ts';
 import type { Tracker, VisitState } from '../tracking/tracker.ts';
 import { refusal, toSocketError } from './errors.ts';
@@ -33,7 +33,7 @@ export interface ViewerDeps {
   logger: Logger;
   trustProxy: TrustProxy;
   /** Viewer connections one address may open per minute (shared with downloads opening visits). */
-  visitLimiter: KeyedRateLimiter;
+  visitLimiter: KeyedLimit;
   access: LinkAccessParts;
 }
 
@@ -44,7 +44,11 @@ export function attachViewer(io: Server, d: ViewerDeps): ViewerNsp {
   nsp.use(async (socket, next) => {
     const token = socket.handshake.auth?.token;
     if (typeof token !== 'string') return next(refusal(linkUnavailable()));
-    if (!perAddress.take(clientAddress(socket.request, d.trustProxy))) return next(refusal(connectionRateLimited()));
+    const allowed = await perAddress.take(clientAddress(socket.request, d.trustProxy)).catch((err: unknown) => {
+      d.logger.error({ err }, 'visit limit unavailable');
+      return false;
+    });
+    if (!allowed) return next(refusal(connectionRateLimited()));
     try {
       const found = await d.links.resolveReadable(token);
       const client = await clientInfo(d.accounts, socket.request, d.trustProxy);

@@ -351,12 +351,12 @@ export class Tracker {
     resolved: ResolvedLink,
     visitId: string | undefined,
     client: ClientInfo,
-    mayOpen: () => boolean,
+    mayOpen: () => Promise<boolean>,
   ): Promise<void> {
     const s =
       (visitId && /^vis_[A-Za-z0-9_-]{22}$/.test(visitId) ? await this.resumeVisit(resolved, visitId) : null) ??
       (await this.recentVisit(resolved, client)) ??
-      (mayOpen() ? await this.openVisit(resolved, client) : null);
+      ((await mayOpen()) ? await this.openVisit(resolved, client) : null);
     if (!s) throw visitRateLimited();
     try {
       await this.store.append({ ...this.base(s), type: 'download' });

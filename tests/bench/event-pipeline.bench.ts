@@ -8,7 +8,10 @@
 // every round, and the summary sets its figures beside the embedded default's (SQLite).
 // Knobs (environment): BENCH_ROUNDS (3), BENCH_VIEWERS (1000), BENCH_RATE (5000 events/s), BENCH_SECONDS (10), BENCH_INFLIGHT (1);
 // BENCH_PROFILE_DIR=dir writes a V8 CPU profile of each server process there (open it in Chrome DevTools).
+// BENCH_SCALE_OUT=1 compares one instance with two instances sharing one database and Redis (REDIS_URL, default
+// redis://127.0.0.1:6379): the viewers spread over both, the feed on the first; events/s and p99 side by side.
 import { fork, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,10 +37,16 @@ const REPLY_TIMEOUT_MS = envNumber('BENCH_REPLY_TIMEOUT_MS', 120_000);
  * (the load process can finish a phase before the server answers its stats), every wait is bounded and names what
  * did not arrive, and a child that dies fails whatever waits on it.
  */
-function child<Cmd, Msg extends { type: string }>(script: string, args: string[] = [], execArgv = process.execArgv) {
+function child<Cmd, Msg extends { type: string }>(
+  script: string,
+  args: string[] = [],
+  execArgv = process.execArgv,
+  env: Record<string, string> = {},
+) {
   const proc: ChildProcess = fork(path.join(LIB, script), args, {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     execArgv,
+    env: { ...process.env, ...env },
   });
   const waiting: { type: string; resolve: (m: Msg) => void; reject: (e: Error) => void }[] = [];
   const early: Msg[] = [];
@@ -91,21 +100,46 @@ interface Measured {
   storedPageViews: number | null;
 }
 
+const SCALE_OUT = process.env.BENCH_SCALE_OUT === '1';
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+/** The server processes of a target: one, or (pagetrail-2) a first instance and a second on its data and Redis. */
+async function startServers(target: Target, execArgv: (name: string) => string[] | undefined) {
+  if (target !== 'pagetrail-2') {
+    const server = child<ServerCmd, ServerMsg>('event-server.ts', [target], execArgv(target));
+    return { servers: [server], ready: await server.next('ready'), urls: undefined as string[] | undefined };
+  }
+  const env = {
+    BENCH_DATA_DIR: await fs.mkdtemp(path.join(os.tmpdir(), 'pagetrail-bench-')),
+    REDIS_URL,
+    REDIS_PREFIX: `pt-bench-${process.pid}-${Date.now()}`,
+  };
+  const first = child<ServerCmd, ServerMsg>('event-server.ts', ['pagetrail'], execArgv('pagetrail-a'), env);
+  const ready = await first.next('ready');
+  const second = child<ServerCmd, ServerMsg>(
+    'event-server.ts',
+    ['pagetrail', 'secondary'],
+    execArgv('pagetrail-b'),
+    env,
+  );
+  const other = await second.next('ready');
+  return { servers: [first, second], ready, urls: [ready.url, other.url] };
+}
+
 async function measure(target: Target): Promise<Measured[]> {
   const prof = process.env.BENCH_PROFILE_DIR;
-  const server = child<ServerCmd, ServerMsg>(
-    'event-server.ts',
-    [target],
+  const { servers, ready, urls } = await startServers(target, (name) =>
     prof
-      ? [...process.execArgv, '--cpu-prof', `--cpu-prof-dir=${prof}`, `--cpu-prof-name=${target}.cpuprofile`]
+      ? [...process.execArgv, '--cpu-prof', `--cpu-prof-dir=${prof}`, `--cpu-prof-name=${name}.cpuprofile`]
       : undefined,
   );
+  const server = servers[0]!;
   const client = child<ClientCmd, ClientMsg>('event-load.ts');
   try {
-    const ready = await server.next('ready');
     client.send({
       type: 'connect',
       url: ready.url,
+      viewerUrls: urls,
       viewerToken: ready.viewerToken,
       feedToken: ready.feedToken,
       viewers: VIEWERS,
@@ -134,25 +168,26 @@ async function measure(target: Target): Promise<Measured[]> {
       client.send({ type: 'run', phase });
       // Server CPU and loop delay over the measured window only (after warm-up, before the drain).
       await new Promise((r) => setTimeout(r, phase.warmupMs));
-      server.send({ type: 'mark' });
+      for (const s of servers) s.send({ type: 'mark' });
       await new Promise((r) => setTimeout(r, phase.durationMs));
-      server.send({ type: 'stats' });
-      const stats = await server.next('stats');
+      for (const s of servers) s.send({ type: 'stats' });
+      const stats = await Promise.all(servers.map((s) => s.next('stats')));
       const { result: r } = await result;
       const afterDrain =
         target !== 'relay' ? (server.send({ type: 'stats' }), (await server.next('stats')).storedPageViews) : null;
       out.push({
         label,
         result: r,
-        serverCores: stats.cores,
-        serverLoopP99Ms: stats.loopP99Ms,
+        // Two instances: their cores added up, the worse loop delay.
+        serverCores: stats.reduce((n, s) => n + s.cores, 0),
+        serverLoopP99Ms: Math.max(...stats.map((s) => s.loopP99Ms)),
         storedPageViews: afterDrain,
       });
       print(target, out.at(-1)!);
     }
     return out;
   } finally {
-    for (const p of [client, server]) {
+    for (const p of [client, ...servers]) {
       try {
         p.send({ type: 'close' });
       } catch {
@@ -161,8 +196,10 @@ async function measure(target: Target): Promise<Measured[]> {
     }
     // A PostgreSQL server drains its backlog and drops its database before it exits: give it longer.
     const grace = prof ? 120_000 : target === 'pagetrail-pg' ? 60_000 : 10_000;
-    const timeout = setTimeout(() => (client.kill(), server.kill()), grace);
-    await Promise.all([client.exited(), server.exited()]);
+    const timeout = setTimeout(() => {
+      for (const p of [client, ...servers]) p.kill();
+    }, grace);
+    await Promise.all([client, ...servers].map((p) => p.exited()));
     clearTimeout(timeout);
   }
 }
@@ -201,7 +238,9 @@ async function main(): Promise<void> {
   );
   console.log("server and client load each run in a forked process; the latency clock is the client's");
   const rounds: { app: Measured[]; relay: Measured[]; pg: Measured[] | null; ratio: number }[] = [];
-  const targets: Target[] = POSTGRES ? ['pagetrail', 'relay', 'pagetrail-pg'] : ['pagetrail', 'relay'];
+  // BENCH_SCALE_OUT=1: one instance against two; otherwise the app against the bare relay (and PostgreSQL).
+  const versus: Target = SCALE_OUT ? 'pagetrail-2' : 'relay';
+  const targets: Target[] = POSTGRES && !SCALE_OUT ? ['pagetrail', versus, 'pagetrail-pg'] : ['pagetrail', versus];
   for (let r = 0; r < ROUNDS; r++) {
     console.log(`\nround ${r + 1} of ${ROUNDS}`);
     // Each target goes first in turn, so a machine that warms up or slows down is shared out among them.
@@ -209,7 +248,7 @@ async function main(): Promise<void> {
     const got: Partial<Record<Target, Measured[]>> = {};
     for (const target of order) got[target] = await measure(target);
     const app = got.pagetrail!;
-    const relay = got.relay!;
+    const relay = got[versus]!;
     rounds.push({
       app,
       relay,
@@ -218,6 +257,7 @@ async function main(): Promise<void> {
     });
   }
 
+  if (SCALE_OUT) return scaleOutSummary(rounds);
   console.log('\nsummary (per round, then the median round)');
   for (const [i, r] of rounds.entries()) {
     const rate = r.app[0]!.result;
@@ -258,6 +298,29 @@ function printDatabases(rounds: { sqlite: Measured[]; postgres: Measured[] }[]):
   console.log(`\none instance, SQLite vs PostgreSQL (median of ${rounds.length} round(s))`);
   console.log(`  ${''.padEnd(30)}${'SQLite'.padStart(12)}${'PostgreSQL'.padStart(12)}`);
   for (const [label, [a, b]] of rows) console.log(`  ${label.padEnd(30)}${a}${b}`);
+}
+
+/** One instance against two sharing Redis, side by side (`relay` holds the two-instance figures here). */
+function scaleOutSummary(rounds: { app: Measured[]; relay: Measured[]; ratio: number }[]): void {
+  console.log(
+    '\nsummary: one instance | two instances sharing Redis (viewers spread, feed on the first); median round',
+  );
+  const pick = (side: 'app' | 'relay', phase: number, f: (m: Measured) => number) =>
+    median(rounds.map((r) => f(r[side][phase]!)));
+  for (const [phase, label] of [`${int(RATE)}/s offered`, 'max (closed loop)'].entries()) {
+    const row = (f: (m: Measured) => number, fmt: (n: number) => string) =>
+      `${fmt(pick('app', phase, f))} | ${fmt(pick('relay', phase, f))}`;
+    console.log(`  ${label}`);
+    console.log(`    events/s on the feed   ${row((m) => m.result.feedPerSec, int)}`);
+    console.log(`    emit->feed p99         ${row((m) => m.result.latency.p99, ms)}`);
+    console.log(`    emit->ack p99          ${row((m) => m.result.ack.p99, ms)}`);
+    console.log(
+      `    server cores used      ${row(
+        (m) => m.serverCores,
+        (n) => n.toFixed(2),
+      )}`,
+    );
+  }
 }
 
 main().catch((err: unknown) => {

@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { createApp, type App } from '../../server/app.ts';
+import { openShared } from '../../server/boot.ts';
 import { loadConfig, type Config } from '../../server/config.ts';
 import type { Converter } from '../../server/conversion/converter.ts';
 import { createConverter } from '../../server/conversion/index.ts';
@@ -85,7 +86,9 @@ export async function startApp(
   const { db } = database;
   const blobs = await createBlobStore(config);
   const converter = opts.converter ?? createConverter(config, logger);
-  const app = createApp({ config, logger, database, blobs, converter, httpServer });
+  // With REDIS_URL the app shares realtime, presence and limits through Redis, as main.ts sets it up.
+  const shared = await openShared(config, logger);
+  const app = createApp({ config, logger, database, blobs, converter, httpServer, shared });
   return {
     url,
     config,
@@ -105,6 +108,7 @@ export async function startApp(
     },
     async close(opts = {}) {
       await app.close(2000);
+      await shared?.close();
       await converter.close(2000);
       await blobs.close();
       await database.close();

@@ -35,6 +35,7 @@ const COMPOSITION_FILES = [
   'server/main.ts',
   'server/boot.ts',
   'server/cli.ts',
+  'server/worker.ts',
   'server/feature-module.ts',
 ];
 

@@ -33,6 +33,10 @@ export class FeedClient {
   constructor(handlers: FeedHandlers, lastSeq: number | null) {
     this.#lastSeq = lastSeq;
     this.#socket = io('/feed', {
+      // Websocket first: one connection that stays on one instance, so a load balancer needs no sticky sessions.
+      // Long-polling only where websockets are blocked (that fallback needs stickiness with several instances).
+      transports: ['websocket', 'polling'],
+      tryAllTransports: true,
       withCredentials: true,
       // Called on every (re)connect, so the handshake always carries the latest seq.
       auth: (cb) => {

@@ -44,6 +44,10 @@ export class TrackingTransport {
   constructor(token: string, handlers: TransportHandlers = {}, ticket?: string) {
     this.#token = token;
     this.#socket = io('/viewer', {
+      // Websocket first: one connection that stays on one instance, so a load balancer needs no sticky sessions.
+      // Long-polling only where websockets are blocked (that fallback needs stickiness with several instances).
+      transports: ['websocket', 'polling'],
+      tryAllTransports: true,
       // A function, so a reconnect continues the same visit instead of starting a new one.
       auth: (cb) => {
         const auth: ViewerAuth = { token: this.#token };

@@ -1,7 +1,8 @@
 // Messages between event-pipeline.bench.ts and the processes it forks (one server, one client load).
 
-/** The real app on SQLite (the embedded default) or on PostgreSQL, or the bare relay. */
-export type Target = 'pagetrail' | 'pagetrail-pg' | 'relay';
+/** The real app on SQLite (the embedded default) or on PostgreSQL, or the bare relay; pagetrail-2: two instances
+ * sharing one database and Redis (BENCH_SCALE_OUT=1 compares it with one instance). */
+export type Target = 'pagetrail' | 'pagetrail-pg' | 'relay' | 'pagetrail-2';
 
 export type ServerMsg =
   | { type: 'ready'; url: string; viewerToken: string; feedToken: string }
@@ -16,7 +17,16 @@ export type Phase =
   | { mode: 'max'; inflight: number; warmupMs: number; durationMs: number };
 
 export type ClientCmd =
-  | { type: 'connect'; url: string; viewerToken: string; feedToken: string; viewers: number; concurrency: number }
+  | {
+      type: 'connect';
+      url: string;
+      /** Viewer sockets go round-robin over these (default: url). */
+      viewerUrls?: string[];
+      viewerToken: string;
+      feedToken: string;
+      viewers: number;
+      concurrency: number;
+    }
   | { type: 'run'; phase: Phase }
   | { type: 'close' };
 

@@ -52,8 +52,10 @@ async function connect(cmd: Extract<ClientCmd, { type: 'connect' }>): Promise<vo
   let next = 0;
   async function worker(): Promise<void> {
     while (next < cmd.viewers) {
+      // Spread over the instances when there are several (the feed stays on the first).
+      const urls = cmd.viewerUrls ?? [cmd.url];
+      const s = viewer(urls[next % urls.length]!, { token: cmd.viewerToken }) as unknown as Socket;
       next++;
-      const s = viewer(cmd.url, { token: cmd.viewerToken }) as unknown as Socket;
       try {
         await Promise.race([
           once(s, 'visit:started', 15_000),
