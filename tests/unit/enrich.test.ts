@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { deviceFrom, fastGeoIp, isAutomatedAgent, isPrivateAddress } from '../../server/tracking/enrich.ts';
+import { isNonPublicAddress } from '../../server/public-address.ts';
+import { deviceFrom, fastGeoIp, isAutomatedAgent } from '../../server/tracking/enrich.ts';
 
 describe('device from user agent', () => {
   it('tells phones, tablets and desktops apart', () => {
@@ -49,10 +50,10 @@ describe('place from address', () => {
       'fd00::1',
       'fe80::1',
     ]) {
-      assert.equal(isPrivateAddress(ip), true, ip);
+      assert.equal(isNonPublicAddress(ip), true, ip);
       assert.equal(await fastGeoIp().lookup(ip), null);
     }
-    assert.equal(isPrivateAddress('8.8.8.8'), false);
+    assert.equal(isNonPublicAddress('8.8.8.8'), false);
   });
   it('finds the country of a public address offline', async () => {
     assert.equal((await fastGeoIp().lookup('8.8.8.8'))?.country, 'US');

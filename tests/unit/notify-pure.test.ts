@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { csvCell, toCsv } from '../../server/csv.ts';
 import { retryDelayMs } from '../../server/notify/webhook-queue.ts';
-import { isNonPublicAddress, parseTarget } from '../../server/notify/webhook-target.ts';
+import { parseTarget } from '../../server/notify/webhook-target.ts';
+import { isNonPublicAddress } from '../../server/public-address.ts';
 import { webhookTypeOf } from '../../server/notify/webhook-types.ts';
 import { networkOf, otherPlace, samePlace } from '../../server/tracking/place.ts';
 
