@@ -1,6 +1,7 @@
 // Several Pagetrail processes on one machine, as a scaled-out deployment runs them: web instances
-// (server/main.ts) and conversion workers (server/worker.ts) sharing one DATA_DIR (SQLite, local blobs, the link
-// secret) and one Redis under a key prefix of their own, removed at the end.
+// (server/main.ts) and conversion workers (server/worker.ts) sharing one DATA_DIR (the link secret, and SQLite and
+// local blobs unless told otherwise) and one Redis under a key prefix of their own, removed at the end. On request
+// they share a fresh PostgreSQL database and an s3rver bucket instead, dropped at the end too.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
@@ -10,6 +11,8 @@ import path from 'node:path';
 import { Accounts } from '../../server/accounts/senders.ts';
 import { closeRedis, connectRedis, type Redis } from '../../storage/redis/connection.ts';
 import { openDatabase, type DatabaseAdapter, type Db } from '../../storage/db/index.ts';
+import { createTestDatabase, type TestDatabase } from './postgres.ts';
+import { startS3, type TestS3 } from './s3rver.ts';
 import { eventually } from './wait.ts';
 
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -41,6 +44,8 @@ export class Deployment {
   database!: DatabaseAdapter;
   db!: Db;
   redis!: Redis;
+  postgres: TestDatabase | undefined;
+  s3: TestS3 | undefined;
 
   private constructor(dataDir: string, env: Record<string, string>) {
     this.dataDir = dataDir;
@@ -57,10 +62,21 @@ export class Deployment {
     };
   }
 
-  /** `env`: settings every process of the deployment gets. */
-  static async create(env: Record<string, string> = {}): Promise<Deployment> {
-    const d = new Deployment(await fs.mkdtemp(path.join(os.tmpdir(), 'pagetrail-deploy-')), env);
-    d.database = await openDatabase({ dataDir: d.dataDir });
+  /** `env`: settings every process of the deployment gets; `postgres` and `s3` put its database and blobs there. */
+  static async create(
+    env: Record<string, string> = {},
+    engines: { postgres?: boolean; s3?: boolean } = {},
+  ): Promise<Deployment> {
+    const postgres = engines.postgres ? await createTestDatabase() : undefined;
+    const s3 = engines.s3 ? await startS3() : undefined;
+    const d = new Deployment(await fs.mkdtemp(path.join(os.tmpdir(), 'pagetrail-deploy-')), {
+      ...(postgres ? { DATABASE_URL: postgres.url } : {}),
+      ...s3?.env,
+      ...env,
+    });
+    d.postgres = postgres;
+    d.s3 = s3;
+    d.database = await openDatabase({ dataDir: d.dataDir, DATABASE_URL: postgres?.url, DATABASE_POOL_SIZE: 2 });
     d.db = d.database.db;
     d.redis = await connectRedis(REDIS_URL);
     return d;
@@ -149,6 +165,8 @@ export class Deployment {
     } while (cursor !== '0');
     await closeRedis(this.redis);
     await this.database.close();
+    await this.postgres?.drop();
+    await this.s3?.close();
     await fs.rm(this.dataDir, { recursive: true, force: true });
   }
 }
