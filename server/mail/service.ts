@@ -122,7 +122,7 @@ export class MailService {
         );
       }
       if (!prior) {
-        await d.store.recordAttachments(message.id, outcomes);
+        await d.store.recordAttachments(message.id, outcomes, linked);
         await this.notify(input.sender.id, message.id, outcomes);
       }
       const drop = new Set(outcomes.flatMap((o) => (o.kind === 'document' ? [o.file.node] : [])));

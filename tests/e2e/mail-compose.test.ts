@@ -136,6 +136,16 @@ describe('compose page', () => {
       assert.equal(opened.status, 200);
       await opened.body?.cancel();
     }
+    const auth = { headers: { authorization: `Bearer ${s.token}` } };
+    const list = (await (await fetch(`${rig.t.url}/api/messages`, auth)).json()) as {
+      messages: { id: string; subject: string; documents: { id: string; name: string }[] }[];
+    };
+    const sent = list.messages.find((m) => m.subject === 'Our pricing');
+    assert.deepEqual(
+      sent?.documents.map((d) => [d.id, d.name]),
+      [[docId, 'Pricing.pdf']],
+      'the Sent list names the linked document',
+    );
     assert.deepEqual(problems.list(), []);
     await context.close();
   });
