@@ -97,6 +97,7 @@ export type AutomatedReason =
   | 'headless'
   | 'too_soon_after_delivery'
   | 'burst'
+  | 'no_human_input'
   | (string & {});
 
 /** What an email_open or click event keeps in its detail column. */

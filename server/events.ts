@@ -26,7 +26,13 @@ export interface DomainEventMap {
   /** Someone started reading, moved to another page, or left. */
   'presence:changed': { senderId: string; kind: 'update' | 'leave'; presence: Presence };
   /** The last reader of a visit left (sockets closed, requests done); it ends unless they come back in time. */
-  'visit:left': { senderId: string; visitId: string; at: string };
+  'visit:left': {
+    senderId: string;
+    visitId: string;
+    at: string;
+    /** A visit opened here whose reader never reported human input (server/signals judges it). */
+    noInput?: boolean;
+  };
   /** A visit ended (no reader came back within the gap): what was read, page by page (the notify module). */
   'visit:ended': { senderId: string; visit: VisitReport };
   /** A tracked message was sent through Pagetrail (the mail module). */

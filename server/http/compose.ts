@@ -1,6 +1,7 @@
 // POST /api/messages/compose: the dashboard's compose page. The form becomes an RFC 5322 message (nodemailer's
 // composer, attachments streamed from their temp files) and goes through the same rewrite and upstream as mail
-// from a client; a file whose track switch is off carries X-Pagetrail-Track: off and stays attached.
+// from a client; a file whose track switch is off carries X-Pagetrail-Track: off and stays attached. Documents the
+// sender already uploaded can be linked too: each recipient gets its own link, as for an attached file.
 import fs from 'node:fs';
 import path from 'node:path';
 import { Router } from 'express';
@@ -78,7 +79,12 @@ export function composeRoutes(d: ComposeDeps): Router {
       (node as unknown as { keepBcc: boolean }).keepBcc = true;
       const file = await spool(node.createReadStream(), d.tmpDir, d.maxMessageBytes);
       try {
-        const result = await d.service.submit({ sender, rawPath: file.path, send: true });
+        const result = await d.service.submit({
+          sender,
+          rawPath: file.path,
+          send: true,
+          linkDocuments: form.documents,
+        });
         const [message] = await messageJson(d.store, d.links, sender.id, [result.message.id]);
         res.status(201).location(`/api/messages/${result.message.id}`).json(message);
       } finally {

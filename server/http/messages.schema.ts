@@ -15,7 +15,8 @@ const addresses = z
   )
   .refine((list) => list.every((a) => /^[^\s@<>]+@[^\s@<>]+$/.test(a)), 'must be email addresses separated by commas');
 
-/** The compose form (multipart fields; files come separately). `untracked`: indexes of files left attached. */
+/** The compose form (multipart fields; files come separately). `untracked`: indexes of files left attached;
+ * `documents`: ids of the sender's uploaded documents to link in the message as if attached. */
 export const composeBody = z
   .object({
     to: addresses,
@@ -30,5 +31,11 @@ export const composeBody = z
       .default('')
       .transform((s) => s.split(',').filter(Boolean).map(Number))
       .pipe(z.array(z.number().int().min(0).max(19))),
+    documents: z
+      .string()
+      .max(2000)
+      .default('')
+      .transform((s) => [...new Set(s.split(',').filter(Boolean))])
+      .pipe(z.array(z.string().min(1).max(64)).max(20)),
   })
   .strict();

@@ -3,12 +3,13 @@
 // the copies not yet accepted upstream to the upstream. A retry with the same Message-ID sends only what is missing.
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { Db, MessageRow } from '../../storage/db/index.ts';
+import type { Db, DocumentRow, MessageRow } from '../../storage/db/index.ts';
 import type { Accounts, Sender } from '../accounts/senders.ts';
 import { randomSecret } from '../accounts/secrets.ts';
 import type { Ingest } from '../conversion/ingest.ts';
 import type { ZipLimits } from '../conversion/zip-inspect.ts';
 import type { Links } from '../documents/links.ts';
+import { notFound } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { DomainEvents } from '../events.ts';
 import type { EventStore } from '../tracking/event-store.ts';
@@ -56,6 +57,8 @@ export interface SubmitInput {
   /** The SMTP envelope; without one (API) the recipients are the To, Cc and Bcc headers. */
   envelope?: { from: string; to: string[] };
   send: boolean;
+  /** Ids of the sender's own documents to link in every copy, as if attached (another sender's id: 404). */
+  linkDocuments?: string[];
 }
 
 export interface CopyResult {
@@ -83,6 +86,7 @@ export class MailService {
   async submit(input: SubmitInput): Promise<SubmitResult> {
     const { d } = this;
     if (input.send && !d.upstream) throw upstreamNotConfigured();
+    const linked = await this.ownDocuments(input.sender.id, input.linkDocuments ?? []);
     const work = await fs.mkdtemp(path.join(d.tmpDir, 'mail-'));
     try {
       const a = await analyze(input.rawPath, work, d.maxAttachmentBytes);
@@ -118,14 +122,18 @@ export class MailService {
         );
       }
       if (!prior) {
-        await d.store.recordAttachments(message.id, outcomes);
+        await d.store.recordAttachments(message.id, outcomes, linked);
         await this.notify(input.sender.id, message.id, outcomes);
       }
       const drop = new Set(outcomes.flatMap((o) => (o.kind === 'document' ? [o.file.node] : [])));
+      const documents = [
+        ...outcomes.flatMap((o) => (o.kind === 'document' ? [{ name: o.file.name, document: o.document }] : [])),
+        ...linked.map((document) => ({ name: document.name, document })),
+      ];
       const results: CopyResult[] = [];
       const sends: Promise<void>[] = [];
       for (const c of todo) {
-        const docs = await this.documentsFor(c, outcomes);
+        const docs = await this.documentsFor(c, documents);
         const out = path.join(work, `copy-${c.copy.id}.eml`);
         const links = await writeCopy(
           input.rawPath,
@@ -184,17 +192,34 @@ export class MailService {
     for (let i = 0; i < newRecipients; i++) if (!l.recipients.take()) throw mailRateLimited('recipients');
   }
 
-  private async documentsFor(c: Copy, outcomes: Outcome[]): Promise<LinkedDocument[]> {
+  /** The sender's documents by id, in the order given; any id not the sender's answers 404 before anything is stored. */
+  private async ownDocuments(senderId: string, ids: string[]): Promise<DocumentRow[]> {
+    if (!ids.length) return [];
+    const rows = await this.d.db
+      .selectFrom('documents')
+      .selectAll()
+      .where('sender_id', '=', senderId)
+      .where('id', 'in', ids)
+      .execute();
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return ids.map((id) => {
+      const row = byId.get(id);
+      if (!row) throw notFound('Document');
+      return row;
+    });
+  }
+
+  /** A per-recipient link to each document (attached files turned into documents, and documents linked by id). */
+  private async documentsFor(c: Copy, documents: { name: string; document: DocumentRow }[]): Promise<LinkedDocument[]> {
     const docs: LinkedDocument[] = [];
-    for (const o of outcomes) {
-      if (o.kind !== 'document') continue;
-      const link = await this.d.store.linkFor(c, o.document);
+    for (const { name, document } of documents) {
+      const link = await this.d.store.linkFor(c, document);
       const url = this.d.links.urlOf(link);
       docs.push({
-        name: o.file.name,
+        name,
         url,
         thumbnailUrl: `${url}/thumbnail`,
-        pageCount: o.document.page_count === null ? null : Number(o.document.page_count),
+        pageCount: document.page_count === null ? null : Number(document.page_count),
       });
     }
     return docs;

@@ -162,17 +162,24 @@ export class MessageStore {
     return link;
   }
 
-  async recordAttachments(messageId: string, outcomes: Outcome[]): Promise<void> {
-    const rows = outcomes.map((o, position) => ({
-      id: newId('att'),
-      message_id: messageId,
-      name: o.file.name,
-      outcome: o.kind,
-      position,
-      document_id: o.kind === 'document' ? o.document.id : null,
-      reason_code: o.kind === 'kept' ? o.code : null,
-      reason: o.kind === 'kept' ? o.notice : null,
-    }));
+  /** The message's attachments and what became of them; `linked`: documents linked by id (listed as documents). */
+  async recordAttachments(messageId: string, outcomes: Outcome[], linked: DocumentRow[] = []): Promise<void> {
+    const rows = [
+      ...outcomes.map((o) => ({
+        name: o.file.name,
+        outcome: o.kind,
+        document_id: o.kind === 'document' ? o.document.id : null,
+        reason_code: o.kind === 'kept' ? o.code : null,
+        reason: o.kind === 'kept' ? o.notice : null,
+      })),
+      ...linked.map((doc) => ({
+        name: doc.name,
+        outcome: 'document' as const,
+        document_id: doc.id,
+        reason_code: null,
+        reason: null,
+      })),
+    ].map((r, position) => ({ id: newId('att'), message_id: messageId, position, ...r }));
     if (rows.length) await this.db.insertInto('message_attachments').values(rows).execute();
   }
 

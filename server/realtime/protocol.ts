@@ -36,6 +36,8 @@ export interface VisitInfo extends FileTokenInfo {
 
 export interface ViewerClientEvents {
   'page:view': (input: PageViewInput, ack: (reply: Reply<{ seq: number; duplicate: boolean }>) => void) => void;
+  /** Sent once, on the visit's first scroll, key, pointer or touch: a person is reading (no payload, no reply). */
+  'visit:input': () => void;
 }
 
 export interface ViewerServerEvents {

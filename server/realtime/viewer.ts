@@ -106,6 +106,8 @@ function connected(socket: ViewerSocket, d: ViewerDeps): void {
       }
     }
   });
+  // A flag on the visit, however often it comes: nothing is stored, so it needs no limit of its own.
+  socket.on('visit:input', () => d.tracker.humanInput(visit));
   // The file token lives a few minutes and is renewed at half its life while the socket holds the visit.
   const fileToken = () => {
     const ttl = d.access.fileTokenTtlMs;

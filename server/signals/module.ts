@@ -7,6 +7,7 @@ import { category } from '../logger.ts';
 import { KeyedRateLimiter } from '../rate-limit.ts';
 import { CopyDirectory } from './copies.ts';
 import { appleAddresses } from './machine.ts';
+import { NoInputRule } from './no-input.ts';
 import { SignalRecorder } from './recorder.ts';
 
 export const signalsModule: Feature = ({ config, logger, db, accounts, events, geo }) => {
@@ -21,6 +22,7 @@ export const signalsModule: Feature = ({ config, logger, db, accounts, events, g
     isAppleAddress: apple.has,
     scanWindowMs: config.MAIL_SCAN_WINDOW_SECONDS * 1000,
   });
+  const noInput = new NoInputRule({ db, events, scanWindowMs: config.MAIL_SCAN_WINDOW_SECONDS * 1000 });
   const routes = Router();
   routes.use(
     emailSignalRoutes({
@@ -31,5 +33,18 @@ export const signalsModule: Feature = ({ config, logger, db, accounts, events, g
       logger: log,
     }),
   );
-  return { name: 'signals', routes, close: () => events.drain() };
+  return {
+    name: 'signals',
+    routes,
+    subscriptions: {
+      'visit:left': ({ visitId, noInput: none }) => {
+        if (!none) return;
+        noInput
+          .judge(visitId)
+          .then((marked) => marked && log.info({ visitId }, 'viewer visit without human input marked automated'))
+          .catch((err) => log.warn({ err, visitId }, 'visit not judged for human input'));
+      },
+    },
+    close: () => events.drain(),
+  };
 };

@@ -44,6 +44,10 @@ export interface VisitState {
   /** Holders of the state: sockets and requests in progress (a beacon, a download). */
   users: number;
   limiter: RateLimiter;
+  /** Human input (scroll, key, pointer, touch) as the reader reports it: `fresh` a visit opened here, `awaiting` one
+   * a reader socket holds that reported none yet, `seen` after the first; `none` a visit resumed from storage (it was
+   * judged when it first ended). Only `awaiting` at the end can make a visit a machine's (server/signals). */
+  input: 'none' | 'fresh' | 'awaiting' | 'seen';
   /** The event columns every event of this visit shares, made once. */
   columns: Pick<
     NewEvent,
@@ -132,6 +136,7 @@ export class Tracker {
       sockets: 0,
       users: 0,
       limiter: new RateLimiter(this.eventsPer10s, 10_000),
+      input: 'none',
       columns: {
         sender_id: v.sender_id,
         document_id: v.document_id,
@@ -184,6 +189,7 @@ export class Tracker {
     };
     const forwarded = await this.forwarded(resolved, row, location);
     const s = this.state(row, resolved, 0, Date.now());
+    s.input = 'fresh';
     s.users++;
     try {
       await this.store.append({ ...this.base(s), type: 'open' }, row);
@@ -257,6 +263,12 @@ export class Tracker {
   attach(s: VisitState): void {
     s.sockets++;
     s.lastContactMs = Date.now();
+    if (s.input === 'fresh') s.input = 'awaiting';
+  }
+
+  /** The reader reported a person's input (idempotent: a flag, nothing stored; it never un-marks a machine). */
+  humanInput(s: VisitState): void {
+    if (s.input === 'awaiting') s.input = 'seen';
   }
 
   /** A socket or request is done with the visit; the last one out forgets its state. */
@@ -289,7 +301,7 @@ export class Tracker {
       .catch(() => {
         // The visit was deleted with its document meanwhile: nothing to keep.
       });
-    this.bus?.emit('visit:left', { senderId: s.senderId, visitId: s.id, at });
+    this.bus?.emit('visit:left', { senderId: s.senderId, visitId: s.id, at, noInput: s.input === 'awaiting' });
   }
 
   /** Whether a visit is held by a reader in this process right now. */

@@ -1,5 +1,5 @@
 // The pure parts of email signals: the machine rules with their reasons, Apple's egress ranges from a CSV, the HTML
-// rewrite (links to click redirects, honeypot, pixel) and the status ladder.
+// rewrite (links to click redirects, honeypot, pixel), the status ladder and the no-human-input window.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -7,6 +7,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { trackHtml } from '../../server/mail/tracking-html.ts';
 import { appleAddresses, type JudgeInput, judge } from '../../server/signals/machine.ts';
+import { scannerVisit } from '../../server/signals/no-input.ts';
 import { recipientSignals } from '../../server/signals/summary.ts';
 
 const base: JudgeInput = {
@@ -132,5 +133,17 @@ describe('status ladder', () => {
     const s = recipientSignals([row('email_open', 2), row('email_open', 1, { automated: 1 })], 0);
     assert.equal(s.opens, 2);
     assert.deepEqual(s.machine, { count: 1, reasons: { apple_mpp: 1 } });
+  });
+});
+
+describe('viewer visits without human input', () => {
+  it('are a scanner only when they began within the scan window of delivery', () => {
+    const delivered = Date.parse('2026-01-01T10:00:00Z');
+    assert.equal(scannerVisit(delivered + 3_000, delivered, 10_000), true);
+    assert.equal(scannerVisit(delivered + 9_999, delivered, 10_000), true);
+    assert.equal(scannerVisit(delivered + 10_000, delivered, 10_000), false);
+    assert.equal(scannerVisit(delivered + 3600_000, delivered, 10_000), false);
+    assert.equal(scannerVisit(delivered - 60_000, delivered, 10_000), false);
+    assert.equal(scannerVisit(delivered, null, 10_000), false, 'a copy never delivered');
   });
 });

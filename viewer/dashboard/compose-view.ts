@@ -1,7 +1,8 @@
 // The compose page: To, Cc, Bcc, subject, a body with basic formatting, attachments (drop or choose) each with a
-// track switch, sent with upload progress through the same rewrite and upstream as mail from a client.
+// track switch, links to documents already uploaded (each recipient gets its own link, as for an attached file),
+// sent with upload progress through the same rewrite and upstream as mail from a client.
 
-import { ApiError, CSRF_HEADER } from './api.ts';
+import { ApiError, CSRF_HEADER, endpoints } from './api.ts';
 import { h, icon, render } from './dom.ts';
 import { formatBytes } from './format.ts';
 
@@ -131,6 +132,48 @@ export function renderCompose(root: HTMLElement): () => void {
     drop.classList.remove('is-over');
     add(e.dataTransfer?.files ?? []);
   });
+  // Documents already uploaded: pick a ready one and insert a link to it (sent as ids; the server checks them).
+  const linkedIds: string[] = [];
+  const docSelect = h(
+    'select',
+    { class: 'compose-doc-select', 'aria-label': 'Document to link' },
+    h('option', { value: '' }, 'Insert a link to an uploaded document...'),
+  );
+  const insertDoc = h('button', { type: 'button', class: 'btn btn-ghost btn-sm compose-doc-insert' }, 'Insert link');
+  const linkDocs = h('div', { class: 'compose-link-docs', hidden: true }, docSelect, insertDoc);
+  endpoints
+    .documents()
+    .then(({ documents }) => {
+      for (const doc of documents.filter((x) => x.status === 'ready'))
+        docSelect.append(h('option', { value: doc.id }, doc.name));
+      linkDocs.hidden = docSelect.options.length < 2;
+    })
+    .catch(() => {});
+  insertDoc.addEventListener('click', () => {
+    const option = docSelect.selectedOptions[0];
+    if (!option?.value || linkedIds.includes(option.value)) return;
+    const id = option.value;
+    const remove = h(
+      'button',
+      { type: 'button', class: 'btn btn-ghost btn-sm', title: 'Remove', 'aria-label': `Remove ${option.text}` },
+      icon('trash'),
+    );
+    const row = h(
+      'li',
+      { class: 'compose-file compose-linked-doc' },
+      icon('link'),
+      h('span', { class: 'upload-name' }, option.text),
+      h('span', { class: 'upload-size' }, 'Link'),
+      remove,
+    );
+    remove.addEventListener('click', () => {
+      linkedIds.splice(linkedIds.indexOf(id), 1);
+      row.remove();
+    });
+    linkedIds.push(id);
+    files.append(row);
+    docSelect.value = '';
+  });
   const bar = h('span', { class: 'bar-fill' });
   const progress = h('span', { class: 'bar', hidden: true }, bar);
   const error = h('p', { class: 'form-error', role: 'alert', hidden: true });
@@ -144,6 +187,7 @@ export function renderCompose(root: HTMLElement): () => void {
     field('Subject', subject),
     h('div', { class: 'field' }, h('span', { class: 'field-label' }, 'Message'), tools, body),
     drop,
+    linkDocs,
     files,
     error,
     h('div', { class: 'compose-actions' }, progress, send),
@@ -160,6 +204,7 @@ export function renderCompose(root: HTMLElement): () => void {
     // Reading the editor's markup (never writing markup into the page): the sender's own formatting.
     data.append('html', body.innerHTML);
     data.append('untracked', picked.flatMap((p, i) => (p.track.checked ? [] : [String(i)])).join(','));
+    data.append('documents', linkedIds.join(','));
     for (const p of picked) data.append('files', p.file, p.file.name);
     send.disabled = true;
     progress.hidden = false;

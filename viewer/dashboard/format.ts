@@ -193,6 +193,7 @@ export const MACHINE_REASONS: Record<string, string> = {
   headless: 'headless browser',
   too_soon_after_delivery: 'fetched at delivery',
   burst: 'scanner burst',
+  no_human_input: 'viewer opened with no human input',
   auto_reply: 'automatic reply',
   read_receipt: 'read receipt',
   delivery_report: 'delivery report',

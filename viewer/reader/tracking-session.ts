@@ -4,7 +4,7 @@
 import type { FileTokenInfo, VisitInfo } from '../../server/realtime/protocol.ts';
 import { timeOrderedId } from './event-id.ts';
 import { PageTracker } from './tracking.ts';
-import { MostVisiblePage, watchInput } from './tracking-signals.ts';
+import { MostVisiblePage, watchFirstHumanInput, watchInput } from './tracking-signals.ts';
 import { TrackingTransport } from './tracking-transport.ts';
 
 const TICK_MS = 1000;
@@ -52,6 +52,8 @@ export function startTracking(options: {
 
   const pages = new MostVisiblePage(options.container, (page) => transport.send(tracker.setPage(page, now())));
   const stopInput = watchInput(() => tracker.input(now()));
+  // A person is reading (told once): a scanner that runs the page never moves, types or touches.
+  const stopHuman = watchFirstHumanInput(() => transport.reportInput());
   const timer = setInterval(() => transport.send(tracker.tick(now())), TICK_MS);
 
   /** The page may be about to disappear: hand the dwell so far to the beacon (socket as fallback). */
@@ -75,6 +77,7 @@ export function startTracking(options: {
     stopped = true;
     clearInterval(timer);
     stopInput();
+    stopHuman();
     pages.disconnect();
     document.removeEventListener('visibilitychange', onVisibility);
     window.removeEventListener('pagehide', onPageHide);

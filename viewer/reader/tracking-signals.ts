@@ -69,3 +69,22 @@ export function watchInput(onInput: () => void, throttleMs = 1000): () => void {
     for (const type of INPUT_EVENTS) document.removeEventListener(type, handler, options);
   };
 }
+
+/** What only a person does: pointer, key, wheel, touch. (Plain `scroll` is left out: the viewer scrolls by itself
+ * when it lays pages out, and so would a script.) */
+const HUMAN_EVENTS = ['pointerdown', 'pointermove', 'keydown', 'wheel', 'touchstart'] as const;
+
+/** Calls `onFirst` once, on the first trusted human input of the page, then stops listening. */
+export function watchFirstHumanInput(onFirst: () => void): () => void {
+  const options = { capture: true, passive: true } as const;
+  const stop = () => {
+    for (const type of HUMAN_EVENTS) document.removeEventListener(type, handler, options);
+  };
+  function handler(e: Event): void {
+    if (!e.isTrusted) return;
+    stop();
+    onFirst();
+  }
+  for (const type of HUMAN_EVENTS) document.addEventListener(type, handler, options);
+  return stop;
+}

@@ -40,6 +40,8 @@ export class TrackingTransport {
   #visitId: string | null = null;
   /** True between visit:started and disconnect: events may be emitted. */
   #ready = false;
+  /** The first human input: `pending` until told to the server (once per page). */
+  #input: 'none' | 'pending' | 'sent' = 'none';
 
   constructor(token: string, handlers: TransportHandlers = {}, ticket?: string) {
     this.#token = token;
@@ -62,6 +64,7 @@ export class TrackingTransport {
       this.#inFlight.clear();
       handlers.onVisit?.(info);
       this.#sendPending();
+      this.#sendInput();
     });
     this.#socket.on('visit:file', (info) => handlers.onFileToken?.(info));
     this.#socket.on('disconnect', () => {
@@ -101,6 +104,19 @@ export class TrackingTransport {
     const queued = navigator.sendBeacon(`/v/${encodeURIComponent(this.#token)}/beacon`, blob);
     if (!queued) this.outbox.add(events);
     return queued;
+  }
+
+  /** A person touched, typed, pointed or scrolled: told once, as soon as the visit is live. */
+  reportInput(): void {
+    if (this.#input !== 'none') return;
+    this.#input = 'pending';
+    this.#sendInput();
+  }
+
+  #sendInput(): void {
+    if (!this.#ready || this.#input !== 'pending') return;
+    this.#input = 'sent';
+    this.#socket.emit('visit:input');
   }
 
   close(): void {
