@@ -52,11 +52,26 @@ test('the page dictionaries are packed into object streams and a PNG thumbnail o
   assert.equal(Math.max(width, height), 320);
 });
 
-test('missing tools leave the original PDF and no thumbnail', async () => {
+test('without qpdf the PDF is redrawn by pdftocairo, and without pdftoppm there is no thumbnail', async () => {
+  // Active content is always removed: a file qpdf cannot describe (here: no qpdf at all) is redrawn, never kept as
+  // it came.
   const work = path.join(root, 'pp2');
   await fs.mkdir(work);
   const out = await postprocessPdf(pdf, work, { qpdfPath: 'pagetrail-no-qpdf', pdftoppmPath: 'pagetrail-no-pdftoppm' });
-  assert.deepEqual(out, { pdfPath: pdf, thumbnailPath: null });
+  assert.equal(out.thumbnailPath, null);
+  assert.notEqual(out.pdfPath, pdf, 'the stored copy is the redrawn one');
+  assert.equal((await inspectPdf(out.pdfPath)).pageCount, (await inspectPdf(pdf)).pageCount);
+});
+
+test('with neither qpdf nor pdftocairo the PDF is refused, not stored unchecked', async () => {
+  const work = path.join(root, 'pp4');
+  await fs.mkdir(work);
+  await assert.rejects(
+    postprocessPdf(pdf, work, {
+      qpdfPath: 'pagetrail-no-qpdf',
+      pdftoppmPath: path.join(root, 'no-such-dir', 'pdftoppm'),
+    }),
+  );
 });
 
 test('the fallback adapter output post-processes the same way', async () => {
