@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { build } from '../../viewer/build.ts';
 import { createLink, startApp, uploadReady, type TestApp, type TestSender } from '../helpers/app.ts';
-import { launchBrowser, screenshot, watchProblems } from '../helpers/browser.ts';
+import { launchBrowser, screenshot, signIn, watchProblems } from '../helpers/browser.ts';
 import { makePdf } from '../helpers/pdf.ts';
 import { startSink, type SmtpSink } from '../helpers/smtp-sink.ts';
 import { eventually } from '../helpers/wait.ts';
@@ -125,10 +125,7 @@ describe('link access in the browser', () => {
     const page = await context.newPage();
     // Signed out, the dashboard asks /api/me first and hears 401.
     const problems = await watchProblems(page, { ignore: [/status of 401/] });
-    await page.goto(t.url);
-    await page.locator('#signin-email').fill(sender.email);
-    await page.locator('#signin-password').fill(sender.password);
-    await page.click('.signin-form button[type=submit]');
+    await signIn(page, t.url, sender);
     await page.locator('.doc-row', { hasText: 'Offer.pdf' }).click();
     await page.locator('.link-access summary').click();
     await page.locator('#link-recipient').fill('hal@example.org');

@@ -9,8 +9,8 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { build } from '../../viewer/build.ts';
 import { type TestSender, uploadReady } from '../helpers/app.ts';
-import { launchBrowser, screenshot, watchProblems } from '../helpers/browser.ts';
-import { linkTokens, parse, startMailRig, type MailRig } from '../helpers/mail.ts';
+import { launchBrowser, screenshot, signIn, watchProblems } from '../helpers/browser.ts';
+import { composeForm, linkTokens, type MailRig, parse, startMailRig } from '../helpers/mail.ts';
 import { makePdf } from '../helpers/pdf.ts';
 
 let rig: MailRig;
@@ -41,10 +41,7 @@ describe('compose page', () => {
     const page = await context.newPage();
     // /api/me answers 401 before signing in.
     const problems = await watchProblems(page, { ignore: [/401 \(Unauthorized\)/] });
-    await page.goto(rig.t.url);
-    await page.locator('#signin-email').fill(s.email);
-    await page.locator('#signin-password').fill(s.password);
-    await page.locator('#signin-password').press('Enter');
+    await signIn(page, rig.t.url, s);
     await page.locator('.topbar-nav a', { hasText: 'Compose' }).click();
     await page.locator('input[name="to"]').fill('ana@example.org');
     await page.locator('input[name="bcc"]').fill('boss@example.org');
@@ -83,14 +80,7 @@ describe('compose page', () => {
     const before = rig.sink.received.length;
 
     // Another sender's document id: 404, nothing sent.
-    const form = new FormData();
-    for (const [k, v] of Object.entries({ to: 'ana@example.org', subject: 'Not mine', documents: foreignId }))
-      form.append(k, v);
-    const refused = await fetch(`${rig.t.url}/api/messages/compose`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${s.token}` },
-      body: form,
-    });
+    const refused = await composeForm(rig, s, { to: 'ana@example.org', subject: 'Not mine', documents: foreignId });
     assert.equal(refused.status, 404);
     assert.equal(((await refused.json()) as { error: { code: string } }).error.code, 'not_found');
     assert.equal(rig.sink.received.length, before, 'nothing went upstream for a foreign document id');
@@ -98,10 +88,7 @@ describe('compose page', () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
     const problems = await watchProblems(page, { ignore: [/401 \(Unauthorized\)/] });
-    await page.goto(rig.t.url);
-    await page.locator('#signin-email').fill(s.email);
-    await page.locator('#signin-password').fill(s.password);
-    await page.locator('#signin-password').press('Enter');
+    await signIn(page, rig.t.url, s);
     await page.locator('.topbar-nav a', { hasText: 'Compose' }).click();
     await page.locator('input[name="to"]').fill('ana@example.org');
     await page.locator('input[name="cc"]').fill('ben@example.org');

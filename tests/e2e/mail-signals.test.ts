@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { build } from '../../viewer/build.ts';
 import type { TestSender } from '../helpers/app.ts';
-import { launchBrowser, screenshot, watchProblems } from '../helpers/browser.ts';
+import { launchBrowser, screenshot, signIn, watchProblems } from '../helpers/browser.ts';
 import { startMailRig, type MailRig } from '../helpers/mail.ts';
 import {
   APPLE_MPP_UA,
@@ -58,10 +58,7 @@ describe('Sent list with email signals', () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
     const problems = await watchProblems(page, { ignore: [/401 \(Unauthorized\)/] });
-    await page.goto(rig.t.url);
-    await page.locator('#signin-email').fill(s.email);
-    await page.locator('#signin-password').fill(s.password);
-    await page.locator('#signin-password').press('Enter');
+    await signIn(page, rig.t.url, s);
     await page.locator('.topbar-nav a', { hasText: 'Sent' }).click();
     const item = page.locator('.sent-item').first();
     await item.waitFor({ timeout: 30_000 });

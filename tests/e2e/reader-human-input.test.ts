@@ -7,7 +7,7 @@ import type { Browser } from 'playwright-core';
 import { build } from '../../viewer/build.ts';
 import { type TestSender, uploadReady } from '../helpers/app.ts';
 import { launchBrowser, watchProblems } from '../helpers/browser.ts';
-import { linkTokens, parse, startMailRig, type MailRig } from '../helpers/mail.ts';
+import { composeForm, linkTokens, type MailRig, parse, startMailRig } from '../helpers/mail.ts';
 import { makePdf } from '../helpers/pdf.ts';
 import { BROWSER_UA } from '../helpers/sockets.ts';
 import { eventually } from '../helpers/wait.ts';
@@ -23,15 +23,11 @@ before(async () => {
   s = await rig.t.sender();
   browser = await launchBrowser();
   const docId = await uploadReady(rig.t, s.token, makePdf(2), 'Plan.pdf');
-  const form = new FormData();
-  form.append('to', 'person@example.org, scanner@example.org');
-  form.append('subject', 'Plan');
-  form.append('text', 'The plan.');
-  form.append('documents', docId);
-  const res = await fetch(`${rig.t.url}/api/messages/compose`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${s.token}` },
-    body: form,
+  const res = await composeForm(rig, s, {
+    to: 'person@example.org, scanner@example.org',
+    subject: 'Plan',
+    text: 'The plan.',
+    documents: docId,
   });
   assert.equal(res.status, 201, await res.text());
   for (const copy of rig.sink.received)

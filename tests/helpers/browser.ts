@@ -58,3 +58,11 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   await page.screenshot({ path: file });
   return file;
 }
+
+/** Opens the dashboard at `url` and signs in as `who` (the sign-in form, as a person would). */
+export async function signIn(page: Page, url: string, who: { email: string; password: string }): Promise<void> {
+  await page.goto(url);
+  await page.locator('#signin-email').fill(who.email);
+  await page.locator('#signin-password').fill(who.password);
+  await page.locator('#signin-password').press('Enter');
+}

@@ -79,3 +79,14 @@ export async function compose(mail: Mail.Options): Promise<Buffer> {
   (node as unknown as { keepBcc: boolean }).keepBcc = true;
   return new Promise((resolve, reject) => node.build((err, msg) => (err ? reject(err) : resolve(msg))));
 }
+
+/** Submits the compose form's fields (to, cc, subject, text, documents: comma-separated ids) through the API as `s`. */
+export async function composeForm(rig: MailRig, s: TestSender, fields: Record<string, string>): Promise<Response> {
+  const form = new FormData();
+  for (const [k, v] of Object.entries(fields)) form.append(k, v);
+  return fetch(`${rig.t.url}/api/messages/compose`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${s.token}` },
+    body: form,
+  });
+}

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Analytics } from '../../server/api-types.ts';
 import { type TestSender, uploadReady } from '../helpers/app.ts';
-import { linkTokens, parse, startMailRig, type MailRig } from '../helpers/mail.ts';
+import { composeForm, linkTokens, type MailRig, parse, startMailRig } from '../helpers/mail.ts';
 import { makePdf } from '../helpers/pdf.ts';
 import { HEADLESS_UA } from '../helpers/signals.ts';
 import { pageView, started, viewer, type ViewerClient } from '../helpers/sockets.ts';
@@ -24,15 +24,11 @@ before(async () => {
   rig = await startMailRig({ MAIL_SCAN_WINDOW_SECONDS: '120' });
   s = await rig.t.sender();
   docId = await uploadReady(rig.t, s.token, makePdf(2), 'Offer.pdf');
-  const form = new FormData();
-  form.append('to', 'scan@example.org, person@example.org, late@example.org, bot@example.org');
-  form.append('subject', 'Offer');
-  form.append('text', 'See the offer.');
-  form.append('documents', docId);
-  const res = await fetch(`${rig.t.url}/api/messages/compose`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${s.token}` },
-    body: form,
+  const res = await composeForm(rig, s, {
+    to: 'scan@example.org, person@example.org, late@example.org, bot@example.org',
+    subject: 'Offer',
+    text: 'See the offer.',
+    documents: docId,
   });
   assert.equal(res.status, 201, await res.text());
   for (const copy of rig.sink.received) {
