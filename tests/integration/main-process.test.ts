@@ -14,7 +14,7 @@ function run(env: Record<string, string>) {
   let out = '';
   child.stdout.on('data', (c) => (out += c));
   child.stderr.on('data', (c) => (out += c));
-  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+  const exited = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
   return { child, exited, output: () => out };
 }
 
@@ -29,7 +29,8 @@ it('serves on a random port and exits 0 on SIGTERM', async () => {
     CONVERTER: 'libreoffice-convert',
   });
   let port = 0;
-  for (let i = 0; i < 200 && !port; i++) {
+  // Bounded well past a cold Node start on a loaded machine.
+  for (const deadline = Date.now() + 60_000; !port && Date.now() < deadline && p.child.exitCode === null; ) {
     const m = /"port":(\d+)/.exec(p.output());
     if (m) port = Number(m[1]);
     else await new Promise((r) => setTimeout(r, 50));

@@ -65,7 +65,9 @@ it('a DOCX uploaded on A is converted by the worker, read on B in Chromium, seen
   );
   assert.equal(doc.status, 'ready', JSON.stringify(doc));
   assert.equal(doc.pageCount, 3);
-  assert.match(worker.output(), new RegExp(`"documentId":"${docId}".*"document ready"`));
+  // The worker writes the outcome, then logs it: the line may trail the status by a moment.
+  const line = new RegExp(`"documentId":"${docId}".*"document ready"`);
+  await eventually(() => line.test(worker.output()), 20_000, `the worker's "document ready" line for ${docId}`);
   assert.doesNotMatch(a.output() + b.output(), /"document ready"/, 'the web processes did not convert');
   const stored = await fs.readdir(d.dataDir, { recursive: true });
   assert.ok(!stored.some((f) => String(f).includes(docId)), `no blob of the document in DATA_DIR: ${stored}`);
