@@ -52,6 +52,33 @@ describe('dependency floors', () => {
     assert.ok(atLeast(parser, '4.2.3'), `socket.io-parser ${parser}`);
   });
 
+  // The mail path parses hostile input too. Every copy the lockfile installs, nested ones included (mailparser and
+  // smtp-server carry their own nodemailer), is past the advisories reviewed for it.
+  const ADVISED: Record<string, { floor: string; why: string }> = {
+    // GHSA-p6gq-j5cr-w38f (raw option reads files, fixed 9.0.1), GHSA-cc9r-2j5m-2m83 (recipient domain through an
+    // RFC 5322 comment, through 9.1.0), GHSA-268h-hp4c-crq3 (CRLF in List-* comments, fixed 8.0.9).
+    nodemailer: { floor: '10.0.0', why: 'file read, header injection and recipient-domain advisories' },
+    // GHSA-fv2f-rw9f-v9cm, fixed in 3.18.3.
+    'smtp-server': { floor: '3.18.3', why: 'GHSA-fv2f-rw9f-v9cm' },
+    // GHSA-22p9-wv53-3rq4 and GHSA-v245-v573-v5vm: quadratic scans of attacker text (mailparser links text bodies).
+    'linkify-it': { floor: '5.0.2', why: 'quadratic-time link scanning' },
+    'socket.io-parser': { floor: '4.2.3', why: 'CVE-2023-32695' },
+  };
+  it('every installed copy of a mail or socket parser is past its advisories (package-lock.json)', () => {
+    const lock = JSON.parse(fs.readFileSync(path.resolve('package-lock.json'), 'utf8')) as {
+      packages: Record<string, { version?: string; dev?: boolean }>;
+    };
+    const seen = new Set<string>();
+    for (const [where, entry] of Object.entries(lock.packages)) {
+      const name = where.split('node_modules/').pop() ?? '';
+      const rule = ADVISED[name];
+      if (!rule || entry.dev || !entry.version) continue;
+      seen.add(name);
+      assert.ok(atLeast(entry.version, rule.floor), `${where} ${entry.version} < ${rule.floor} (${rule.why})`);
+    }
+    assert.deepEqual([...seen].sort(), Object.keys(ADVISED).sort(), 'each reviewed package is in the lockfile');
+  });
+
   it('the comparison itself orders versions numerically', () => {
     assert.ok(atLeast('6.10.0', '6.2.108'));
     assert.ok(!atLeast('6.2.99', '6.2.108'));
