@@ -2,7 +2,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import multer from 'multer';
 import { BlobNotFoundError } from '../../storage/blobs/blob-store.ts';
-import { DatabaseUnavailableError } from '../../storage/db/errors.ts';
+import { isDatabaseUnavailable } from '../../storage/db/errors.ts';
 import {
   type AppError,
   badUpload,
@@ -52,7 +52,7 @@ export function toAppError(err: unknown): AppError {
   const cause = { cause: err };
   // A blob gone between its stat and its read (deleted meanwhile).
   if (err instanceof BlobNotFoundError) return notFound('File', cause);
-  if (err instanceof DatabaseUnavailableError) return databaseUnavailable(cause);
+  if (isDatabaseUnavailable(err)) return databaseUnavailable(cause);
   if (err instanceof multer.MulterError) return (MULTER[err.code] ?? badUpload)(cause);
   const type = (err as { type?: string } | null)?.type;
   if (type && BODY[type]) return BODY[type](cause);

@@ -3,10 +3,14 @@
 // the health check. The event log has its own shared suite (event-log.test.ts).
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
+import pg from 'pg';
+import { toAppError } from '../../server/http/errors.ts';
 import { DatabaseUnavailableError } from '../../storage/db/errors.ts';
 import { openDatabase, type Db } from '../../storage/db/index.ts';
 import { openPostgres } from '../../storage/db/postgres/open.ts';
 import { DATABASES, type OpenedDatabase } from '../helpers/databases.ts';
+import { createTestDatabase } from '../helpers/postgres.ts';
+import { sql } from 'kysely';
 
 const TABLES = [
   'api_tokens',
@@ -151,6 +155,42 @@ describe('PostgreSQL unreachable', () => {
       await assert.rejects(database.db.selectFrom('senders').selectAll().execute(), DatabaseUnavailableError);
     } finally {
       await database.close();
+    }
+  });
+});
+
+describe('PostgreSQL connection lost mid-query', () => {
+  it('answers 503 database_unavailable for the query it broke, and the next query runs on a new connection', async () => {
+    const made = await createTestDatabase();
+    const database = openPostgres(made.url, { poolSize: 1, connectTimeoutMs: 5000 });
+    const killer = new pg.Client({ connectionString: made.url });
+    try {
+      await killer.connect();
+      await database.check();
+      const slow = sql`select pg_sleep(30)`.execute(database.db);
+      const caught = slow.catch((err: unknown) => err);
+      // The backend running the sleep, ended as an administrator (or a failover) would end it.
+      const deadline = Date.now() + 20_000;
+      let ended = 0;
+      while (!ended && Date.now() < deadline) {
+        const r = await killer.query(
+          "select pg_terminate_backend(pid) as ok from pg_stat_activity where datname = $1 and query like 'select pg_sleep%' and pid <> pg_backend_pid()",
+          [made.name],
+        );
+        ended = r.rowCount ?? 0;
+        if (!ended) await new Promise((r) => setTimeout(r, 50));
+      }
+      assert.ok(ended, 'found the backend running the slow query');
+      const err = await caught;
+      assert.ok(err instanceof Error, `the query failed (got ${String(err)})`);
+      const answer = toAppError(err);
+      assert.equal(answer.status, 503, `${(err as Error).message} -> ${answer.code}`);
+      assert.equal(answer.code, 'database_unavailable');
+      await database.check();
+    } finally {
+      await killer.end().catch(() => {});
+      await database.close();
+      await made.drop();
     }
   });
 });

@@ -3,7 +3,7 @@
 import { Kysely, PostgresDialect, type PostgresPool, sql } from 'kysely';
 import pg from 'pg';
 import type { DatabaseAdapter } from '../adapter.ts';
-import { DatabaseUnavailableError } from '../errors.ts';
+import { DatabaseUnavailableError, isDatabaseUnavailable } from '../errors.ts';
 import type { Database } from '../schema.ts';
 import { PostgresEventLog } from './event-log.ts';
 
@@ -30,6 +30,33 @@ export interface PostgresAdapter extends DatabaseAdapter {
   readonly pool: pg.Pool;
 }
 
+const lost = new WeakSet<pg.PoolClient>();
+const watched = new WeakSet<pg.PoolClient>();
+
+/** A connection that lost its server under a query (a killed backend, a restart, a failover) may still look
+ * usable to the pool for a moment, and the next query would fail on it too: such a client is given back with an
+ * error, so the pool closes it and the next query gets a new connection. */
+function dropWhenLost(client: pg.PoolClient): pg.PoolClient {
+  if (!watched.has(client)) {
+    watched.add(client);
+    const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+    client.query = ((...args: unknown[]) => {
+      const result = query(...args);
+      if (result instanceof Promise)
+        return result.catch((err: unknown) => {
+          if (isDatabaseUnavailable(err)) lost.add(client);
+          throw err;
+        });
+      return result;
+    }) as typeof client.query;
+  }
+  // The pool gives each checkout its own release function.
+  const release = client.release.bind(client);
+  client.release = (err?: Error | boolean) =>
+    release(err || (lost.has(client) ? new Error('connection lost') : undefined));
+  return client;
+}
+
 export function openPostgres(url: string, opts: PostgresOptions): PostgresAdapter {
   const pool = new pg.Pool({
     connectionString: url,
@@ -44,10 +71,12 @@ export function openPostgres(url: string, opts: PostgresOptions): PostgresAdapte
   // Connecting is where an unreachable or saturated database shows: that failure is storage's own type.
   const guarded: PostgresPool = {
     options: pool.options,
-    connect: () =>
-      pool.connect().catch((err: unknown) => {
+    connect: async () => {
+      const client = await pool.connect().catch((err: unknown) => {
         throw new DatabaseUnavailableError({ cause: err });
-      }),
+      });
+      return dropWhenLost(client);
+    },
     end: () => pool.end(),
   };
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: guarded }) });
