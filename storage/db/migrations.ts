@@ -463,6 +463,12 @@ const migrations = (ctx: MigrationContext): Record<string, Migration> => ({
         .execute();
     },
   },
+  // Each viewer visit asks whether its link came from a mail copy (the no_human_input rule): by link, not a scan.
+  '0013_copy_link_index': {
+    async up(db: Kysely<any>) {
+      await db.schema.createIndex('message_copy_links_link').on('message_copy_links').column('link_id').execute();
+    },
+  },
 });
 
 class StaticProvider implements MigrationProvider {
