@@ -34,7 +34,7 @@ import { PresenceBoard } from './realtime/presence.ts';
 import { type RepliesFeature, type RepliesModule, repliesModule } from './replies/module.ts';
 import { fastGeoIp, type GeoLookup } from './tracking/enrich.ts';
 import { EventStore } from './tracking/event-store.ts';
-import { memoryLimits, type LimitFactory } from './rate-limit.ts';
+import { type FailureFactory, memoryFailures, memoryLimits, type LimitFactory } from './rate-limit.ts';
 import type { PresenceStore } from './realtime/presence.ts';
 import type { ConversionQueue } from './conversion/queue.ts';
 import { signalsModule } from './signals/module.ts';
@@ -73,6 +73,7 @@ export interface SharedParts {
   /** The socket.io adapter: room emits and disconnects reach every instance's sockets. */
   adapter: NonNullable<ServerOptions['adapter']>;
   limits: LimitFactory;
+  failures: FailureFactory;
   presence: PresenceStore;
   presenceTtlMs: number;
   /** CONVERT_MODE=queue: conversions go to workers. */
@@ -153,7 +154,14 @@ function buildContext(deps: AppDeps, io: IoServer): AppContext {
       bus,
     }),
     visitLimiter: limits('visits', config.VIEWER_VISITS_PER_MINUTE, 60_000),
-    access: buildAccess({ config, db, events, logger: category(logger, 'http') }),
+    access: buildAccess({
+      config,
+      db,
+      events,
+      logger: category(logger, 'http'),
+      limits,
+      failures: shared?.failures ?? memoryFailures,
+    }),
     ingest: new Ingest({
       db,
       blobs,

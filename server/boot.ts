@@ -6,6 +6,7 @@ import { openDatabase, type DatabaseAdapter } from '../storage/db/index.ts';
 import { closeRedis, connectRedis } from '../storage/redis/connection.ts';
 import { RedisPresenceStore } from '../storage/redis/presence.ts';
 import { RedisRateLimiter } from '../storage/redis/rate-limit.ts';
+import { RedisFailureCount } from '../storage/redis/failures.ts';
 import type { SharedParts } from './app.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { bullPrefix, openConversionQueue } from './conversion/queue.ts';
@@ -65,6 +66,7 @@ export async function openShared(config: Config, logger: Logger): Promise<Shared
   return {
     adapter: createAdapter(pub, sub, { key: `${prefix}socket.io` }),
     limits: (name, capacity, windowMs) => new RedisRateLimiter(commands, `${prefix}rl:${name}:`, capacity, windowMs),
+    failures: (name, limit, windowMs) => new RedisFailureCount(commands, `${prefix}fail:${name}:`, limit, windowMs),
     presence: new RedisPresenceStore(commands, prefix, config.PRESENCE_TTL_MS),
     presenceTtlMs: config.PRESENCE_TTL_MS,
     queue,

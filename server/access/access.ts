@@ -5,6 +5,7 @@ import type { Config } from '../config.ts';
 import type { ResolvedLink } from '../documents/links.ts';
 import type { Logger } from '../logger.ts';
 import type { EventStore } from '../tracking/event-store.ts';
+import type { FailureFactory, LimitFactory } from '../rate-limit.ts';
 import { smtpCodeMailer, type CodeMailer } from './code-mail.ts';
 import { LinkDefaultsStore } from './defaults.ts';
 import { AccessGate } from './gate.ts';
@@ -29,6 +30,8 @@ export function buildAccess(d: {
   events: EventStore;
   logger: Logger;
   mailer?: CodeMailer | null;
+  limits: LimitFactory;
+  failures: FailureFactory;
 }): LinkAccessParts {
   const { config } = d;
   const mailer =
@@ -41,6 +44,8 @@ export function buildAccess(d: {
       mailer,
       codeFrom: config.ACCESS_CODE_FROM,
       passcodeAttempts: config.ACCESS_PASSCODE_ATTEMPTS,
+      limits: d.limits,
+      failures: d.failures,
       passHours: config.ACCESS_PASS_HOURS,
     }),
     passes: new AccessPasses(Sealer.forDataDir(config.dataDir, LINK_ACCESS)),

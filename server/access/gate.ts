@@ -10,10 +10,9 @@ import { verifyPassword } from '../accounts/secrets.ts';
 import type { ResolvedLink } from '../documents/links.ts';
 import { newId } from '../ids.ts';
 import type { Logger } from '../logger.ts';
-import { KeyedRateLimiter } from '../rate-limit.ts';
+import type { FailureCount, FailureFactory, KeyedLimit, LimitFactory } from '../rate-limit.ts';
 import type { EventStore } from '../tracking/event-store.ts';
 import { agentInfoAsync } from '../tracking/user-agent.ts';
-import { FailureLimiter } from './attempts.ts';
 import type { CodeMailer } from './code-mail.ts';
 import type { Pass } from './passes.ts';
 import { accessOf, addressRefusal, needsEmail, type LinkAccess, type RefusalReason } from './settings.ts';
@@ -42,22 +41,27 @@ export interface GateDeps {
   /** Wrong passcodes one address may try on one link per 15 minutes (the link as a whole: 4 times as many). */
   passcodeAttempts: number;
   passHours: number;
+  /** Limits and failure counts, shared between instances when they share Redis. */
+  limits: LimitFactory;
+  failures: FailureFactory;
 }
 
 const hashCode = (id: string, code: string) => createHash('sha256').update(`${id}:${code}`).digest();
 
 export class AccessGate {
   private readonly d: GateDeps;
-  private readonly perAddress: FailureLimiter;
-  private readonly perLink: FailureLimiter;
+  private readonly perAddress: FailureCount;
+  private readonly perLink: FailureCount;
   /** Code mails per link and address, and per client address: a gate is not a way to flood someone's inbox. */
-  private readonly mailsPerRecipient = new KeyedRateLimiter(3, 10 * 60_000);
-  private readonly mailsPerClient = new KeyedRateLimiter(10, 60 * 60_000);
+  private readonly mailsPerRecipient: KeyedLimit;
+  private readonly mailsPerClient: KeyedLimit;
 
   constructor(d: GateDeps) {
     this.d = d;
-    this.perAddress = new FailureLimiter(d.passcodeAttempts, WINDOW_MS);
-    this.perLink = new FailureLimiter(d.passcodeAttempts * 4, WINDOW_MS);
+    this.perAddress = d.failures('passcode-address', d.passcodeAttempts, WINDOW_MS);
+    this.perLink = d.failures('passcode-link', d.passcodeAttempts * 4, WINDOW_MS);
+    this.mailsPerRecipient = d.limits('access-code-recipient', 3, 10 * 60_000);
+    this.mailsPerClient = d.limits('access-code-client', 10, 60 * 60_000);
   }
 
   get canMail(): boolean {
@@ -103,12 +107,12 @@ export class AccessGate {
 
   async tryPasscode(r: ResolvedLink, input: string, pass: Pass | null, client: ClientInfo): Promise<Attempt> {
     const keys = [`${r.link.id}|${client.ip}`, r.link.id];
-    if (this.perAddress.blocked(keys[0]!) || this.perLink.blocked(keys[1]!))
+    if ((await this.perAddress.blocked(keys[0]!)) || (await this.perLink.blocked(keys[1]!)))
       return { ok: false, reason: 'passcode_attempts_exceeded' };
     const stored = r.link.passcode_hash;
     if (stored && input.length <= 256 && (await verifyPassword(input, stored)))
       return { ok: true, pass: this.newPass(pass, { passcode: true }) };
-    const blocked = [this.perAddress.fail(keys[0]!), this.perLink.fail(keys[1]!)].some(Boolean);
+    const blocked = (await Promise.all([this.perAddress.fail(keys[0]!), this.perLink.fail(keys[1]!)])).some(Boolean);
     const reason = blocked ? 'passcode_attempts_exceeded' : 'wrong_passcode';
     await this.refuse(r, reason, client, pass?.email ?? null);
     return { ok: false, reason };
@@ -118,7 +122,8 @@ export class AccessGate {
   async sendCode(r: ResolvedLink, email: string, client: ClientInfo): Promise<string | null> {
     const mailer = this.d.mailer;
     if (!mailer) throw new Error('no upstream to mail codes through');
-    if (!this.mailsPerRecipient.take(`${r.link.id}|${email}`) || !this.mailsPerClient.take(client.ip)) return null;
+    if (!(await this.mailsPerRecipient.take(`${r.link.id}|${email}`)) || !(await this.mailsPerClient.take(client.ip)))
+      return null;
     const id = newId('acc');
     const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
     const now = Date.now();

@@ -1,6 +1,6 @@
 // Two web processes sharing one database and one Redis: a feed on A sees what a reader on B does, in order and
 // without gaps; revocations on A reach B's sockets; presence of B's readers is seen on A and expires when B dies;
-// rate limits count both instances' requests together.
+// rate limits and wrong passcodes count both instances' requests together.
 import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
 import type { Socket } from 'socket.io-client';
@@ -39,6 +39,7 @@ before(async () => {
     CONVERTER: 'libreoffice-convert',
     PRESENCE_TTL_MS: '3000',
     SIGNIN_ATTEMPTS_PER_MINUTE: '4',
+    ACCESS_PASSCODE_ATTEMPTS: '3',
     VIEWER_EVENTS_PER_10S: '10000',
   });
   [a, b] = [await d.web(), await d.web()];
@@ -141,6 +142,28 @@ it('sign-in attempts are counted across instances together', async () => {
   }
   // Four per minute per address: alone each instance would have allowed three of these six (all 401).
   assert.deepEqual(codes, [401, 401, 401, 401, 429, 429]);
+});
+
+it('wrong passcodes on a link are counted across instances together', async () => {
+  const res = await api(a, `/api/documents/${docId}/links`, {
+    method: 'POST',
+    body: JSON.stringify({ recipient: 'p@example.org', passcode: 'open sesame' }),
+  });
+  assert.equal(res.status, 201, await res.clone().text());
+  const token = ((await res.json()) as { url: string }).url.split('/v/')[1]!;
+  const tries: number[] = [];
+  for (let i = 0; i < 4; i++) {
+    const answer = await fetch(`${(i % 2 ? b : a).url}/v/${token}/access/passcode`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ passcode: i < 3 ? `guess ${i}` : 'open sesame' }),
+      redirect: 'manual',
+    });
+    tries.push(answer.status);
+  }
+  // Three wrong tries per address: the third blocks (429), and then even the right passcode waits, on either
+  // instance. Alone, each would have seen at most two wrong tries and let the right one in (303).
+  assert.deepEqual(tries, [403, 403, 429, 429]);
 });
 
 it('a reader on B is listed on A, and gone once B died and its entry expired', async () => {

@@ -1,0 +1,12 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { openDatabase } from '../storage/db/index.ts';
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'idx-'));
+fs.writeFileSync(path.join(dir, 'secret'), Buffer.alloc(32, 1));
+const d = await openDatabase({ dataDir: dir });
+const q = d.db.selectFrom('message_copy_links').select('copy_id').where('message_copy_links.link_id', '=', 'x').compile();
+const { sql } = await import('kysely');
+const r = await sql.raw(`explain query plan ${q.sql.replace('?', "'x'")}`).execute(d.db);
+console.log(r.rows);
+await d.close();
