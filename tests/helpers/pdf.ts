@@ -80,3 +80,26 @@ export function makePdf(pages: number, opts: PdfOptions = {}): Buffer {
   );
   return Buffer.concat(parts);
 }
+
+/** A PDF with `pages` pages made cheaply: one page object that the page tree lists `pages` times (about 6 bytes a
+ * page). Valid for pdf.js, which must still walk the whole tree to find the last page. */
+export function manyPagePdf(pages: number): Buffer {
+  const content = 'BT /F1 12 Tf 10 10 Td (x) Tj ET';
+  const objs = [
+    '<< /Type /Catalog /Pages 2 0 R >>',
+    `<< /Type /Pages /Kids [${'3 0 R '.repeat(pages)}] /Count ${pages} >>`,
+    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Contents 4 0 R >>',
+    `<< /Length ${content.length} >>\nstream\n${content}\nendstream`,
+  ];
+  let out = '%PDF-1.7\n';
+  const offsets: number[] = [];
+  objs.forEach((body, i) => {
+    offsets.push(out.length);
+    out += `${i + 1} 0 obj\n${body}\nendobj\n`;
+  });
+  const xref = out.length;
+  out += `xref\n0 ${objs.length + 1}\n0000000000 65535 f \n`;
+  out += offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('');
+  out += `trailer\n<< /Size ${objs.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
+  return Buffer.from(out, 'latin1');
+}
