@@ -172,6 +172,12 @@ function buildContext(deps: AppDeps, io: IoServer): AppContext {
       qpdfPath: config.QPDF_PATH,
       pdftoppmPath: config.PDFTOPPM_PATH,
       queueMax: config.CONVERT_QUEUE_MAX,
+      admission: {
+        total: config.CONVERT_POOL_SIZE + config.CONVERT_QUEUE_MAX,
+        perSender: config.CONVERT_QUEUE_PER_SENDER,
+      },
+      quota: { documentsPerHour: config.UPLOAD_DOCUMENTS_PER_HOUR, bytesPerDay: config.UPLOAD_BYTES_PER_DAY },
+      inspectLimits: { maxPages: config.PDF_MAX_PAGES, timeoutMs: config.PDF_INSPECT_TIMEOUT_MS },
       queue: shared?.queue ?? null,
     }),
   };

@@ -145,6 +145,23 @@ export const settings = {
     int(0, 100_000).default(32),
     'Conversions waiting beyond the running ones before uploads get 429.',
   ],
+  CONVERT_QUEUE_PER_SENDER: [
+    int(1, 100_000).default(8),
+    "One sender's conversions admitted at once (running and waiting); more get 429 sender_queue_full.",
+  ],
+  UPLOAD_DOCUMENTS_PER_HOUR: [
+    int(1, 10_000_000).default(500),
+    'Documents one sender may upload in any hour (API and mail attachments); more get 429 upload_quota_exceeded.',
+  ],
+  UPLOAD_BYTES_PER_DAY: [
+    int(1, 2 ** 50).default(10 * 1024 ** 3),
+    'Bytes one sender may upload in any 24 hours; more get 429 upload_quota_exceeded.',
+  ],
+  PDF_MAX_PAGES: [int(1, 10_000_000).default(20_000), 'Most pages a PDF (uploaded or converted) may have.'],
+  PDF_INSPECT_TIMEOUT_MS: [
+    int(100, 600_000).default(30_000),
+    'Time allowed to open and check one PDF (in a worker thread); longer ones are refused as pdf_too_complex.',
+  ],
   CONVERT_POOL_SIZE: [
     int(1, 64).default(Math.max(1, Math.min(4, os.availableParallelism()))),
     'Number of warm soffice processes.',

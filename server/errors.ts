@@ -59,6 +59,8 @@ export const ERRORS = {
   file_encrypted: [422, 'The file is password-protected. Upload a copy without a password.'],
   file_corrupt: [422, 'The file is damaged: its zip structure could not be read.'],
   pdf_invalid: [422, 'The PDF is damaged or incomplete and cannot be opened.'],
+  pdf_too_many_pages: [422, 'The PDF has more pages than this service accepts (PDF_MAX_PAGES).'],
+  pdf_too_complex: [422, 'The PDF took too long or too much memory to check (PDF_INSPECT_TIMEOUT_MS).'],
   zip_bomb: [422, 'The file was refused.'],
   conversion_failed: [422, 'The document could not be converted to PDF. It may be corrupt or encrypted.'],
   webhook_url_invalid: [422, 'The webhook URL must be an absolute http or https URL without credentials.'],
@@ -69,6 +71,8 @@ export const ERRORS = {
   too_many_webhooks: [422, 'A sender may have at most 20 webhooks.'],
   // 429: too many.
   conversion_queue_full: [429, 'Too many documents are being converted right now. Try again in a moment.'],
+  sender_queue_full: [429, 'You have too many documents being converted right now. Try again when they are ready.'],
+  upload_quota_exceeded: [429, 'You have uploaded too much recently. Try again later.'],
   rate_limited: [429, 'Too many requests; try again later.'],
   // 500: our fault; a document whose processing was cut short by a stop carries processing_interrupted.
   internal_error: [500, 'Something went wrong on our side.'],
@@ -207,13 +211,27 @@ export const fileEmpty = factory('file_empty');
 export const fileEncrypted = factory('file_encrypted');
 export const fileCorrupt = factory('file_corrupt');
 export const pdfInvalid = factory('pdf_invalid');
+export const pdfTooManyPages = (maxPages: number, o?: Opts) =>
+  new AppError('pdf_too_many_pages', { ...o, message: `The PDF has more than ${maxPages} pages, the most accepted.` });
+export const pdfTooComplex = factory('pdf_too_complex');
 export const zipBomb = (why: string) => new AppError('zip_bomb', { message: `The file was refused: ${why}.` });
 export const conversionFailed = factory('conversion_failed');
 export const webhookUrlInvalid = factory('webhook_url_invalid');
 export const webhookTargetRefused = factory('webhook_target_refused');
 export const tooManyWebhooks = factory('too_many_webhooks');
 // 429
-export const conversionQueueFull = factory('conversion_queue_full');
+export const conversionQueueFull = (o?: Opts) =>
+  new AppError('conversion_queue_full', { ...o, details: { retryAfterS: 5 } });
+export const senderQueueFull = (o?: Opts) => new AppError('sender_queue_full', { ...o, details: { retryAfterS: 5 } });
+/** `retryAfterS`: seconds until the oldest upload counted leaves the window (sent as Retry-After). */
+export const uploadQuotaExceeded = (what: 'documents' | 'bytes', limit: number, retryAfterS: number) =>
+  new AppError('upload_quota_exceeded', {
+    message:
+      what === 'documents'
+        ? `You have uploaded ${limit} documents in the last hour, the most allowed. Try again later.`
+        : `You have uploaded ${limit} bytes in the last day, the most allowed. Try again later.`,
+    details: { retryAfterS },
+  });
 export const signInRateLimited = worded('rate_limited', 'Too many sign-in attempts. Wait a minute and try again.');
 export const eventRateLimited = worded('rate_limited', 'Too many events; slow down.');
 export const connectionRateLimited = worded('rate_limited', 'Too many connections; try again later.');

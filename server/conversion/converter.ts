@@ -1,5 +1,5 @@
 // The narrow seam between ingest and whatever turns Office files into PDF.
-import type { PdfInfo } from './pdf-inspect.ts';
+import type { InspectLimits, PdfInfo } from './pdf-inspect.ts';
 
 /** Office formats accepted at upload (decided from the bytes, see sniff.ts). */
 export type OfficeFormat = 'docx' | 'doc' | 'pptx' | 'ppt' | 'odt' | 'odp' | 'rtf' | 'fodt' | 'fodp';
@@ -14,6 +14,12 @@ export interface ConvertJob {
   signal?: AbortSignal;
   /** Told what checking the output found (its page count), so the caller need not parse the PDF again. */
   onPdf?: (info: PdfInfo) => void;
+  /** Limits of that check (PDF_MAX_PAGES, PDF_INSPECT_TIMEOUT_MS); the defaults when absent. */
+  inspectLimits?: InspectLimits;
+  /** Whose job it is (a sender): a pool picks the next job fairly between owners. */
+  owner?: string;
+  /** The caller admitted the job under its own bound (ingest): the pool's queue bound does not refuse it. */
+  admitted?: boolean;
 }
 
 export interface ConverterStatus {

@@ -1,5 +1,6 @@
-// From an accepted upload to a stored, ready PDF: convert (Office) -> inspect -> compact/thumbnail -> store.
-// Runs in the background after the upload has been answered; in-flight jobs are drained on shutdown.
+// From an accepted upload to a stored, ready PDF: quota -> admission -> convert (Office) -> inspect -> compact ->
+// store -> ready, then the thumbnail. Admission is decided before the upload is answered 202; the rest runs in
+// the background; in-flight jobs are drained on shutdown.
 import { createWriteStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -8,13 +9,22 @@ import type { BlobStore } from '../../storage/blobs/blob-store.ts';
 import type { Db, DocumentRow } from '../../storage/db/index.ts';
 import { newId } from '../ids.ts';
 import { documentJson } from '../documents/documents.ts';
-import { conversionQueueFull, converterUnavailable, isAppError, processingInterrupted } from '../errors.ts';
+import {
+  conversionQueueFull,
+  converterUnavailable,
+  isAppError,
+  processingInterrupted,
+  senderQueueFull,
+} from '../errors.ts';
 import type { DomainEvents } from '../events.ts';
 import type { Logger } from '../logger.ts';
+import { Admission, type AdmissionLimits } from './admission.ts';
 import type { Converter } from './converter.ts';
+import type { InspectLimits } from './pdf-inspect.ts';
 import { inspectOrRepair, pdftocairoBeside } from './pdf-repair.ts';
 import type { ConversionQueue } from './queue.ts';
-import { blobKeys, failedOutcome, recordOutcome, render } from './render.ts';
+import { afterReady, blobKeys, failedOutcome, recordOutcome, render, type Rendered } from './render.ts';
+import { type QuotaLimits, UploadQuota } from './upload-quota.ts';
 import type { DetectedFormat } from './sniff.ts';
 
 export interface IngestDeps {
@@ -25,7 +35,12 @@ export interface IngestDeps {
   tmpDir: string;
   qpdfPath: string;
   pdftoppmPath: string;
+  /** Queue mode: jobs waiting in the shared queue before uploads get 429. */
   queueMax: number;
+  /** Inline mode: conversions admitted at once, in all and per sender. */
+  admission: AdmissionLimits;
+  quota: QuotaLimits;
+  inspectLimits: InspectLimits;
   /** Queue mode (CONVERT_MODE=queue): conversions are handed to workers. */
   queue?: ConversionQueue | null;
   /** A document's change of status goes out on it (`document:updated`). */
@@ -51,9 +66,13 @@ export class Ingest {
   private readonly abort = new AbortController();
   /** Queue mode: documents this instance handed to the queue, whose end it announces. */
   private readonly handedOver = new Set<string>();
+  private readonly admission: Admission;
+  private readonly quota: UploadQuota;
 
   constructor(deps: IngestDeps) {
     this.deps = deps;
+    this.admission = new Admission(deps.admission);
+    this.quota = new UploadQuota(deps.db, deps.quota);
     deps.queue?.onEnded((documentId, failedReason) => {
       this.queueEnded(documentId, failedReason).catch((err: unknown) =>
         deps.logger.error({ err, documentId }, 'could not record a queued conversion'),
@@ -61,47 +80,52 @@ export class Ingest {
     });
   }
 
-  private async full(): Promise<boolean> {
-    const { queue, converter, queueMax } = this.deps;
-    return queue ? (await queue.waiting()) >= queueMax : converter.status().queued >= queueMax;
+  /** Queue mode: room in the shared queue and in the sender's share of it; the job's priority (the sender's nth
+   * document processing gets priority n, so workers take every sender's first before anyone's second). */
+  private async queueRoom(senderId: string): Promise<number> {
+    const { queue, queueMax, db, admission } = this.deps;
+    if ((await queue!.waiting()) >= queueMax) throw conversionQueueFull();
+    const row = await db
+      .selectFrom('documents')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .where('sender_id', '=', senderId)
+      .where('status', '=', 'processing')
+      .executeTakeFirst();
+    const processing = Number(row?.n ?? 0);
+    if (processing >= admission.perSender) throw senderQueueFull();
+    return processing + 1;
   }
 
-  /** Validates what can be validated at once, records the document, and processes the rest in the background. */
+  /** Validates what can be validated at once, decides admission, records the document, and processes the rest in
+   * the background. A document answered here will be converted: nothing later refuses it for want of room. */
   async accept(upload: Upload): Promise<DocumentRow> {
     const { db, queue } = this.deps;
+    const acceptedAt = Date.now();
+    await this.quota.take(upload.senderId, upload.size);
+    // Inline Office conversions: a place in the pool or its queue, taken synchronously (no await between the check
+    // and the taking), given back when the conversion is over.
+    const release = !queue && upload.format !== 'pdf' ? this.admission.admit(upload.senderId) : null;
     let pageCount: number | null = null;
     let repairedPath: string | null = null;
-    if (upload.format === 'pdf') {
-      const tools = { qpdfPath: this.deps.qpdfPath, pdftocairoPath: pdftocairoBeside(this.deps.pdftoppmPath) };
-      ({ pageCount, repairedPath } = await inspectOrRepair(upload.tempPath, tools));
-      // A worker inspects (and repairs) the stored original again.
-      if (queue && repairedPath) await fs.rm(repairedPath, { force: true });
-    } else if (await this.full()) {
-      throw conversionQueueFull();
+    let priority = 1;
+    let doc: DocumentRow;
+    try {
+      if (upload.format === 'pdf') {
+        const tools = { qpdfPath: this.deps.qpdfPath, pdftocairoPath: pdftocairoBeside(this.deps.pdftoppmPath) };
+        ({ pageCount, repairedPath } = await inspectOrRepair(upload.tempPath, tools, this.deps.inspectLimits));
+        // A worker inspects (and repairs) the stored original again.
+        if (queue && repairedPath) await fs.rm(repairedPath, { force: true });
+      }
+      if (queue) priority = await this.queueRoom(upload.senderId);
+      doc = newDocument(upload);
+      await db.insertInto('documents').values(doc).execute();
+    } catch (err) {
+      release?.();
+      if (repairedPath && !queue) await fs.rm(repairedPath, { force: true });
+      throw err;
     }
-    const now = new Date().toISOString();
-    const doc: DocumentRow = {
-      id: newId('doc'),
-      sender_id: upload.senderId,
-      name: upload.name,
-      format: upload.format,
-      status: 'processing',
-      page_count: null,
-      size_bytes: upload.size,
-      original_key: null,
-      pdf_key: null,
-      pdf_size: null,
-      thumbnail_key: null,
-      error_code: null,
-      error_message: null,
-      convert_ms: null,
-      content_hash: upload.contentHash ?? null,
-      created_at: now,
-      updated_at: now,
-    };
-    await db.insertInto('documents').values(doc).execute();
-    if (queue) this.track(this.handOver(doc, upload));
-    else this.track(this.process(doc, upload, pageCount, repairedPath));
+    if (queue) this.track(this.handOver(doc, upload, priority));
+    else this.track(this.process(doc, upload, { pageCount, repairedPath, release, acceptedAt }));
     return doc;
   }
 
@@ -111,11 +135,11 @@ export class Ingest {
   }
 
   /** Queue mode: the original goes to the blob store and the job to the queue; a worker does the rest. */
-  private async handOver(doc: DocumentRow, upload: Upload): Promise<void> {
+  private async handOver(doc: DocumentRow, upload: Upload, priority: number): Promise<void> {
     try {
       await this.deps.blobs.putFile(blobKeys(doc.id).original, upload.tempPath, 'application/octet-stream');
       this.handedOver.add(doc.id);
-      await this.deps.queue!.enqueue({ documentId: doc.id });
+      await this.deps.queue!.enqueue({ documentId: doc.id }, { priority });
     } catch (err) {
       this.handedOver.delete(doc.id);
       this.deps.logger.warn({ documentId: doc.id, err }, 'could not queue the document');
@@ -145,45 +169,89 @@ export class Ingest {
     if (doc) this.announce(doc);
   }
 
-  /** repairedPath: a damaged PDF upload's rebuilt copy, served in its place (the original is kept as uploaded). */
-  private async process(
-    doc: DocumentRow,
-    upload: Upload,
-    knownPages: number | null,
-    repairedPath: string | null,
-  ): Promise<void> {
+  /** Converts and stores, reports the document ready (or failed), then makes its thumbnail. */
+  private async process(doc: DocumentRow, upload: Upload, o: ProcessOptions): Promise<void> {
     const { blobs, logger } = this.deps;
     const work = await fs.mkdtemp(path.join(this.deps.tmpDir, 'job-'));
     let outcome: Partial<DocumentRow>;
+    let rendered: Rendered | null = null;
+    let kept: string | null = null;
     try {
       await blobs.putFile(blobKeys(doc.id).original, upload.tempPath, 'application/octet-stream');
-      outcome = await render(
+      rendered = await render(
         this.deps,
         {
           documentId: doc.id,
           format: upload.format,
           inputPath: upload.tempPath,
-          pageCount: knownPages,
-          repairedPath: upload.format === 'pdf' ? repairedPath : undefined,
+          pageCount: o.pageCount,
+          // repairedPath: a damaged PDF upload's rebuilt copy, served in its place (the original is kept as uploaded).
+          repairedPath: upload.format === 'pdf' ? o.repairedPath : undefined,
+          owner: doc.sender_id,
+          admitted: true,
           signal: this.abort.signal,
         },
         work,
       );
-      logger.info(
-        { documentId: doc.id, format: doc.format, pageCount: outcome.page_count, convertMs: outcome.convert_ms },
-        'document ready',
-      );
+      o.release?.();
+      outcome = rendered.outcome;
+      kept = await this.keepForAfterReady(rendered.pdfPath);
     } catch (err) {
       logger.warn({ documentId: doc.id, format: doc.format, err }, 'document failed');
       outcome = failedOutcome(doc.id, err);
+      rendered = null;
     } finally {
+      o.release?.();
       await fs.rm(work, { recursive: true, force: true });
       await fs.rm(upload.tempPath, { force: true });
-      if (repairedPath) await fs.rm(repairedPath, { force: true });
+      if (o.repairedPath) await fs.rm(o.repairedPath, { force: true });
     }
     // Reported ready (or failed) only once its temp files are gone.
     await this.finish(doc, outcome).catch((err: unknown) =>
       logger.error({ err, documentId: doc.id }, 'could not record the outcome'),
+    );
+    if (rendered && kept) await this.afterReady(doc, rendered, kept, o.acceptedAt);
+  }
+
+  /** The stored PDF, moved out of the job's folder into one of its own for what is made after ready. */
+  private async keepForAfterReady(pdfPath: string): Promise<string> {
+    const root = afterReadyRoot(this.deps.tmpDir);
+    await fs.mkdir(root, { recursive: true, mode: 0o700 });
+    const dir = await fs.mkdtemp(path.join(root, 'job-'));
+    const kept = path.join(dir, 'document.pdf');
+    await fs.rename(pdfPath, kept);
+    return kept;
+  }
+
+  /** The thumbnail of a ready document, then the ingest log line with every step's time. */
+  private async afterReady(doc: DocumentRow, rendered: Rendered, pdfPath: string, acceptedAt: number): Promise<void> {
+    const { logger, db, blobs } = this.deps;
+    const readyMs = Date.now() - acceptedAt;
+    const dir = path.dirname(pdfPath);
+    let thumbnailMs: number | null = null;
+    try {
+      const after = await afterReady(this.deps, doc.id, pdfPath, dir, this.abort.signal);
+      thumbnailMs = after.thumbnailMs;
+      if (Object.keys(after.patch).length) {
+        const row = await recordOutcome(db, blobs, doc.id, after.patch);
+        if (row) this.deps.bus.emit('document:updated', { senderId: row.sender_id, document: updateOf(row) });
+      }
+    } catch (err) {
+      logger.warn({ documentId: doc.id, err }, 'thumbnail not made');
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+    logger.info(
+      {
+        documentId: doc.id,
+        format: doc.format,
+        pageCount: rendered.outcome.page_count,
+        ...rendered.steps,
+        readyMs,
+        thumbnailMs,
+        totalMs: Date.now() - acceptedAt,
+      },
+      'document ready',
     );
   }
 
@@ -193,11 +261,7 @@ export class Ingest {
   }
 
   private announce(doc: DocumentRow): void {
-    const json = documentJson(doc);
-    this.deps.bus.emit('document:updated', {
-      senderId: doc.sender_id,
-      document: { id: json.id, status: json.status, pageCount: json.pageCount },
-    });
+    this.deps.bus.emit('document:updated', { senderId: doc.sender_id, document: updateOf(doc) });
     if (doc.status === 'ready' || doc.status === 'failed')
       this.deps.bus.emit('document:processed', {
         senderId: doc.sender_id,
@@ -214,6 +278,8 @@ export class Ingest {
     // With a queue other instances are at work on the same store: nothing of theirs is swept or taken over.
     if (queue) return this.requeue();
     await this.sweepOrphanBlobs();
+    // Thumbnails a stop cut short are not made again: the documents are ready without one.
+    await fs.rm(afterReadyRoot(this.deps.tmpDir), { recursive: true, force: true });
     const stuck = await db.selectFrom('documents').selectAll().where('status', '=', 'processing').execute();
     for (const doc of stuck) {
       const k = blobKeys(doc.id);
@@ -231,7 +297,7 @@ export class Ingest {
         size: Number(doc.size_bytes),
         format: doc.format as DetectedFormat,
       };
-      this.track(this.process(doc, upload, null, null));
+      this.track(this.process(doc, upload, { pageCount: null, repairedPath: null, acceptedAt: Date.now() }));
     }
     return stuck.length;
   }
@@ -274,4 +340,43 @@ export class Ingest {
       await all;
     }
   }
+}
+
+interface ProcessOptions {
+  pageCount: number | null;
+  repairedPath: string | null;
+  /** Gives back the conversion's admission, once the conversion is over. */
+  release?: (() => void) | null;
+  acceptedAt: number;
+}
+
+/** Where a ready document's PDF waits for its thumbnail: beside the temp folder, not in it. */
+const afterReadyRoot = (tmpDir: string) => path.join(path.dirname(tmpDir), 'after-ready');
+
+const updateOf = (doc: DocumentRow) => {
+  const json = documentJson(doc);
+  return { id: json.id, status: json.status, pageCount: json.pageCount };
+};
+
+function newDocument(upload: Upload): DocumentRow {
+  const now = new Date().toISOString();
+  return {
+    id: newId('doc'),
+    sender_id: upload.senderId,
+    name: upload.name,
+    format: upload.format,
+    status: 'processing',
+    page_count: null,
+    size_bytes: upload.size,
+    original_key: null,
+    pdf_key: null,
+    pdf_size: null,
+    thumbnail_key: null,
+    error_code: null,
+    error_message: null,
+    convert_ms: null,
+    content_hash: upload.contentHash ?? null,
+    created_at: now,
+    updated_at: now,
+  };
 }

@@ -28,8 +28,10 @@ export async function withJobDir<T>(
 export async function acceptPdf(producedPath: string, job: ConvertJob): Promise<string> {
   let info: PdfInfo;
   try {
-    info = await inspectPdf(producedPath);
+    info = await inspectPdf(producedPath, job.inspectLimits);
   } catch (err) {
+    // Too many pages or too costly to check: the same refusal as for an uploaded PDF.
+    if (err instanceof AppError && (err.code === 'pdf_too_many_pages' || err.code === 'pdf_too_complex')) throw err;
     throw conversionFailed({ cause: err });
   }
   job.onPdf?.(info);

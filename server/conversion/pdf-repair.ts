@@ -8,7 +8,7 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { AppError } from '../errors.ts';
-import { inspectPdf, type PdfInfo } from './pdf-inspect.ts';
+import { DEFAULT_INSPECT_LIMITS, type InspectLimits, inspectPdf, type PdfInfo } from './pdf-inspect.ts';
 
 const run = promisify(execFile);
 
@@ -28,9 +28,13 @@ export function pdftocairoBeside(pdftoppmPath: string): string {
   return pdftoppmPath.includes(path.sep) ? path.join(path.dirname(pdftoppmPath), 'pdftocairo') : 'pdftocairo';
 }
 
-export async function inspectOrRepair(file: string, tools: RepairTools): Promise<CheckedPdf> {
+export async function inspectOrRepair(
+  file: string,
+  tools: RepairTools,
+  limits: InspectLimits = DEFAULT_INSPECT_LIMITS,
+): Promise<CheckedPdf> {
   try {
-    return { ...(await inspectPdf(file)), repairedPath: null };
+    return { ...(await inspectPdf(file, limits)), repairedPath: null };
   } catch (err) {
     if (!(err instanceof AppError) || err.code !== 'pdf_invalid') throw err; // password-protected stays refused
     const out = `${file}.repaired.pdf`;
@@ -45,7 +49,7 @@ export async function inspectOrRepair(file: string, tools: RepairTools): Promise
         if (!(okCodes as readonly unknown[]).includes((toolErr as { code?: unknown }).code)) continue;
       }
       try {
-        return { ...(await inspectPdf(out)), repairedPath: out };
+        return { ...(await inspectPdf(out, limits)), repairedPath: out };
       } catch {
         // not good enough: the next tool, or refuse
       }

@@ -18,6 +18,7 @@ const run = promisify(execFile);
 
 export interface Postprocessed {
   pdfPath: string;
+  /** Only when asked for (`thumbnail: true`); ingest makes it after the document is ready (makeThumbnail). */
   thumbnailPath: string | null;
 }
 
@@ -26,6 +27,8 @@ export interface PostprocessOptions {
   pdftoppmPath?: string;
   /** Longest side of the thumbnail in pixels. */
   thumbnailSize?: number;
+  /** Also render the thumbnail (default true); false leaves it for makeThumbnail once the document is ready. */
+  thumbnail?: boolean;
   signal?: AbortSignal;
 }
 
@@ -42,7 +45,7 @@ export async function postprocessPdf(
     pdftocairoPath: pdftocairoBeside(opts.pdftoppmPath ?? 'pdftoppm'),
     signal: opts.signal,
   });
-  const thumbnailPath = await thumbnail(safe.pdfPath, workDir, opts);
+  const thumbnailPath = opts.thumbnail === false ? null : await makeThumbnail(safe.pdfPath, workDir, opts);
   return { pdfPath: safe.pdfPath, thumbnailPath };
 }
 
@@ -72,7 +75,12 @@ async function readsCleanly(pdfPath: string, opts: PostprocessOptions): Promise<
   }
 }
 
-async function thumbnail(pdfPath: string, workDir: string, opts: PostprocessOptions): Promise<string | null> {
+/** The first page as a small PNG in workDir, or null when pdftoppm is absent or fails. */
+export async function makeThumbnail(
+  pdfPath: string,
+  workDir: string,
+  opts: Pick<PostprocessOptions, 'pdftoppmPath' | 'thumbnailSize' | 'signal'>,
+): Promise<string | null> {
   const base = path.join(workDir, 'thumbnail'); // -singlefile: pdftoppm writes exactly base + '.png'
   const size = String(opts.thumbnailSize ?? 320);
   try {

@@ -5,6 +5,8 @@ import type { Job } from 'bullmq';
 import { closeRedis, connectRedis, type Redis } from '../../storage/redis/connection.ts';
 
 export const QUEUE_NAME = 'conversions';
+/** BullMQ's highest priority number (the lowest priority). */
+const MAX_PRIORITY = 2_097_152;
 
 export interface ConversionJob {
   documentId: string;
@@ -19,7 +21,8 @@ export interface QueueSettings {
 }
 
 export interface ConversionQueue {
-  enqueue(job: ConversionJob): Promise<void>;
+  /** `priority`: lower goes first (BullMQ); a sender's nth document waiting gets n, so senders take turns. */
+  enqueue(job: ConversionJob, opts?: { priority?: number }): Promise<void>;
   /** Jobs waiting for a worker (delayed retries included). */
   waiting(): Promise<number>;
   /** Jobs by state, for /metrics. */
@@ -56,8 +59,9 @@ export async function openConversionQueue(s: QueueSettings): Promise<ConversionQ
   events.on('completed', ({ jobId }) => listeners.forEach((l) => l(jobId, null)));
   events.on('failed', ({ jobId, failedReason }) => listeners.forEach((l) => l(jobId, failedReason || 'failed')));
   return {
-    async enqueue(job) {
-      await queue.add('convert', job, { jobId: job.documentId });
+    async enqueue(job, opts = {}) {
+      const priority = opts.priority ? Math.min(MAX_PRIORITY, Math.max(1, Math.floor(opts.priority))) : undefined;
+      await queue.add('convert', job, { jobId: job.documentId, ...(priority ? { priority } : {}) });
     },
     async waiting() {
       const c = await queue.getJobCounts('waiting', 'delayed', 'prioritized');

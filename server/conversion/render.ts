@@ -1,14 +1,14 @@
 // The part of ingest shared by a web process converting itself and a queue worker: from an original on disk to a
-// stored PDF (and thumbnail), and the document's outcome recorded. Nothing here knows who called it.
+// stored PDF, the document's outcome recorded, then the thumbnail. Nothing here knows who called it.
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { BlobStore } from '../../storage/blobs/blob-store.ts';
 import type { Db, DocumentRow } from '../../storage/db/index.ts';
 import { conversionFailed, isAppError } from '../errors.ts';
-import type { Converter } from './converter.ts';
-import { inspectPdf } from './pdf-inspect.ts';
+import type { Converter, OfficeFormat } from './converter.ts';
+import { type InspectLimits, inspectPdf } from './pdf-inspect.ts';
 import { inspectOrRepair, pdftocairoBeside } from './pdf-repair.ts';
-import { postprocessPdf } from './postprocess.ts';
+import { makeThumbnail, postprocessPdf } from './postprocess.ts';
 import type { DetectedFormat } from './sniff.ts';
 
 export const blobKeys = (id: string) => ({
@@ -22,6 +22,8 @@ export interface RenderDeps {
   converter: Converter;
   qpdfPath: string;
   pdftoppmPath: string;
+  /** PDF_MAX_PAGES and PDF_INSPECT_TIMEOUT_MS. */
+  inspectLimits: InspectLimits;
 }
 
 export interface RenderInput {
@@ -32,60 +34,127 @@ export interface RenderInput {
   pageCount?: number | null;
   /** A damaged PDF's rebuilt copy, served in its place; `undefined`: a PDF is inspected (and repaired) here. */
   repairedPath?: string | null;
+  /** Whose document it is: the converter shares its pool fairly between owners. */
+  owner?: string;
+  /** Admission was decided by the caller (ingest): the converter's own queue bound does not apply. */
+  admitted?: boolean;
   signal: AbortSignal;
 }
 
 export type Outcome = Partial<DocumentRow>;
 
-/** Converts (Office) or inspects (PDF), packs and thumbnails, stores; the ready outcome. `work` is the caller's
- * temp directory, removed by the caller. */
-export async function render(d: RenderDeps, input: RenderInput, work: string): Promise<Outcome> {
+/** Milliseconds per step, for the ingest log line. */
+export interface StepTimes {
+  convertMs: number | null;
+  inspectMs: number | null;
+  qpdfMs: number;
+  storeMs: number;
+}
+
+export interface Rendered {
+  /** The ready outcome, to record at once. */
+  outcome: Outcome;
+  /** The stored PDF on local disk (inside `work`), for what is made after ready (the thumbnail). */
+  pdfPath: string;
+  steps: StepTimes;
+}
+
+/** Converts (Office) or inspects (PDF), packs and removes active content, stores the PDF: what `ready` needs, and
+ * nothing more (the thumbnail comes after, see afterReady). `work` is the caller's temp directory. */
+export async function render(d: RenderDeps, input: RenderInput, work: string): Promise<Rendered> {
   const started = Date.now();
   const k = blobKeys(input.documentId);
-  let pdfPath = input.inputPath;
-  let pages = input.pageCount ?? null;
   /** A rebuilt copy made here, removed here. */
   let ownRepair: string | null = null;
+  const steps: StepTimes = { convertMs: null, inspectMs: null, qpdfMs: 0, storeMs: 0 };
   try {
+    let pdfPath = input.inputPath;
+    let pages = input.pageCount ?? null;
     if (input.format === 'pdf') {
       let repaired = input.repairedPath;
       if (repaired === undefined) {
+        const t = Date.now();
         const tools = { qpdfPath: d.qpdfPath, pdftocairoPath: pdftocairoBeside(d.pdftoppmPath) };
-        ({ pageCount: pages, repairedPath: repaired } = await inspectOrRepair(input.inputPath, tools));
+        ({ pageCount: pages, repairedPath: repaired } = await inspectOrRepair(input.inputPath, tools, d.inspectLimits));
         ownRepair = repaired;
+        steps.inspectMs = Date.now() - t;
       }
       pdfPath = repaired ?? input.inputPath;
     } else {
-      const out = path.join(work, 'out');
-      await fs.mkdir(out);
-      pdfPath = await d.converter.convert({
-        inputPath: input.inputPath,
-        format: input.format,
-        outputDir: out,
-        signal: input.signal,
-        onPdf: (info) => (pages = info.pageCount),
-      });
+      ({ pdfPath, pages } = await convert(d, input, work, steps));
     }
-    const pageCount = pages ?? (await inspectPdf(pdfPath)).pageCount;
+    if (pages === null) {
+      const info = await inspectPdf(pdfPath, d.inspectLimits);
+      pages = info.pageCount;
+      steps.inspectMs = info.inspectMs ?? null;
+    }
+    let t = Date.now();
     const post = await postprocessPdf(pdfPath, work, {
       qpdfPath: d.qpdfPath,
       pdftoppmPath: d.pdftoppmPath,
+      thumbnail: false,
       signal: input.signal,
     });
+    steps.qpdfMs = Date.now() - t;
+    t = Date.now();
     const info = await d.blobs.putFile(k.pdf, post.pdfPath, 'application/pdf');
-    if (post.thumbnailPath) await d.blobs.putFile(k.thumb, post.thumbnailPath, 'image/png');
-    return {
+    steps.storeMs = Date.now() - t;
+    const outcome: Outcome = {
       status: 'ready',
-      page_count: pageCount,
+      page_count: pages,
       original_key: k.original,
       pdf_key: k.pdf,
       pdf_size: info.size,
-      thumbnail_key: post.thumbnailPath ? k.thumb : null,
+      thumbnail_key: null,
       convert_ms: Date.now() - started,
     };
+    return { outcome, pdfPath: post.pdfPath, steps };
   } finally {
     if (ownRepair) await fs.rm(ownRepair, { force: true });
   }
+}
+
+async function convert(
+  d: RenderDeps,
+  input: RenderInput,
+  work: string,
+  steps: StepTimes,
+): Promise<{ pdfPath: string; pages: number | null }> {
+  const out = path.join(work, 'out');
+  await fs.mkdir(out);
+  let pages: number | null = null;
+  const t = Date.now();
+  const pdfPath = await d.converter.convert({
+    inputPath: input.inputPath,
+    format: input.format as OfficeFormat,
+    outputDir: out,
+    signal: input.signal,
+    owner: input.owner,
+    admitted: input.admitted,
+    inspectLimits: d.inspectLimits,
+    onPdf: (info) => {
+      pages = info.pageCount;
+      steps.inspectMs = info.inspectMs ?? null;
+    },
+  });
+  steps.convertMs = Date.now() - t - (steps.inspectMs ?? 0);
+  return { pdfPath, pages };
+}
+
+/** After the document is ready (and viewable): its first-page thumbnail, made from the stored PDF and stored; the
+ * patch to record (empty when there is none). Never fails the document. */
+export async function afterReady(
+  d: Pick<RenderDeps, 'blobs' | 'pdftoppmPath'>,
+  documentId: string,
+  pdfPath: string,
+  work: string,
+  signal?: AbortSignal,
+): Promise<{ patch: Outcome; thumbnailMs: number }> {
+  const t = Date.now();
+  const k = blobKeys(documentId);
+  const thumb = await makeThumbnail(pdfPath, work, { pdftoppmPath: d.pdftoppmPath, signal });
+  if (thumb) await d.blobs.putFile(k.thumb, thumb, 'image/png');
+  return { patch: thumb ? { thumbnail_key: k.thumb } : {}, thumbnailMs: Date.now() - t };
 }
 
 /** The failed outcome for an error: its own code when it is one of ours, else conversion_failed. */

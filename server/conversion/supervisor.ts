@@ -1,6 +1,8 @@
 // Generic supervisor for a pool of single-job worker processes (modelled on Gotenberg's supervisor.go):
 // bounded queue refused at once when full, one job per worker, a deadline per job after which the worker is
-// killed and replaced, restart after N jobs, lazy start, crash detection. Knows nothing of LibreOffice.
+// killed and replaced, restart after N jobs, lazy start, crash detection. The next job is picked fairly between
+// owners (the one served longest ago goes first), so one owner's many jobs do not hold up everyone else's.
+// Knows nothing of LibreOffice.
 import type { Logger } from '../logger.ts';
 import {
   AppError,
@@ -48,8 +50,16 @@ interface Slot<J, R> {
   lastUsed: number;
 }
 
+/** Per job: whose it is (fair pick), and whether the caller already bounded admission (no queue bound here). */
+export interface RunOptions {
+  signal?: AbortSignal;
+  owner?: string;
+  admitted?: boolean;
+}
+
 interface Pending<J, R> {
   job: J;
+  owner: string;
   signal?: AbortSignal;
   resolve(r: R): void;
   reject(e: unknown): void;
@@ -69,6 +79,9 @@ export class Supervisor<J, R> {
   private readonly stopping = new Set<Promise<void>>();
   private readonly opts: SupervisorOptions<J, R>;
   private readonly log: Logger;
+  /** Owner -> when it was last handed a worker (a counter); forgotten when the queue empties. */
+  private readonly served = new Map<string, number>();
+  private turn = 0;
 
   constructor(opts: SupervisorOptions<J, R>) {
     this.opts = opts;
@@ -76,16 +89,17 @@ export class Supervisor<J, R> {
     this.slots = Array.from({ length: opts.size }, (_, index) => ({ index, busy: false, jobs: 0, lastUsed: 0 }));
   }
 
-  run(job: J, signal?: AbortSignal): Promise<R> {
+  run(job: J, options: RunOptions | AbortSignal = {}): Promise<R> {
+    const { signal, owner = '', admitted = false } = options instanceof AbortSignal ? { signal: options } : options;
     if (this.closed) return Promise.reject(closedError());
     if (signal?.aborted) return Promise.reject(abortedError(signal));
     const idle = this.slots.some((s) => !s.busy);
-    if (!idle && this.queue.length >= this.opts.queueMax) {
+    if (!admitted && !idle && this.queue.length >= this.opts.queueMax) {
       this.log.warn({ queued: this.queue.length, running: this.running() }, 'conversion queue full');
       return Promise.reject(conversionQueueFull());
     }
     return new Promise<R>((resolve, reject) => {
-      const p: Pending<J, R> = { job, signal, resolve, reject, enqueued: Date.now() };
+      const p: Pending<J, R> = { job, owner, signal, resolve, reject, enqueued: Date.now() };
       if (signal) {
         p.onAbort = () => {
           const i = this.queue.indexOf(p);
@@ -135,7 +149,7 @@ export class Supervisor<J, R> {
     while (this.queue.length > 0) {
       const slot = this.slots.find((s) => !s.busy && s.worker) ?? this.slots.find((s) => !s.busy);
       if (!slot) return;
-      const p = this.queue.shift()!;
+      const p = this.next();
       if (p.signal && p.onAbort) p.signal.removeEventListener('abort', p.onAbort);
       slot.busy = true;
       void this.execute(slot, p).finally(() => {
@@ -143,6 +157,20 @@ export class Supervisor<J, R> {
         if (!this.closed) this.dispatch();
       });
     }
+  }
+
+  /** The waiting job whose owner was served longest ago (never: at once); first come first within an owner. */
+  private next(): Pending<J, R> {
+    let best = 0;
+    let bestTurn = Infinity;
+    for (let i = 0; i < this.queue.length && bestTurn >= 0; i++) {
+      const turn = this.served.get(this.queue[i]!.owner) ?? -1;
+      if (turn < bestTurn) [best, bestTurn] = [i, turn];
+    }
+    const [p] = this.queue.splice(best, 1);
+    if (this.queue.length === 0) this.served.clear(); // no one waits: no history needed
+    this.served.set(p!.owner, ++this.turn);
+    return p!;
   }
 
   private async execute(slot: Slot<J, R>, p: Pending<J, R>): Promise<void> {

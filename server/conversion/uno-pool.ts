@@ -113,7 +113,10 @@ export class UnoPoolConverter implements Converter {
       return await withJobDir(path.join(this.workRoot, 'jobs'), job, async (dir, input) => {
         await giveTree(dir, this.owner);
         const produced = await this.supervisor
-          .run({ input, output: path.join(dir, 'out.pdf') }, job.signal)
+          .run(
+            { input, output: path.join(dir, 'out.pdf') },
+            { signal: job.signal, owner: job.owner, admitted: job.admitted },
+          )
           .catch((err: unknown) => this.fallback(err, input, dir, job));
         return acceptPdf(produced, job);
       });

@@ -14,8 +14,9 @@ import { closeRedis, connectRedis } from '../../storage/redis/connection.ts';
 import { isAppError, processingInterrupted } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { Converter } from './converter.ts';
+import type { InspectLimits } from './pdf-inspect.ts';
 import { type ConversionJob, QUEUE_NAME } from './queue.ts';
-import { blobKeys, failedOutcome, recordOutcome, render } from './render.ts';
+import { afterReady, blobKeys, failedOutcome, recordOutcome, render } from './render.ts';
 import type { DetectedFormat } from './sniff.ts';
 
 export interface WorkerDeps {
@@ -26,6 +27,7 @@ export interface WorkerDeps {
   tmpDir: string;
   qpdfPath: string;
   pdftoppmPath: string;
+  inspectLimits: InspectLimits;
   url: string;
   prefix: string;
   concurrency: number;
@@ -53,13 +55,38 @@ export async function startConversionWorker(d: WorkerDeps): Promise<ConversionWo
       if (!(await d.blobs.stat(k.original))) throw processingInterrupted();
       const inputPath = path.join(work, 'original');
       await pipeline(await d.blobs.read(k.original), createWriteStream(inputPath));
-      const outcome = await render(
+      const started = Date.now();
+      const rendered = await render(
         d,
-        { documentId, format: doc.format as DetectedFormat, inputPath, signal: abort.signal },
+        {
+          documentId,
+          format: doc.format as DetectedFormat,
+          inputPath,
+          owner: doc.sender_id,
+          admitted: true,
+          signal: abort.signal,
+        },
         work,
       );
-      await recordOutcome(d.db, d.blobs, documentId, outcome, { onlyProcessing: true });
-      d.logger.info({ documentId, attempt: job.attemptsMade + 1, convertMs: outcome.convert_ms }, 'document ready');
+      await recordOutcome(d.db, d.blobs, documentId, rendered.outcome, { onlyProcessing: true });
+      const readyMs = Date.now() - started;
+      // After ready: a thumbnail that fails leaves the document ready without one.
+      const after = await afterReady(d, documentId, rendered.pdfPath, work, abort.signal).catch((err: unknown) => {
+        d.logger.warn({ documentId, err }, 'thumbnail not made');
+        return null;
+      });
+      if (after && Object.keys(after.patch).length) await recordOutcome(d.db, d.blobs, documentId, after.patch);
+      d.logger.info(
+        {
+          documentId,
+          attempt: job.attemptsMade + 1,
+          ...rendered.steps,
+          readyMs,
+          thumbnailMs: after?.thumbnailMs ?? null,
+          totalMs: Date.now() - started,
+        },
+        'document ready',
+      );
       return 'ready';
     } catch (err) {
       // Our own refusals (damaged, protected, unsupported: 4xx) come out the same on every try.

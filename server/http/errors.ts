@@ -78,6 +78,8 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       res.destroy();
       return;
     }
+    const retryAfter = e.details?.retryAfterS;
+    if (typeof retryAfter === 'number') res.set('Retry-After', String(Math.max(1, Math.ceil(retryAfter))));
     res.status(e.status).json({ error: e.toJSON() });
   };
 }

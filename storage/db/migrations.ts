@@ -328,6 +328,23 @@ const migrations = (ctx: MigrationContext): Record<string, Migration> => ({
       await db.schema.createIndex('events_at').on('events').column('at').execute();
     },
   },
+  // Upload quotas: every upload a sender made (accepted or refused later) with its size, kept a day.
+  '0011_quotas': {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('upload_usage')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('sender_id', 'text', (c) => c.notNull().references('senders.id').onDelete('cascade'))
+        .addColumn('size_bytes', 'bigint', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('upload_usage_sender_at')
+        .on('upload_usage')
+        .columns(['sender_id', 'created_at'])
+        .execute();
+    },
+  },
   // Access controls per link: a passcode (scrypt hash), an email gate with single-use codes, allow and deny lists,
   // a view limit and a watermark; each sender's defaults for new links; file reads counted per visit.
   '0009_link_access': {

@@ -323,6 +323,14 @@ export interface SenderAddressesTable {
   last_seen_at: string;
 }
 
+/** One upload counted against its sender's quotas (UPLOAD_DOCUMENTS_PER_HOUR, UPLOAD_BYTES_PER_DAY). */
+export interface UploadUsageTable {
+  id: string;
+  sender_id: string;
+  size_bytes: number;
+  created_at: string;
+}
+
 export interface Database {
   senders: SendersTable;
   api_tokens: ApiTokensTable;
@@ -349,6 +357,7 @@ export interface Database {
   sender_addresses: SenderAddressesTable;
   inbound_messages: InboundMessagesTable;
   mailboxes: MailboxesTable;
+  upload_usage: UploadUsageTable;
 }
 
 export type Db = Kysely<Database>;

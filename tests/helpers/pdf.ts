@@ -80,3 +80,36 @@ export function makePdf(pages: number, opts: PdfOptions = {}): Buffer {
   );
   return Buffer.concat(parts);
 }
+
+/** A PDF with `pages` pages made cheaply. By default one page object that the page tree lists `pages` times (about
+ * 6 bytes a page); `distinct`: a page object per page, all drawing one shared content stream (about 120 bytes a
+ * page; pdf.js reads every one of them, which is what made such a file hold the event loop). */
+export function manyPagePdf(pages: number, opts: { distinct?: boolean } = {}): Buffer {
+  const content = 'BT /F1 12 Tf 10 10 Td (x) Tj ET';
+  const page = '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Contents 3 0 R >>';
+  const objs = [
+    '<< /Type /Catalog /Pages 2 0 R >>',
+    '',
+    `<< /Length ${content.length} >>\nstream\n${content}\nendstream`,
+  ];
+  const kids: string[] = [];
+  if (opts.distinct) {
+    for (let i = 0; i < pages; i++) kids.push(`${objs.push(page)} 0 R`);
+  } else {
+    kids.push(`${objs.push(page)} 0 R `.repeat(pages));
+  }
+  objs[1] = `<< /Type /Pages /Kids [${kids.join(' ')}] /Count ${pages} >>`;
+  const parts = ['%PDF-1.7\n'];
+  let length = parts[0]!.length;
+  const offsets: number[] = [];
+  objs.forEach((body, i) => {
+    offsets.push(length);
+    const chunk = `${i + 1} 0 obj\n${body}\nendobj\n`;
+    parts.push(chunk);
+    length += chunk.length;
+  });
+  parts.push(`xref\n0 ${objs.length + 1}\n0000000000 65535 f \n`);
+  parts.push(offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join(''));
+  parts.push(`trailer\n<< /Size ${objs.length + 1} /Root 1 0 R >>\nstartxref\n${length}\n%%EOF\n`);
+  return Buffer.from(parts.join(''), 'latin1');
+}

@@ -7,6 +7,7 @@ import request from 'supertest';
 import { startApp, waitReady, type TestApp, type TestSender } from '../helpers/app.ts';
 import { fixture } from '../helpers/fixtures.ts';
 import { makePdf } from '../helpers/pdf.ts';
+import { eventually } from '../helpers/wait.ts';
 
 const FORMATS = ['docx', 'doc', 'odt', 'rtf', 'pptx', 'ppt', 'odp'] as const;
 
@@ -33,11 +34,15 @@ describe('each accepted format through the API', () => {
       ctx.diagnostic(`${format}: upload to ready in ${Date.now() - started} ms (${t.converter.status().engine})`);
       assert.equal(doc.status, 'ready', JSON.stringify(doc.error));
       assert.equal(doc.pageCount, 3);
-      assert.ok(doc.thumbnailUrl);
-      const thumb = await request(t.url)
-        .get(String(doc.thumbnailUrl))
-        .set('authorization', `Bearer ${s.token}`)
-        .expect(200);
+      // The thumbnail is made just after the document is ready.
+      const thumbnailUrl = await eventually(
+        async () =>
+          (await request(t.url).get(`/api/documents/${doc.id}`).set('authorization', `Bearer ${s.token}`)).body
+            .thumbnailUrl as string | null,
+        20_000,
+        `the ${format} document's thumbnail`,
+      );
+      const thumb = await request(t.url).get(thumbnailUrl).set('authorization', `Bearer ${s.token}`).expect(200);
       assert.equal(thumb.headers['content-type'], 'image/png');
       assert.ok((thumb.body as Buffer).subarray(0, 4).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47])));
     });
@@ -70,16 +75,19 @@ describe('each accepted format through the API', () => {
 });
 
 describe('a full conversion queue', () => {
-  it('answers Office uploads with 429 at once, leaves no temp file, and still takes PDFs', async () => {
-    const t = await startApp({ CONVERT_QUEUE_MAX: '0' });
+  it('answers Office uploads past the pool and its queue with 429 at once, leaves no temp file, and still takes PDFs', async () => {
+    const t = await startApp({ CONVERT_POOL_SIZE: '1', CONVERT_QUEUE_MAX: '0' });
     try {
       const s = await t.sender();
-      const res = await request(t.url)
-        .post('/api/documents')
-        .set('authorization', `Bearer ${s.token}`)
-        .attach('file', fs.readFileSync(await fixture('docx', 1)), 'a.docx')
-        .expect(429);
-      assert.equal(res.body.error.code, 'conversion_queue_full');
+      const docx = fs.readFileSync(await fixture('docx', 1));
+      const send = (name: string) =>
+        request(t.url).post('/api/documents').set('authorization', `Bearer ${s.token}`).attach('file', docx, name);
+      const answers = await Promise.all([send('a.docx'), send('b.docx')]);
+      assert.deepEqual(answers.map((r) => r.status).sort(), [202, 429], 'the pool takes one, the empty queue none');
+      const refused = answers.find((r) => r.status === 429)!;
+      assert.equal(refused.body.error.code, 'conversion_queue_full');
+      const accepted = answers.find((r) => r.status === 202)!;
+      assert.equal((await waitReady(t, s.token, accepted.body.id)).status, 'ready');
       assert.deepEqual(await t.tempFiles(), []);
       await request(t.url)
         .post('/api/documents')

@@ -227,4 +227,25 @@ describe('Supervisor', () => {
     assert.equal(workers[0]!.killed, true);
     await assert.rejects(hung, isApp(503, 'converter_closed'));
   });
+
+  test("picks the next job fairly between owners: one owner's many jobs do not hold up another's", async () => {
+    const { sup, workers } = setup({ size: 1, queueMax: 10 });
+    const done: string[] = [];
+    const run = (job: string, owner: string) => sup.run(job, { owner }).then((r) => done.push(r.split('@')[0]!));
+    const all = ['slow-a1', 'slow-a2', 'slow-a3', 'slow-a4'].map((j) => run(j, 'alice'));
+    all.push(run('slow-b1', 'bob'), run('slow-b2', 'bob'), run('slow-c1', 'carol'));
+    await Promise.all(all);
+    assert.deepEqual(done, ['slow-a1', 'slow-b1', 'slow-c1', 'slow-a2', 'slow-b2', 'slow-a3', 'slow-a4']);
+    assert.equal(workers.length, 1);
+    await sup.close();
+  });
+
+  test('an admitted job is queued even past the bound; others are still refused', async () => {
+    const { sup } = setup({ queueMax: 1 });
+    const jobs = [sup.run('slow-a'), sup.run('slow-b')];
+    await assert.rejects(sup.run('c'), isApp(429, 'conversion_queue_full'));
+    jobs.push(sup.run('slow-c', { admitted: true }));
+    assert.deepEqual(await Promise.all(jobs), ['slow-a@1', 'slow-b@1', 'slow-c@1']);
+    await sup.close();
+  });
 });
