@@ -3,7 +3,11 @@ import type { Analytics, VisitSummary } from '../api-types.ts';
 import { sql } from 'kysely';
 import type { Db } from '../../storage/db/index.ts';
 
-export async function documentAnalytics(db: Db, documentId: string, pageCount: number): Promise<Analytics> {
+export async function documentAnalytics(
+  db: Db,
+  documentId: string,
+  pageCount: number,
+): Promise<Pick<Analytics, 'visits' | 'uniqueViewers' | 'totalMs' | 'downloads' | 'pages'>> {
   const human = db
     .selectFrom('events')
     .where('document_id', '=', documentId)
