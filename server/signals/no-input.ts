@@ -67,7 +67,7 @@ export class NoInputRule {
       if (Number(marked.numUpdatedRows))
         await moveVisitPages(
           trx,
-          { id: visitId, documentId: visit.document_id },
+          { id: visitId, documentId: visit.document_id, linkId: visit.link_id },
           { self: 0, automated: 0 },
           { self: 0, automated: 1 },
         );

@@ -4,7 +4,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../../storage/db/index.ts';
 import type { Analytics, IncludedViews } from '../api-types.ts';
-import { visitsOfDocument } from './visit-scope.ts';
+import { bareVisitsOfDocument, visitsOfDocument } from './visit-scope.ts';
 
 /** Most days `overTime` spans (the last 366 up to today). */
 const MAX_DAYS = 366;
@@ -16,16 +16,22 @@ export async function documentAnalytics(
   included: IncludedViews = { self: false, automated: false },
   now = new Date(),
 ): Promise<Analytics> {
-  const visits = visitsOfDocument(db, documentId, included);
-  const [totals, pages, days, stops, devices, browsers, places, recipients] = await Promise.all([
-    visits
+  const bare = bareVisitsOfDocument(db, documentId, included);
+  const [viewers, perStop, pages, shapes, recipients] = await Promise.all([
+    bare
+      .select((eb) => [eb.fn.countAll<number>().as('visits'), sql<number>`count(distinct visits.viewer)`.as('viewers')])
+      .executeTakeFirst(),
+    // Visits, pages seen and downloads per last page (the drop-off), in one pass over the visits' totals.
+    bare
+      .leftJoin('visit_totals', 'visit_totals.visit_id', 'visits.id')
       .select((eb) => [
-        eb.fn.countAll<number>().as('visits'),
-        sql<number>`count(distinct coalesce(links.recipient, visits.viewer_key))`.as('viewers'),
+        'visit_totals.last_page as page',
+        eb.fn.countAll<number>().as('n'),
         eb.fn.sum<number>('visit_totals.pages_seen').as('pages_seen'),
         eb.fn.sum<number>('visit_totals.downloads').as('downloads'),
       ])
-      .executeTakeFirst(),
+      .groupBy('visit_totals.last_page')
+      .execute(),
     db
       .selectFrom('document_pages')
       .select((eb) => [
@@ -39,31 +45,38 @@ export async function documentAnalytics(
       .$if(!included.automated, (q) => q.where('automated', '=', 0))
       .groupBy('page')
       .execute(),
-    visits
-      .select((eb) => [sql<string>`substr(visits.started_at, 1, 10)`.as('day'), eb.fn.countAll<number>().as('n')])
-      .groupBy(sql`substr(visits.started_at, 1, 10)`)
-      .execute(),
-    visits
-      .select((eb) => ['visit_totals.last_page as page', eb.fn.countAll<number>().as('n')])
-      .where('visit_totals.last_page', 'is not', null)
-      .groupBy('visit_totals.last_page')
-      .execute(),
-    visits
-      .select((eb) => ['visits.device_type as name', eb.fn.countAll<number>().as('n')])
-      .groupBy('visits.device_type')
-      .execute(),
-    visits
-      .select((eb) => ['visits.browser as name', eb.fn.countAll<number>().as('n')])
-      .groupBy('visits.browser')
-      .execute(),
-    visits
-      .select((eb) => ['visits.city', 'visits.country', 'visits.lat', 'visits.lon', eb.fn.countAll<number>().as('n')])
-      .where('visits.lat', 'is not', null)
-      .where('visits.lon', 'is not', null)
-      .groupBy(['visits.country', 'visits.city', 'visits.lat', 'visits.lon'])
+    // Day, device, browser and place in one pass over the covering index; summed per figure below.
+    bare
+      .select((eb) => [
+        sql<string>`substr(visits.started_at, 1, 10)`.as('day'),
+        'visits.device_type',
+        'visits.browser',
+        'visits.country',
+        'visits.city',
+        'visits.lat',
+        'visits.lon',
+        eb.fn.countAll<number>().as('n'),
+      ])
+      .groupBy([
+        sql`substr(visits.started_at, 1, 10)`,
+        'visits.device_type',
+        'visits.browser',
+        'visits.country',
+        'visits.city',
+        'visits.lat',
+        'visits.lon',
+      ])
       .execute(),
     recipientRows(db, documentId, included),
   ]);
+  const sum = (f: (r: (typeof perStop)[number]) => unknown) => perStop.reduce((a, r) => a + Number(f(r) ?? 0), 0);
+  const totals = {
+    visits: viewers?.visits,
+    viewers: viewers?.viewers,
+    pages_seen: sum((r) => r.pages_seen),
+    downloads: sum((r) => r.downloads),
+  };
+  const stops = perStop.filter((r) => r.page !== null);
   const byPage = new Map(pages.map((p) => [Number(p.page), p]));
   const list = Array.from({ length: pageCount }, (_, i) => ({
     page: i + 1,
@@ -73,8 +86,18 @@ export async function documentAnalytics(
   const n = Number(totals?.visits ?? 0);
   const totalMs = list.reduce((a, p) => a + p.totalMs, 0);
   const stopped = new Map(stops.map((s) => [Number(s.page), Number(s.n)]));
-  const tally = (rows: { name: string | null; n: number }[]) =>
-    rows.map((r) => ({ name: r.name ?? 'unknown', visits: Number(r.n) })).sort((a, b) => b.visits - a.visits);
+  const tally = <K>(key: (r: (typeof shapes)[number]) => K | null) => {
+    const m = new Map<K | null, number>();
+    for (const r of shapes) m.set(key(r), (m.get(key(r)) ?? 0) + Number(r.n));
+    return m;
+  };
+  const named = (m: Map<string | null, number>) =>
+    [...m].map(([name, visits]) => ({ name: name ?? 'unknown', visits })).sort((a, b) => b.visits - a.visits);
+  const days = [...tally((r) => r.day)].map(([day, n]) => ({ day: day!, n }));
+  const placed = tally((r) =>
+    r.lat == null || r.lon == null ? null : JSON.stringify([r.country, r.city, r.lat, r.lon]),
+  );
+  placed.delete(null);
   return {
     visits: n,
     uniqueViewers: Number(totals?.viewers ?? 0),
@@ -86,10 +109,13 @@ export async function documentAnalytics(
     completion: n && pageCount ? Math.min(1, Number(totals?.pages_seen ?? 0) / (n * pageCount)) : 0,
     overTime: daySeries(days, now),
     dropOff: list.map((p) => ({ page: p.page, stopped: stopped.get(p.page) ?? 0 })),
-    devices: tally(devices),
-    browsers: tally(browsers),
-    places: places
-      .map((p) => ({ city: p.city, country: p.country, lat: Number(p.lat), lon: Number(p.lon), visits: Number(p.n) }))
+    devices: named(tally((r) => r.device_type)),
+    browsers: named(tally((r) => r.browser)),
+    places: [...placed]
+      .map(([key, visits]) => {
+        const [country, city, lat, lon] = JSON.parse(key!) as [string | null, string | null, number, number];
+        return { city, country, lat: Number(lat), lon: Number(lon), visits };
+      })
       .sort((a, b) => b.visits - a.visits),
     recipients,
     included,
@@ -125,24 +151,50 @@ async function recipientRows(db: Db, documentId: string, included: IncludedViews
       ])
       .groupBy('links.recipient')
       .execute(),
-    visits
-      .innerJoin('visit_pages', 'visit_pages.visit_id', 'visits.id')
-      .select(['links.recipient', sql<number>`count(distinct visit_pages.page)`.as('pages')])
+    db
+      .selectFrom('link_pages')
+      .innerJoin('links', 'links.id', 'link_pages.link_id')
+      .select(['links.recipient', sql<number>`count(distinct link_pages.page)`.as('pages')])
+      .where('links.document_id', '=', documentId)
+      .where('links.recipient', 'is not', null)
+      .where('link_pages.visits', '>', 0)
+      .$if(!included.self, (q) => q.where('link_pages.self', '=', 0))
+      .$if(!included.automated, (q) => q.where('link_pages.automated', '=', 0))
       .groupBy('links.recipient')
       .execute(),
-    visits
-      .select([
+    // The latest visit of each recipient's link (visits_link_started), then the latest over a recipient's links.
+    db
+      .selectFrom('links')
+      .select((eb) => [
         'links.recipient',
-        'visit_totals.last_page',
-        sql<number>`row_number() over (partition by links.recipient order by visits.started_at desc, visits.id desc)`.as(
-          'nth',
-        ),
+        eb
+          .selectFrom('visits')
+          .leftJoin('visit_totals', 'visit_totals.visit_id', 'visits.id')
+          .select(
+            sql<string>`visits.started_at || '|' || coalesce(cast(visit_totals.last_page as text), '')`.as('latest'),
+          )
+          .whereRef('visits.link_id', '=', 'links.id')
+          .$if(!included.self, (q) => q.where('visits.self', '=', 0))
+          .$if(!included.automated, (q) => q.where('visits.automated', '=', 0))
+          .orderBy('visits.started_at', 'desc')
+          .limit(1)
+          .as('latest'),
       ])
+      .where('links.document_id', '=', documentId)
+      .where('links.recipient', 'is not', null)
       .execute(),
     visits.select('links.recipient').distinct().where('visits.forwarded', '=', 1).execute(),
   ]);
   const pagesOf = new Map(seen.map((s) => [s.recipient, Number(s.pages)]));
-  const lastOf = new Map(latest.filter((l) => Number(l.nth) === 1).map((l) => [l.recipient, l.last_page]));
+  const lastOf = new Map<string | null, number | null>();
+  const newest = new Map<string | null, string>();
+  for (const l of latest) {
+    if (!l.latest) continue;
+    const [at = '', page = ''] = String(l.latest).split('|');
+    if ((newest.get(l.recipient) ?? '') >= at) continue;
+    newest.set(l.recipient, at);
+    lastOf.set(l.recipient, page === '' ? null : Number(page));
+  }
   const forwarded = new Set(forwards.map((f) => f.recipient));
   return sums
     .map((s) => ({

@@ -192,6 +192,7 @@ export class Tracker {
       city: location?.city ?? null,
       lat: location?.lat ?? null,
       lon: location?.lon ?? null,
+      viewer: resolved.link.recipient ?? viewerKey(client),
     };
     const forwarded = await this.forwarded(resolved, row, location);
     row.forwarded = forwarded ? 1 : 0;

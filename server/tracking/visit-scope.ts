@@ -19,3 +19,12 @@ function scoped(db: Db, included: IncludedViews) {
     .$if(!included.self, (q) => q.where('visits.self', '=', 0))
     .$if(!included.automated, (q) => q.where('visits.automated', '=', 0));
 }
+
+/** A document's visits alone (no joins): the groupings read them from the visits_document_figures index. */
+export function bareVisitsOfDocument(db: Db, documentId: string, included: IncludedViews) {
+  return db
+    .selectFrom('visits')
+    .where('visits.document_id', '=', documentId)
+    .$if(!included.self, (q) => q.where('visits.self', '=', 0))
+    .$if(!included.automated, (q) => q.where('visits.automated', '=', 0));
+}

@@ -1,5 +1,5 @@
 // The per-document page rollups follow a visit re-judged after the fact (a scanner found out when it left): its
-// pages' time and visit move from one kind of reader to the other, so the rollups keep agreeing with the events.
+// pages' time and visit (per document and per link) move from one kind of reader to the other, so the rollups keep agreeing with the events.
 import type { Kysely } from 'kysely';
 import type { Database } from './schema.ts';
 
@@ -10,7 +10,7 @@ export interface ReaderKind {
 
 export async function moveVisitPages(
   db: Kysely<Database>,
-  visit: { id: string; documentId: string },
+  visit: { id: string; documentId: string; linkId: string },
   from: ReaderKind,
   to: ReaderKind,
 ): Promise<void> {
@@ -46,6 +46,23 @@ export async function moveVisitPages(
         oc.columns(['document_id', 'page', 'self', 'automated']).doUpdateSet((eb) => ({
           total_ms: eb('document_pages.total_ms', '+', eb.ref('excluded.total_ms')),
           visits: eb('document_pages.visits', '+', 1),
+        })),
+      )
+      .execute();
+    await db
+      .updateTable('link_pages')
+      .set((eb) => ({ visits: eb('visits', '-', 1) }))
+      .where('link_id', '=', visit.linkId)
+      .where('page', '=', p.page)
+      .where('self', '=', from.self)
+      .where('automated', '=', from.automated)
+      .execute();
+    await db
+      .insertInto('link_pages')
+      .values({ link_id: visit.linkId, page: p.page, ...to, visits: 1 })
+      .onConflict((oc) =>
+        oc.columns(['link_id', 'page', 'self', 'automated']).doUpdateSet((eb) => ({
+          visits: eb('link_pages.visits', '+', 1),
         })),
       )
       .execute();

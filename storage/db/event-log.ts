@@ -40,6 +40,7 @@ export interface PairFigures {
   visit_id: string;
   page: number;
   document_id: string;
+  link_id: string | null;
   self: number;
   automated: number;
   ms: number;
@@ -89,6 +90,7 @@ export class BatchRollup {
         visit_id: row.visit_id,
         page: Number(row.page),
         document_id: row.document_id,
+        link_id: row.link_id,
         self: Number(row.self),
         automated: Number(row.automated),
         ms,
@@ -98,11 +100,22 @@ export class BatchRollup {
 
   /** Given the pairs stored for the first time, the visit totals and document page rows to add (in key order,
    * so concurrent batches lock rows in the same order). */
-  finish(isNew: (p: PairFigures) => boolean): { visits: VisitFigures[]; pages: DocumentPageFigures[] } {
+  finish(isNew: (p: PairFigures) => boolean): {
+    visits: VisitFigures[];
+    pages: DocumentPageFigures[];
+    links: LinkPageFigures[];
+  } {
     const pages = new Map<string, DocumentPageFigures>();
+    const links = new Map<string, LinkPageFigures>();
     for (const p of this.pairs.values()) {
       const fresh = isNew(p);
       if (fresh) this.visits.get(p.visit_id)!.pages_seen++;
+      if (fresh && p.link_id) {
+        const key = `${p.link_id}\u0000${p.page}\u0000${p.self}\u0000${p.automated}`;
+        const l = links.get(key);
+        if (l) l.visits++;
+        else links.set(key, { link_id: p.link_id, page: p.page, self: p.self, automated: p.automated, visits: 1 });
+      }
       const key = `${p.document_id}\u0000${p.page}\u0000${p.self}\u0000${p.automated}`;
       const d = pages.get(key);
       if (d) {
@@ -119,7 +132,7 @@ export class BatchRollup {
         });
     }
     const byKey = <T>(m: Map<string, T>) => [...m].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, v]) => v);
-    return { visits: byKey(this.visits), pages: byKey(pages) };
+    return { visits: byKey(this.visits), pages: byKey(pages), links: byKey(links) };
   }
 }
 
@@ -131,6 +144,21 @@ export interface DocumentPageFigures {
   total_ms: number;
   visits: number;
 }
+
+export interface LinkPageFigures {
+  link_id: string;
+  page: number;
+  self: number;
+  automated: number;
+  visits: number;
+}
+
+/** Adds the visits that saw a page for the first time to the link's page row. */
+export const ADD_LINK_PAGE =
+  'insert into link_pages (link_id, page, self, automated, visits) values (?, ?, ?, ?, ?) ' +
+  'on conflict (link_id, page, self, automated) do update set visits = link_pages.visits + excluded.visits';
+
+export const linkPageParams = (l: LinkPageFigures) => [l.link_id, l.page, l.self, l.automated, l.visits];
 
 /** Adds a batch's figures to a visit's totals; the same statement on SQLite and PostgreSQL. */
 export const ADD_VISIT_TOTALS =

@@ -129,6 +129,8 @@ export interface VisitsTable {
   lon: number | null;
   /** 1: a per-recipient link opened from a second browser in another place (a `forward` event was stored). */
   forwarded: number | null;
+  /** Who the unique-viewer count counts: the link's recipient where known, else viewer_key. */
+  viewer: string | null;
 }
 
 export interface EventsTable {
@@ -174,6 +176,15 @@ export interface VisitPagesTable {
   page: number;
   total_ms: number;
   views: number;
+}
+
+/** Per link page and kind of reader, the visits that saw it (a recipient's distinct pages seen), kept at write time. */
+export interface LinkPagesTable {
+  link_id: string;
+  page: number;
+  self: number;
+  automated: number;
+  visits: number;
 }
 
 /** Per document page and kind of reader (self, automated), the time and the visits that saw it, kept at write
@@ -368,6 +379,7 @@ export interface Database {
   visit_totals: VisitTotalsTable;
   visit_pages: VisitPagesTable;
   document_pages: DocumentPagesTable;
+  link_pages: LinkPagesTable;
   events: EventsTable;
   messages: MessagesTable;
   message_recipients: MessageRecipientsTable;
@@ -398,7 +410,7 @@ export type VisitRow = Omit<Selectable<VisitsTable>, 'network' | 'ip' | VisitPla
   network?: string | null;
   ip?: string | null;
 } & Partial<Pick<Selectable<VisitsTable>, VisitPlaceColumn>>;
-type VisitPlaceColumn = 'device_type' | 'browser' | 'country' | 'city' | 'lat' | 'lon' | 'forwarded';
+type VisitPlaceColumn = 'device_type' | 'browser' | 'country' | 'city' | 'lat' | 'lon' | 'forwarded' | 'viewer';
 export type EventRow = Selectable<EventsTable>;
 export type MessageRow = Selectable<MessagesTable>;
 export type MessageRecipientRow = Selectable<MessageRecipientsTable>;

@@ -89,7 +89,7 @@ async function storeRollup(trx: Transaction<Database>, rollup: BatchRollup): Pro
       .execute();
     for (const r of rows) if (r.inserted) fresh.add(`${r.visit_id}\u0000${r.page}`);
   }
-  const { visits, pages } = rollup.finish((p) => fresh.has(`${p.visit_id}\u0000${p.page}`));
+  const { visits, pages, links } = rollup.finish((p) => fresh.has(`${p.visit_id}\u0000${p.page}`));
   for (const part of chunks(visits))
     await trx
       .insertInto('visit_totals')
@@ -112,6 +112,16 @@ async function storeRollup(trx: Transaction<Database>, rollup: BatchRollup): Pro
         oc.columns(['document_id', 'page', 'self', 'automated']).doUpdateSet((eb) => ({
           total_ms: eb('document_pages.total_ms', '+', eb.ref('excluded.total_ms')),
           visits: eb('document_pages.visits', '+', eb.ref('excluded.visits')),
+        })),
+      )
+      .execute();
+  for (const part of chunks(links))
+    await trx
+      .insertInto('link_pages')
+      .values(part)
+      .onConflict((oc) =>
+        oc.columns(['link_id', 'page', 'self', 'automated']).doUpdateSet((eb) => ({
+          visits: eb('link_pages.visits', '+', eb.ref('excluded.visits')),
         })),
       )
       .execute();

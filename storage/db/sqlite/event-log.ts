@@ -2,10 +2,12 @@
 import type SQLite from 'better-sqlite3';
 import {
   ADD_DOCUMENT_PAGE,
+  ADD_LINK_PAGE,
   ADD_VISIT_TOTALS,
   BatchRollup,
   documentPageParams,
   eventRow,
+  linkPageParams,
   visitTotalsParams,
   type Appended,
   type EventInput,
@@ -56,6 +58,7 @@ const VISIT_COLUMNS = [
   'lat',
   'lon',
   'forwarded',
+  'viewer',
 ] as const;
 
 /** The append transaction on one connection: prepared once, run synchronously per batch. Used in the event loop
@@ -74,6 +77,7 @@ export function sqliteAppender(sqlite: SQLite.Database): (inputs: EventInput[], 
   const advance = sqlite.prepare<[number, string]>('update senders set event_seq = ? where id = ?');
   const addTotals = sqlite.prepare(ADD_VISIT_TOTALS);
   const addPage = sqlite.prepare(ADD_DOCUMENT_PAGE);
+  const addLinkPage = sqlite.prepare(ADD_LINK_PAGE);
   // A visit's first event on a page inserts its row (a change); later ones add to it.
   const newPair = sqlite.prepare<[string, number, number, number]>(
     'insert into visit_pages (visit_id, page, total_ms, views) values (?, ?, ?, ?) on conflict do nothing',
@@ -112,9 +116,10 @@ export function sqliteAppender(sqlite: SQLite.Database): (inputs: EventInput[], 
       if (newPair.run(p.visit_id, p.page, p.ms, p.views).changes) fresh.add(p);
       else addPair.run(p.ms, p.views, p.visit_id, p.page);
     }
-    const { visits: totals, pages } = rollup.finish((p) => fresh.has(p));
+    const { visits: totals, pages, links } = rollup.finish((p) => fresh.has(p));
     for (const v of totals) addTotals.run(visitTotalsParams(v));
     for (const d of pages) addPage.run(documentPageParams(d));
+    for (const l of links) addLinkPage.run(linkPageParams(l));
     return out;
   }).immediate;
 }
