@@ -6,6 +6,16 @@ import type { Db } from '../../storage/db/index.ts';
 import type { Analytics, IncludedViews } from '../api-types.ts';
 import { bareVisitsOfDocument, visitsOfDocument } from './visit-scope.ts';
 
+/** What a visit's day is grouped with: its device, browser and place. */
+const SHAPE = [
+  'visits.device_type',
+  'visits.browser',
+  'visits.country',
+  'visits.city',
+  'visits.lat',
+  'visits.lon',
+] as const;
+
 /** Most days `overTime` spans (the last 366 up to today). */
 const MAX_DAYS = 366;
 
@@ -49,23 +59,10 @@ export async function documentAnalytics(
     bare
       .select((eb) => [
         sql<string>`substr(visits.started_at, 1, 10)`.as('day'),
-        'visits.device_type',
-        'visits.browser',
-        'visits.country',
-        'visits.city',
-        'visits.lat',
-        'visits.lon',
+        ...SHAPE,
         eb.fn.countAll<number>().as('n'),
       ])
-      .groupBy([
-        sql`substr(visits.started_at, 1, 10)`,
-        'visits.device_type',
-        'visits.browser',
-        'visits.country',
-        'visits.city',
-        'visits.lat',
-        'visits.lon',
-      ])
+      .groupBy([sql`substr(visits.started_at, 1, 10)`, ...SHAPE])
       .execute(),
     recipientRows(db, documentId, included),
   ]);

@@ -3,7 +3,7 @@
 // batch that locks the senders it writes for. Each gives every new event the sender's next `seq` and recognises a
 // re-sent client event (same visit and client id) instead of storing it twice. This file is the seam and the helpers
 // the adapters share; the adapters import it, never the reverse, and each adapter's open.ts picks its own.
-import type { EventRow, NewEvent, VisitRow } from './schema.ts';
+import type { DocumentPagesTable, EventRow, LinkPagesTable, NewEvent, VisitRow } from './schema.ts';
 
 /** An event to store; its id is chosen by the caller, its seq by the log. */
 export type EventInput = NewEvent & { id: string };
@@ -136,22 +136,9 @@ export class BatchRollup {
   }
 }
 
-export interface DocumentPageFigures {
-  document_id: string;
-  page: number;
-  self: number;
-  automated: number;
-  total_ms: number;
-  visits: number;
-}
+export type DocumentPageFigures = Omit<DocumentPagesTable, 'downloads'>;
 
-export interface LinkPageFigures {
-  link_id: string;
-  page: number;
-  self: number;
-  automated: number;
-  visits: number;
-}
+export type LinkPageFigures = LinkPagesTable;
 
 /** Adds the visits that saw a page for the first time to the link's page row. */
 export const ADD_LINK_PAGE =
