@@ -5,7 +5,7 @@
 // spread over 90 days. Baseline, in the same run: the per-page and per-visit figures read from the events
 // themselves, as the analytics did before the rollups. Goal: p50 at most 100 ms.
 // Besides p50/p99 of the wall time it prints the CPU time per call of this process (PostgreSQL's server work is
-// not in it). Knobs: BENCH_EVENTS (1,000,000), BENCH_RUNS (40 queries each), BENCH_POSTGRES=0 skips PostgreSQL,
+// not in it). Knobs: BENCH_EVENTS (1,000,000), BENCH_RUNS (40 queries each), BENCH_POSTGRES=0 skips PostgreSQL, BENCH_SQLITE=0 SQLite,
 // BENCH_KEEP_DIR=dir keeps the SQLite data set there.
 import fs from 'node:fs/promises';
 import os from 'node:os';
@@ -21,6 +21,7 @@ import { envNumber, int, ms, summarize } from './lib/stats.ts';
 const EVENTS = envNumber('BENCH_EVENTS', 1_000_000);
 const RUNS = envNumber('BENCH_RUNS', 40);
 const POSTGRES = process.env.BENCH_POSTGRES !== '0';
+const SQLITE = process.env.BENCH_SQLITE !== '0';
 const PER_VISIT = 50;
 const PAGES = 12;
 const RECIPIENTS = 500;
@@ -226,11 +227,13 @@ async function bench(name: string, database: DatabaseAdapter): Promise<boolean> 
 const dir = process.env.BENCH_KEEP_DIR ?? (await fs.mkdtemp(path.join(os.tmpdir(), 'pagetrail-analytics-bench-')));
 let ok = true;
 try {
-  const sqlite = await openDatabase({ dataDir: dir });
-  try {
-    ok = (await bench('SQLite', sqlite)) && ok;
-  } finally {
-    await sqlite.close();
+  if (SQLITE) {
+    const sqlite = await openDatabase({ dataDir: dir });
+    try {
+      ok = (await bench('SQLite', sqlite)) && ok;
+    } finally {
+      await sqlite.close();
+    }
   }
   if (POSTGRES) {
     const pgdb = await createTestDatabase();
