@@ -24,6 +24,19 @@ export async function documentVisits(
   const limit = page.limit ?? 500;
   const cursor = page.before ? decodeCursor(page.before) : null;
   const { include } = filters;
+  // The recipient's links first (few, by the document's index), so the visits are read by link, not by a scan.
+  const links =
+    filters.recipient === undefined
+      ? null
+      : (
+          await db
+            .selectFrom('links')
+            .select('id')
+            .where('document_id', '=', documentId)
+            .where(sql`lower(recipient)`, '=', filters.recipient.toLowerCase())
+            .execute()
+        ).map((l) => l.id);
+  if (links?.length === 0) return { visits: [], next: null };
   const rows = await db
     .selectFrom('visits')
     .innerJoin('links', 'links.id', 'visits.link_id')
@@ -45,9 +58,7 @@ export async function documentVisits(
     .where('visits.document_id', '=', documentId)
     .$if(include !== undefined && !include.self, (q) => q.where('visits.self', '=', 0))
     .$if(include !== undefined && !include.automated, (q) => q.where('visits.automated', '=', 0))
-    .$if(filters.recipient !== undefined, (q) =>
-      q.where(sql`lower(links.recipient)`, '=', filters.recipient!.toLowerCase()),
-    )
+    .$if(links !== null, (q) => q.where('visits.link_id', 'in', links!))
     .$if(filters.device !== undefined, (q) => q.where('visits.device_type', '=', filters.device!))
     .$if(filters.country !== undefined, (q) => q.where('visits.country', '=', filters.country!))
     .$if(cursor !== null, (q) =>
