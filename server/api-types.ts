@@ -48,12 +48,29 @@ export interface LinkDefaultsJson {
   watermark: boolean;
 }
 
+/** GET /api/documents/:id/analytics: a document's reading figures (human visits unless `included` says more). */
 export interface Analytics {
   visits: number;
   uniqueViewers: number;
   totalMs: number;
   downloads: number;
   pages: { page: number; totalMs: number; visits: number }[];
+  /** Mean reading time per visit (0 without visits). */
+  averageMs: number;
+  /** 0..1: the mean over visits of the share of the document's pages seen. */
+  completion: number;
+  /** Visits per UTC day, from the first visit's day to today, days without visits included (at most 366). */
+  overTime: { day: string; visits: number }[];
+  /** Visits whose last page viewed was `page`, one row per page. */
+  dropOff: { page: number; stopped: number }[];
+  /** Visits per device type and per browser, most first. */
+  devices: { name: string; visits: number }[];
+  browsers: { name: string; visits: number }[];
+  /** Visits per place with its coordinates (offline lookup; places without coordinates left out). */
+  places: { city: string | null; country: string | null; lat: number; lon: number; visits: number }[];
+  /** One row per known recipient: "ann@acme.com: 3 visits, 7 min, stopped at page 9". */
+  recipients: RecipientRow[];
+  included: IncludedViews;
 }
 
 export interface VisitSummary {
@@ -149,4 +166,67 @@ export interface MailboxJson {
     uidValidity: string | null;
     lastUid: number;
   };
+}
+
+/** Which of the usually excluded views a figure counts (`?include=self,automated`). */
+export interface IncludedViews {
+  self: boolean;
+  automated: boolean;
+}
+
+export interface RecipientRow {
+  recipient: string;
+  visits: number;
+  totalMs: number;
+  /** Distinct pages seen over all the recipient's visits. */
+  pagesSeen: number;
+  /** The last page of the most recent visit. */
+  lastPage: number | null;
+  lastAt: string;
+  /** The recipient's link was probably forwarded (opened from a second browser in another place). */
+  forwarded: boolean;
+}
+
+export type TimelineKind = 'email_open' | 'click' | 'visit' | 'reply' | 'forward' | 'download';
+
+/** One line of a recipient's story; a visit's page views collapse into one item. */
+export interface TimelineItem {
+  at: string;
+  kind: TimelineKind;
+  /** The sentence: "Opened the proposal on iPhone in Lisbon, read 7 of 12 pages for 6 min, stopped at page 9". */
+  text: string;
+  documentId?: string;
+  documentName?: string;
+  messageId?: string;
+  subject?: string | null;
+  /** visit: the last page; download: none. */
+  page?: number;
+  durationMs?: number;
+  device?: DeviceInfo | null;
+  place?: LocationInfo | null;
+}
+
+export interface RecipientSummary {
+  visits: number;
+  totalMs: number;
+  /** Distinct documents visited. */
+  documents: number;
+  emailOpens: number;
+  clicks: number;
+  replies: number;
+  forwards: number;
+}
+
+/** GET /api/recipients/:address/timeline: everything one recipient did with the signed-in sender's mail and
+ * documents, newest first (an address with nothing: empty items). */
+export interface RecipientTimeline {
+  recipient: string;
+  summary: RecipientSummary;
+  items: TimelineItem[];
+  included: IncludedViews;
+}
+
+/** GET /api/recipients: the sender's recipients, most recently active first. */
+export interface RecipientListJson {
+  recipients: (RecipientSummary & { recipient: string; lastAt: string | null })[];
 }

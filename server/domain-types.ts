@@ -11,6 +11,9 @@ export interface LocationInfo {
   country: string | null;
   region: string | null;
   city: string | null;
+  /** The offline lookup's coordinates of the place (city or country level). */
+  lat?: number | null;
+  lon?: number | null;
 }
 
 export type EventType =

@@ -2,6 +2,7 @@
 // touches. A visit of a link made for a message copy that started within the scan window of the copy's delivery and
 // ended with no human input reported is a machine's: the visit and its events are marked `no_human_input`.
 // Only unmarked visits are changed (another rule's verdict stays), and input never un-marks anything.
+import { moveVisitPages } from '../../storage/db/document-pages.ts';
 import type { Db } from '../../storage/db/index.ts';
 import type { EventStore } from '../tracking/event-store.ts';
 
@@ -34,7 +35,14 @@ export class NoInputRule {
     const visit = await db
       .selectFrom('visits')
       .innerJoin('links', 'links.id', 'visits.link_id')
-      .select(['visits.link_id', 'visits.started_at', 'visits.automated', 'visits.self', 'links.recipient'])
+      .select([
+        'visits.link_id',
+        'visits.document_id',
+        'visits.started_at',
+        'visits.automated',
+        'visits.self',
+        'links.recipient',
+      ])
       .where('visits.id', '=', visitId)
       .executeTakeFirst();
     // Only per-recipient links are made for copies; the sender's own and already marked visits are left alone.
@@ -50,12 +58,19 @@ export class NoInputRule {
     // Events of the visit still queued are written first, so none is left unmarked behind the update.
     await this.d.events.drain();
     await db.transaction().execute(async (trx) => {
-      await trx
+      const marked = await trx
         .updateTable('visits')
         .set({ automated: 1 })
         .where('id', '=', visitId)
         .where('automated', '=', 0)
-        .execute();
+        .executeTakeFirst();
+      if (Number(marked.numUpdatedRows))
+        await moveVisitPages(
+          trx,
+          { id: visitId, documentId: visit.document_id, linkId: visit.link_id },
+          { self: 0, automated: 0 },
+          { self: 0, automated: 1 },
+        );
       await trx
         .updateTable('events')
         .set({ automated: 1, automated_reason: NO_HUMAN_INPUT })

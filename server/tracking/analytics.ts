@@ -1,159 +1,207 @@
-// Per-document reading figures; the sender's own views and automated ones are left out.
-import type { Analytics, VisitSummary } from '../api-types.ts';
+// Per-document reading figures, read from the rollups kept at write time (visit_totals, visit_pages,
+// document_pages) and the visit rows, so they cost the same with a thousand events or a million. The sender's own
+// views and automated ones are left out unless `include` asks for them.
 import { sql } from 'kysely';
 import type { Db } from '../../storage/db/index.ts';
+import type { Analytics, IncludedViews } from '../api-types.ts';
+import { bareVisitsOfDocument, visitsOfDocument } from './visit-scope.ts';
 
-export async function documentAnalytics(db: Db, documentId: string, pageCount: number): Promise<Analytics> {
-  const human = db
-    .selectFrom('events')
-    .where('document_id', '=', documentId)
-    .where('self', '=', 0)
-    .where('automated', '=', 0);
-  const [totals, downloads, pages, rollups] = await Promise.all([
+/** What a visit's day is grouped with: its device, browser and place. */
+const SHAPE = [
+  'visits.device_type',
+  'visits.browser',
+  'visits.country',
+  'visits.city',
+  'visits.lat',
+  'visits.lon',
+] as const;
+
+/** Most days `overTime` spans (the last 366 up to today). */
+const MAX_DAYS = 366;
+
+export async function documentAnalytics(
+  db: Db,
+  documentId: string,
+  pageCount: number,
+  included: IncludedViews = { self: false, automated: false },
+  now = new Date(),
+): Promise<Analytics> {
+  const bare = bareVisitsOfDocument(db, documentId, included);
+  const [viewers, perStop, pages, shapes, recipients] = await Promise.all([
+    bare
+      .select((eb) => [eb.fn.countAll<number>().as('visits'), sql<number>`count(distinct visits.viewer)`.as('viewers')])
+      .executeTakeFirst(),
+    // Visits, pages seen and downloads per last page (the drop-off), in one pass over the visits' totals.
+    bare
+      .leftJoin('visit_totals', 'visit_totals.visit_id', 'visits.id')
+      .select((eb) => [
+        'visit_totals.last_page as page',
+        eb.fn.countAll<number>().as('n'),
+        eb.fn.sum<number>('visit_totals.pages_seen').as('pages_seen'),
+        eb.fn.sum<number>('visit_totals.downloads').as('downloads'),
+      ])
+      .groupBy('visit_totals.last_page')
+      .execute(),
     db
-      .selectFrom('visits')
-      .innerJoin('links', 'links.id', 'visits.link_id')
-      .select([
-        (eb) => eb.fn.countAll<number>().as('visits'),
-        sql<number>`count(distinct coalesce(links.recipient, visits.viewer_key))`.as('viewers'),
-      ])
-      .where('visits.document_id', '=', documentId)
-      .where('visits.self', '=', 0)
-      .where('visits.automated', '=', 0)
-      .executeTakeFirst(),
-    human
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('type', '=', 'download')
-      .executeTakeFirst(),
-    human
-      .select([
+      .selectFrom('document_pages')
+      .select((eb) => [
         'page',
-        (eb) => eb.fn.sum<number>('duration_ms').as('ms'),
-        sql<number>`count(distinct visit_id)`.as('visits'),
+        eb.fn.sum<number>('total_ms').as('ms'),
+        eb.fn.sum<number>('visits').as('visits'),
+        eb.fn.sum<number>('downloads').as('downloads'),
       ])
-      .where('type', '=', 'page_view')
+      .where('document_id', '=', documentId)
+      .$if(!included.self, (q) => q.where('self', '=', 0))
+      .$if(!included.automated, (q) => q.where('automated', '=', 0))
       .groupBy('page')
       .execute(),
-    // Totals of purged events (RETENTION_DAYS); page 0 holds the document's downloads.
-    db.selectFrom('page_rollups').selectAll().where('document_id', '=', documentId).execute(),
+    // Day, device, browser and place in one pass over the covering index; summed per figure below.
+    bare
+      .select((eb) => [
+        sql<string>`substr(visits.started_at, 1, 10)`.as('day'),
+        ...SHAPE,
+        eb.fn.countAll<number>().as('n'),
+      ])
+      .groupBy([sql`substr(visits.started_at, 1, 10)`, ...SHAPE])
+      .execute(),
+    recipientRows(db, documentId, included),
   ]);
+  const sum = (f: (r: (typeof perStop)[number]) => unknown) => perStop.reduce((a, r) => a + Number(f(r) ?? 0), 0);
+  const totals = {
+    visits: viewers?.visits,
+    viewers: viewers?.viewers,
+    pages_seen: sum((r) => r.pages_seen),
+    downloads: sum((r) => r.downloads),
+  };
+  const stops = perStop.filter((r) => r.page !== null);
   const byPage = new Map(pages.map((p) => [Number(p.page), p]));
-  const rolled = new Map(rollups.map((r) => [Number(r.page), r]));
-  const list = Array.from({ length: pageCount }, (_, i) => {
-    const p = byPage.get(i + 1);
-    const r = rolled.get(i + 1);
-    return {
-      page: i + 1,
-      totalMs: Number(p?.ms ?? 0) + Number(r?.total_ms ?? 0),
-      visits: Number(p?.visits ?? 0) + Number(r?.visits ?? 0),
-    };
-  });
+  const list = Array.from({ length: pageCount }, (_, i) => ({
+    page: i + 1,
+    totalMs: Number(byPage.get(i + 1)?.ms ?? 0),
+    visits: Number(byPage.get(i + 1)?.visits ?? 0),
+  }));
+  const n = Number(totals?.visits ?? 0);
+  const totalMs = list.reduce((a, p) => a + p.totalMs, 0);
+  const stopped = new Map(stops.map((s) => [Number(s.page), Number(s.n)]));
+  const tally = <K>(key: (r: (typeof shapes)[number]) => K | null) => {
+    const m = new Map<K | null, number>();
+    for (const r of shapes) m.set(key(r), (m.get(key(r)) ?? 0) + Number(r.n));
+    return m;
+  };
+  const named = (m: Map<string | null, number>) =>
+    [...m].map(([name, visits]) => ({ name: name ?? 'unknown', visits })).sort((a, b) => b.visits - a.visits);
+  const days = [...tally((r) => r.day)].map(([day, n]) => ({ day: day!, n }));
+  const placed = tally((r) =>
+    r.lat == null || r.lon == null ? null : JSON.stringify([r.country, r.city, r.lat, r.lon]),
+  );
+  placed.delete(null);
   return {
-    visits: Number(totals?.visits ?? 0),
+    visits: n,
     uniqueViewers: Number(totals?.viewers ?? 0),
-    totalMs: list.reduce((a, p) => a + p.totalMs, 0),
-    downloads: Number(downloads?.n ?? 0) + Number(rolled.get(0)?.downloads ?? 0),
+    totalMs,
+    // Page 0 of the rollups: downloads of events purged before the per-visit counts existed.
+    downloads: Number(totals?.downloads ?? 0) + Number(byPage.get(0)?.downloads ?? 0),
     pages: list,
+    averageMs: n ? Math.round(totalMs / n) : 0,
+    completion: n && pageCount ? Math.min(1, Number(totals?.pages_seen ?? 0) / (n * pageCount)) : 0,
+    overTime: daySeries(days, now),
+    dropOff: list.map((p) => ({ page: p.page, stopped: stopped.get(p.page) ?? 0 })),
+    devices: named(tally((r) => r.device_type)),
+    browsers: named(tally((r) => r.browser)),
+    places: [...placed]
+      .map(([key, visits]) => {
+        const [country, city, lat, lon] = JSON.parse(key!) as [string | null, string | null, number, number];
+        return { city, country, lat: Number(lat), lon: Number(lon), visits };
+      })
+      .sort((a, b) => b.visits - a.visits),
+    recipients,
+    included,
   };
 }
 
-/** A page of visits, newest first; `before` is the `next` cursor of the previous page. */
-export async function documentVisits(
-  db: Db,
-  documentId: string,
-  page: { limit?: number; before?: string } = {},
-): Promise<{ visits: VisitSummary[]; next: string | null }> {
-  const limit = page.limit ?? 500;
-  const cursor = page.before ? decodeCursor(page.before) : null;
-  const rows = await db
-    .selectFrom('visits')
-    .innerJoin('links', 'links.id', 'visits.link_id')
-    .leftJoin('visit_totals', 'visit_totals.visit_id', 'visits.id')
-    .select([
-      'visits.id',
-      'visits.link_id',
-      'visit_totals.accounted_ms',
-      'links.recipient',
-      'visits.started_at',
-      'visits.device',
-      'visits.location',
-      'visits.self',
-      'visits.automated',
-    ])
-    .where('visits.document_id', '=', documentId)
-    .$if(cursor !== null, (q) =>
-      q.where((eb) =>
-        eb.or([
-          eb('visits.started_at', '<', cursor!.startedAt),
-          eb.and([eb('visits.started_at', '=', cursor!.startedAt), eb('visits.id', '<', cursor!.id)]),
-        ]),
-      ),
-    )
-    .orderBy('visits.started_at', 'desc')
-    .orderBy('visits.id', 'desc')
-    .limit(limit + 1)
-    .execute();
-  const visits = rows.slice(0, limit);
-  const last = visits.at(-1);
-  const next = rows.length > limit && last ? Buffer.from(`${last.started_at}|${last.id}`).toString('base64url') : null;
-  return { visits: await summarise(db, documentId, visits), next };
+/** Every UTC day from the first visit's to today (at most the last MAX_DAYS), days without visits as 0. */
+export function daySeries(rows: { day: string; n: number }[], now: Date): Analytics['overTime'] {
+  if (!rows.length) return [];
+  const counts = new Map(rows.map((r) => [r.day, Number(r.n)]));
+  const today = Date.parse(now.toISOString().slice(0, 10));
+  const first = Math.min(...rows.map((r) => Date.parse(r.day)));
+  const start = Math.max(first, today - (MAX_DAYS - 1) * 86_400_000);
+  const out: Analytics['overTime'] = [];
+  for (let t = start; t <= today; t += 86_400_000) {
+    const day = new Date(t).toISOString().slice(0, 10);
+    out.push({ day, visits: counts.get(day) ?? 0 });
+  }
+  return out;
 }
 
-function decodeCursor(before: string): { startedAt: string; id: string } | null {
-  const [startedAt, id] = Buffer.from(before, 'base64url').toString('utf8').split('|');
-  return startedAt && id ? { startedAt, id } : null;
-}
-
-type VisitListRow = {
-  id: string;
-  /** The visit's time so far, kept when its events are purged (RETENTION_DAYS). */
-  accounted_ms: number | null;
-  link_id: string;
-  recipient: string | null;
-  started_at: string;
-  device: string | null;
-  location: string | null;
-  self: number;
-  automated: number;
-};
-
-async function summarise(db: Db, documentId: string, visits: VisitListRow[]): Promise<VisitSummary[]> {
-  if (!visits.length) return [];
-  // Per-visit figures come from the document's page events, read through the (document, seq) index.
-  const pageViews = db.selectFrom('events').where('document_id', '=', documentId).where('type', '=', 'page_view');
-  const [sums, lasts] = await Promise.all([
-    pageViews
-      .select([
-        'visit_id',
-        (eb) => eb.fn.sum<number>('duration_ms').as('ms'),
-        sql<number>`count(distinct page)`.as('pages'),
-        (eb) => eb.fn.max('at').as('last_at'),
+/** Per known recipient of the document: visits, time, distinct pages seen, where the latest visit stopped, and
+ * whether the link was probably forwarded. */
+async function recipientRows(db: Db, documentId: string, included: IncludedViews): Promise<Analytics['recipients']> {
+  const visits = visitsOfDocument(db, documentId, included).where('links.recipient', 'is not', null);
+  const [sums, seen, latest, forwards] = await Promise.all([
+    visits
+      .select((eb) => [
+        'links.recipient',
+        eb.fn.countAll<number>().as('visits'),
+        eb.fn.sum<number>('visit_totals.accounted_ms').as('ms'),
+        eb.fn.max('visits.last_seen_at').as('last_at'),
       ])
-      .groupBy('visit_id')
+      .groupBy('links.recipient')
       .execute(),
-    pageViews
-      .select(['visit_id', 'page'])
-      .where('seq', 'in', pageViews.select((eb) => eb.fn.max('seq').as('seq')).groupBy('visit_id'))
+    db
+      .selectFrom('link_pages')
+      .innerJoin('links', 'links.id', 'link_pages.link_id')
+      .select(['links.recipient', sql<number>`count(distinct link_pages.page)`.as('pages')])
+      .where('links.document_id', '=', documentId)
+      .where('links.recipient', 'is not', null)
+      .where('link_pages.visits', '>', 0)
+      .$if(!included.self, (q) => q.where('link_pages.self', '=', 0))
+      .$if(!included.automated, (q) => q.where('link_pages.automated', '=', 0))
+      .groupBy('links.recipient')
       .execute(),
+    // The latest visit of each recipient's link (visits_link_started), then the latest over a recipient's links.
+    db
+      .selectFrom('links')
+      .select((eb) => [
+        'links.recipient',
+        eb
+          .selectFrom('visits')
+          .leftJoin('visit_totals', 'visit_totals.visit_id', 'visits.id')
+          .select(
+            sql<string>`visits.started_at || '|' || coalesce(cast(visit_totals.last_page as text), '')`.as('latest'),
+          )
+          .whereRef('visits.link_id', '=', 'links.id')
+          .$if(!included.self, (q) => q.where('visits.self', '=', 0))
+          .$if(!included.automated, (q) => q.where('visits.automated', '=', 0))
+          .orderBy('visits.started_at', 'desc')
+          .limit(1)
+          .as('latest'),
+      ])
+      .where('links.document_id', '=', documentId)
+      .where('links.recipient', 'is not', null)
+      .execute(),
+    visits.select('links.recipient').distinct().where('visits.forwarded', '=', 1).execute(),
   ]);
-  const sumOf = new Map(sums.map((r) => [r.visit_id, r]));
-  const lastPageOf = new Map(lasts.map((r) => [r.visit_id, r.page]));
-  return visits.map((r) => {
-    const sum = sumOf.get(r.id);
-    const lastPage = lastPageOf.get(r.id);
-    return {
-      id: r.id,
-      linkId: r.link_id,
-      recipient: r.recipient,
-      startedAt: r.started_at,
-      lastSeenAt: sum?.last_at ?? r.started_at,
-      device: r.device ? JSON.parse(r.device) : null,
-      location: r.location ? JSON.parse(r.location) : null,
-      totalMs: Number(sum?.ms ?? r.accounted_ms ?? 0),
-      pagesViewed: Number(sum?.pages ?? 0),
-      lastPage: lastPage == null ? null : Number(lastPage),
-      self: Boolean(r.self),
-      automated: Boolean(r.automated),
-    };
-  });
+  const pagesOf = new Map(seen.map((s) => [s.recipient, Number(s.pages)]));
+  const lastOf = new Map<string | null, number | null>();
+  const newest = new Map<string | null, string>();
+  for (const l of latest) {
+    if (!l.latest) continue;
+    const [at = '', page = ''] = String(l.latest).split('|');
+    if ((newest.get(l.recipient) ?? '') >= at) continue;
+    newest.set(l.recipient, at);
+    lastOf.set(l.recipient, page === '' ? null : Number(page));
+  }
+  const forwarded = new Set(forwards.map((f) => f.recipient));
+  return sums
+    .map((s) => ({
+      recipient: s.recipient!,
+      visits: Number(s.visits),
+      totalMs: Number(s.ms ?? 0),
+      pagesSeen: pagesOf.get(s.recipient) ?? 0,
+      lastPage: lastOf.get(s.recipient) == null ? null : Number(lastOf.get(s.recipient)),
+      lastAt: String(s.last_at),
+      forwarded: forwarded.has(s.recipient),
+    }))
+    .sort((a, b) => (a.lastAt < b.lastAt ? 1 : -1));
 }

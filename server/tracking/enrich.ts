@@ -25,7 +25,15 @@ export function fastGeoIp(): GeoLookup {
       try {
         mod ??= import('fast-geoip').then((m) => (m as unknown as { default: typeof import('fast-geoip') }).default);
         const r = await (await mod).lookup(ip.startsWith('::ffff:') ? ip.slice(7) : ip);
-        return r ? { country: r.country || null, region: r.region || null, city: r.city || null } : null;
+        if (!r) return null;
+        const [lat, lon] = r.ll ?? [];
+        return {
+          country: r.country || null,
+          region: r.region || null,
+          city: r.city || null,
+          lat: Number.isFinite(lat) ? lat : null,
+          lon: Number.isFinite(lon) ? lon : null,
+        };
       } catch {
         return null;
       }

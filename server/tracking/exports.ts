@@ -3,7 +3,7 @@
 import type { Db } from '../../storage/db/index.ts';
 import type { VisitSummary } from '../api-types.ts';
 import { notFound } from '../errors.ts';
-import { documentVisits } from './analytics.ts';
+import { documentVisits } from './visit-list.ts';
 
 /** All of a document's visits, newest first (the /visits pages joined). */
 export async function allVisits(db: Db, documentId: string): Promise<VisitSummary[]> {

@@ -1,8 +1,7 @@
 // RETENTION_DAYS: events older than that are purged on a schedule, whole visits at a time (a visit whose last
-// contact is older, and events of no visit, such as email opens, older than the cut). Their human per-page
-// time, page visits and downloads move into page_rollups first, so the analytics keep their totals; visit rows
-// stay (visit counts and unique viewers), with any kept address cleared.
-import { sql } from 'kysely';
+// contact is older, and events of no visit, such as email opens, older than the cut). The analytics keep their
+// totals: they read the rollups kept at write time (visit_totals, visit_pages, document_pages), which stay, as do
+// the visit rows (visit counts and unique viewers), with any kept address cleared.
 import type { Db } from '../../storage/db/index.ts';
 import type { Logger } from '../logger.ts';
 
@@ -32,44 +31,6 @@ export async function purgeOldEvents(db: Db, days: number, now = Date.now()): Pr
 
 async function purgeVisits(db: Db, ids: string[]): Promise<number> {
   return db.transaction().execute(async (trx) => {
-    const human = trx
-      .selectFrom('events')
-      .where('visit_id', 'in', ids)
-      .where('self', '=', 0)
-      .where('automated', '=', 0)
-      .where('document_id', 'is not', null);
-    const [pages, downloads] = await Promise.all([
-      human
-        .select([
-          'document_id',
-          'page',
-          (eb) => eb.fn.sum<number>('duration_ms').as('ms'),
-          sql<number>`count(distinct visit_id)`.as('visits'),
-        ])
-        .where('type', '=', 'page_view')
-        .groupBy(['document_id', 'page'])
-        .execute(),
-      human
-        .select(['document_id', (eb) => eb.fn.countAll<number>().as('n')])
-        .where('type', '=', 'download')
-        .groupBy('document_id')
-        .execute(),
-    ]);
-    const add = async (documentId: string, page: number, ms: number, visits: number, dl: number) => {
-      await trx
-        .insertInto('page_rollups')
-        .values({ document_id: documentId, page, total_ms: ms, visits, downloads: dl })
-        .onConflict((oc) =>
-          oc.columns(['document_id', 'page']).doUpdateSet((eb) => ({
-            total_ms: eb('page_rollups.total_ms', '+', eb.ref('excluded.total_ms')),
-            visits: eb('page_rollups.visits', '+', eb.ref('excluded.visits')),
-            downloads: eb('page_rollups.downloads', '+', eb.ref('excluded.downloads')),
-          })),
-        )
-        .execute();
-    };
-    for (const p of pages) await add(p.document_id!, Number(p.page), Number(p.ms ?? 0), Number(p.visits), 0);
-    for (const d of downloads) await add(d.document_id!, 0, 0, 0, Number(d.n));
     await trx.updateTable('visits').set({ ip: null }).where('id', 'in', ids).execute();
     const r = await trx.deleteFrom('events').where('visit_id', 'in', ids).executeTakeFirst();
     return Number(r.numDeletedRows);

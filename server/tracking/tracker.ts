@@ -186,8 +186,16 @@ export class Tracker {
       self: own ? 1 : 0,
       network: networkOf(client.ip),
       ip: this.keepIp ? client.ip : null,
+      device_type: device.type,
+      browser: device.browser,
+      country: location?.country ?? null,
+      city: location?.city ?? null,
+      lat: location?.lat ?? null,
+      lon: location?.lon ?? null,
+      viewer: resolved.link.recipient ?? viewerKey(client),
     };
     const forwarded = await this.forwarded(resolved, row, location);
+    row.forwarded = forwarded ? 1 : 0;
     const s = this.state(row, resolved, 0, Date.now());
     s.input = 'fresh';
     s.users++;

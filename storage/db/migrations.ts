@@ -1,5 +1,5 @@
 // Schema migrations, applied in order at start; written with the schema builder so they run on SQLite and PostgreSQL.
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { Migrator, type Migration, type MigrationProvider } from 'kysely/migration';
 import type { Sealer } from '../sealer.ts';
 
@@ -484,6 +484,189 @@ const migrations = (ctx: MigrationContext): Record<string, Migration> => ({
   '0013_copy_link_index': {
     async up(db: Kysely<any>) {
       await db.schema.createIndex('message_copy_links_link').on('message_copy_links').column('link_id').execute();
+    },
+  },
+  // Analytics that stay fast as events grow: the visit's device and place as columns, per-visit page figures and
+  // per-document page rollups kept at write time, filled here from the events and the purge rollups so far.
+  '0010_analytics': {
+    async up(db: Kysely<any>) {
+      for (const [name, type] of [
+        ['device_type', 'text'],
+        ['browser', 'text'],
+        ['country', 'text'],
+        ['city', 'text'],
+        ['lat', 'double precision'],
+        ['lon', 'double precision'],
+        ['forwarded', 'integer'],
+        ['viewer', 'text'],
+      ] as const)
+        await db.schema.alterTable('visits').addColumn(name, type).execute();
+      for (const v of await db.selectFrom('visits').select(['id', 'device', 'location']).execute()) {
+        const device = v.device ? JSON.parse(v.device) : null;
+        const place = v.location ? JSON.parse(v.location) : null;
+        await db
+          .updateTable('visits')
+          .set({
+            device_type: device?.type ?? null,
+            browser: device?.browser ?? null,
+            country: place?.country ?? null,
+            city: place?.city ?? null,
+          })
+          .where('id', '=', v.id)
+          .execute();
+      }
+      await sql`update visits set forwarded = 1 where exists
+        (select 1 from events e where e.visit_id = visits.id and e.type = 'forward')`.execute(db);
+      await sql`update visits set viewer = coalesce((select l.recipient from links l where l.id = visits.link_id),
+        visits.viewer_key)`.execute(db);
+      await db.schema.createIndex('visits_document').on('visits').columns(['document_id', 'started_at']).execute();
+      // Covers the analytics' groupings of a document's visits, read from the index alone.
+      await db.schema
+        .createIndex('visits_document_figures')
+        .on('visits')
+        .columns([
+          'document_id',
+          'self',
+          'automated',
+          'started_at',
+          'device_type',
+          'browser',
+          'country',
+          'city',
+          'lat',
+          'lon',
+          'viewer',
+        ])
+        .execute();
+      await db.schema.createIndex('visits_link_started').on('visits').columns(['link_id', 'started_at']).execute();
+      await db.schema.createIndex('visits_sender').on('visits').columns(['sender_id', 'started_at']).execute();
+      await db.schema
+        .alterTable('visit_totals')
+        .addColumn('pages_seen', 'integer', (c) => c.notNull().defaultTo(0))
+        .execute();
+      await db.schema.alterTable('visit_totals').addColumn('last_page', 'integer').execute();
+      await db.schema.alterTable('visit_totals').addColumn('last_at', 'text').execute();
+      await db.schema
+        .alterTable('visit_totals')
+        .addColumn('downloads', 'integer', (c) => c.notNull().defaultTo(0))
+        .execute();
+      await db.schema
+        .createTable('visit_pages')
+        .addColumn('visit_id', 'text', (c) => c.notNull())
+        .addColumn('page', 'integer', (c) => c.notNull())
+        .addColumn('total_ms', 'bigint', (c) => c.notNull().defaultTo(0))
+        .addColumn('views', 'integer', (c) => c.notNull().defaultTo(0))
+        .addPrimaryKeyConstraint('visit_pages_pk', ['visit_id', 'page'])
+        .execute();
+      await db.schema
+        .createTable('document_pages')
+        .addColumn('document_id', 'text', (c) => c.notNull().references('documents.id').onDelete('cascade'))
+        .addColumn('page', 'integer', (c) => c.notNull())
+        .addColumn('self', 'integer', (c) => c.notNull())
+        .addColumn('automated', 'integer', (c) => c.notNull())
+        .addColumn('total_ms', 'bigint', (c) => c.notNull().defaultTo(0))
+        .addColumn('visits', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('downloads', 'integer', (c) => c.notNull().defaultTo(0))
+        .addPrimaryKeyConstraint('document_pages_pk', ['document_id', 'page', 'self', 'automated'])
+        .execute();
+      await db.schema
+        .createTable('link_pages')
+        .addColumn('link_id', 'text', (c) => c.notNull().references('links.id').onDelete('cascade'))
+        .addColumn('page', 'integer', (c) => c.notNull())
+        .addColumn('self', 'integer', (c) => c.notNull())
+        .addColumn('automated', 'integer', (c) => c.notNull())
+        .addColumn('visits', 'integer', (c) => c.notNull().defaultTo(0))
+        .addPrimaryKeyConstraint('link_pages_pk', ['link_id', 'page', 'self', 'automated'])
+        .execute();
+      const pageViews = db
+        .selectFrom('events')
+        .where('type', '=', 'page_view')
+        .where('visit_id', 'is not', null)
+        .where('page', 'is not', null);
+      await db
+        .insertInto('visit_pages')
+        .columns(['visit_id', 'page', 'total_ms', 'views'])
+        .expression(
+          pageViews
+            .select([
+              'visit_id',
+              'page',
+              (eb) => eb.fn.coalesce(eb.fn.sum('duration_ms'), eb.lit(0)).as('total_ms'),
+              (eb) => eb.fn.countAll().as('views'),
+            ])
+            .groupBy(['visit_id', 'page']),
+        )
+        .execute();
+      await db
+        .insertInto('visit_totals')
+        .columns(['visit_id'])
+        .expression(
+          db
+            .selectFrom('visits')
+            .select('visits.id')
+            .where((eb) =>
+              eb.not(
+                eb.exists(eb.selectFrom('visit_totals').select('visit_id').whereRef('visit_id', '=', 'visits.id')),
+              ),
+            ),
+        )
+        .execute();
+      await sql`update visit_totals set
+        pages_seen = (select count(*) from visit_pages p where p.visit_id = visit_totals.visit_id),
+        last_page = (select e.page from events e where e.visit_id = visit_totals.visit_id and e.type = 'page_view'
+          order by e.seq desc limit 1),
+        last_at = (select max(e.at) from events e where e.visit_id = visit_totals.visit_id and e.type = 'page_view'),
+        downloads = (select count(*) from events e where e.visit_id = visit_totals.visit_id and e.type = 'download')`.execute(
+        db,
+      );
+      await db
+        .insertInto('document_pages')
+        .columns(['document_id', 'page', 'self', 'automated', 'total_ms', 'visits', 'downloads'])
+        .expression(
+          pageViews
+            .where('document_id', 'is not', null)
+            .select([
+              'document_id',
+              'page',
+              'self',
+              'automated',
+              (eb) => eb.fn.coalesce(eb.fn.sum('duration_ms'), eb.lit(0)).as('total_ms'),
+              sql`count(distinct visit_id)`.as('visits'),
+              sql.lit(0).as('downloads'),
+            ])
+            .groupBy(['document_id', 'page', 'self', 'automated']),
+        )
+        .execute();
+      await db
+        .insertInto('link_pages')
+        .columns(['link_id', 'page', 'self', 'automated', 'visits'])
+        .expression(
+          db
+            .selectFrom('visit_pages')
+            .innerJoin('visits', 'visits.id', 'visit_pages.visit_id')
+            .select((eb) => [
+              'visits.link_id',
+              'visit_pages.page',
+              'visits.self',
+              'visits.automated',
+              eb.fn.countAll().as('visits'),
+            ])
+            .groupBy(['visits.link_id', 'visit_pages.page', 'visits.self', 'visits.automated']),
+        )
+        .execute();
+      // What RETENTION_DAYS purged before: human totals.
+      for (const r of await db.selectFrom('page_rollups').selectAll().execute())
+        await db
+          .insertInto('document_pages')
+          .values({ ...r, self: 0, automated: 0 })
+          .onConflict((oc) =>
+            oc.columns(['document_id', 'page', 'self', 'automated']).doUpdateSet((eb) => ({
+              total_ms: eb('document_pages.total_ms', '+', eb.ref('excluded.total_ms')),
+              visits: eb('document_pages.visits', '+', eb.ref('excluded.visits')),
+              downloads: eb('document_pages.downloads', '+', eb.ref('excluded.downloads')),
+            })),
+          )
+          .execute();
     },
   },
 });

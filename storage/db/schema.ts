@@ -120,6 +120,17 @@ export interface VisitsTable {
   network: string | null;
   /** The reader's address, kept only with KEEP_IP_ADDRESSES=true. */
   ip: string | null;
+  /** Device type, browser and place as plain columns (the analytics group by them) and the place's coordinates. */
+  device_type: string | null;
+  browser: string | null;
+  country: string | null;
+  city: string | null;
+  lat: number | null;
+  lon: number | null;
+  /** 1: a per-recipient link opened from a second browser in another place (a `forward` event was stored). */
+  forwarded: number | null;
+  /** Who the unique-viewer count counts: the link's recipient where known, else viewer_key. */
+  viewer: string | null;
 }
 
 export interface EventsTable {
@@ -148,9 +159,44 @@ export interface EventsTable {
 }
 
 /** Time a visit has accounted for so far (the sum of its page_view durations), kept with every write. */
+/** A visit's figures kept at write time (they outlive purged events): page time, distinct pages seen, the
+ * page of its latest page event and when, downloads. */
 export interface VisitTotalsTable {
   visit_id: string;
   accounted_ms: number;
+  pages_seen: Generated<number>;
+  last_page: number | null;
+  last_at: string | null;
+  downloads: Generated<number>;
+}
+
+/** A visit's time and page events per page, kept at write time. */
+export interface VisitPagesTable {
+  visit_id: string;
+  page: number;
+  total_ms: number;
+  views: number;
+}
+
+/** Per link page and kind of reader, the visits that saw it (a recipient's distinct pages seen), kept at write time. */
+export interface LinkPagesTable {
+  link_id: string;
+  page: number;
+  self: number;
+  automated: number;
+  visits: number;
+}
+
+/** Per document page and kind of reader (self, automated), the time and the visits that saw it, kept at write
+ * time; page 0 holds downloads of events purged before these rollups existed. */
+export interface DocumentPagesTable {
+  document_id: string;
+  page: number;
+  self: number;
+  automated: number;
+  total_ms: number;
+  visits: number;
+  downloads: number;
 }
 
 export interface MessagesTable {
@@ -290,7 +336,7 @@ export interface VisitReportsTable {
   due_at: string;
 }
 
-/** Human (not self, not automated) totals of purged events, per document page (page 0: document-wide counts). */
+/** Human totals of events purged before the write-time rollups (0010_analytics) existed, which took them in. */
 export interface PageRollupsTable {
   document_id: string;
   page: number;
@@ -339,6 +385,9 @@ export interface Database {
   links: LinksTable;
   visits: VisitsTable;
   visit_totals: VisitTotalsTable;
+  visit_pages: VisitPagesTable;
+  document_pages: DocumentPagesTable;
+  link_pages: LinkPagesTable;
   events: EventsTable;
   messages: MessagesTable;
   message_recipients: MessageRecipientsTable;
@@ -366,10 +415,11 @@ export type DocumentRow = Selectable<DocumentsTable>;
 export type LinkRow = Selectable<LinksTable>;
 export type AccessCodeRow = Selectable<AccessCodesTable>;
 /** A visit as read or as made; the place columns came later and may be left out when one is made. */
-export type VisitRow = Omit<Selectable<VisitsTable>, 'network' | 'ip'> & {
+export type VisitRow = Omit<Selectable<VisitsTable>, 'network' | 'ip' | VisitPlaceColumn> & {
   network?: string | null;
   ip?: string | null;
-};
+} & Partial<Pick<Selectable<VisitsTable>, VisitPlaceColumn>>;
+type VisitPlaceColumn = 'device_type' | 'browser' | 'country' | 'city' | 'lat' | 'lon' | 'forwarded' | 'viewer';
 export type EventRow = Selectable<EventsTable>;
 export type MessageRow = Selectable<MessagesTable>;
 export type MessageRecipientRow = Selectable<MessageRecipientsTable>;

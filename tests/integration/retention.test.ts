@@ -1,5 +1,5 @@
 // RETENTION_DAYS purges old events on its schedule, whole visits at a time, and the analytics keep their totals
-// (page_rollups); KEEP_IP_ADDRESSES keeps the address with the visit until then, and only then.
+// (the rollups kept at write time); KEEP_IP_ADDRESSES keeps the address with the visit until then, and only then.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createLink, startApp, uploadReady, type TestApp, type TestSender } from '../helpers/app.ts';
@@ -55,7 +55,9 @@ describe('retention', () => {
     );
     const left = await t.db.selectFrom('events').select('visit_id').where('document_id', '=', docId).execute();
     assert.ok(left.length > 0 && left.every((e) => e.visit_id === recent), 'the recent visit is kept whole');
-    assert.equal(await get('analytics'), before, 'analytics keep their totals');
+    // Visits over time follow the start day the test moved; every other figure stays as it was.
+    const figures = (json: string) => ({ ...JSON.parse(json), overTime: undefined });
+    assert.deepEqual(figures(await get('analytics')), figures(before), 'analytics keep their totals');
     assert.equal(await get('pages.csv'), csvBefore);
     const visit = await t.db.selectFrom('visits').select('ip').where('id', '=', old).executeTakeFirstOrThrow();
     assert.equal(visit.ip, null, 'the kept address goes with the purge');

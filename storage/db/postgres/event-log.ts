@@ -3,7 +3,7 @@
 // sender: the seqs they hand out follow on without gaps or repeats, and a re-sent client event committed by another
 // instance a moment ago is seen (read committed: each statement after the lock sees every commit before it).
 import { sql, type Transaction } from 'kysely';
-import { addDuration, eventRow, type Appended, type EventInput, type EventLog } from '../event-log.ts';
+import { BatchRollup, eventRow, type Appended, type EventInput, type EventLog } from '../event-log.ts';
 import type { Database, Db, EventRow, VisitRow } from '../schema.ts';
 
 /** Rows per statement (visits inserted, re-sends looked up): their parameters stay far below the protocol's 65,535. */
@@ -32,7 +32,7 @@ export class PostgresEventLog implements EventLog {
       const prior = await storedSeqs(trx, inputs);
       const out: Appended[] = [];
       const rows: EventRow[] = [];
-      const accounted = new Map<string, number>();
+      const rollup = new BatchRollup();
       for (const input of inputs) {
         const key = keyOf(input);
         const seen = key === null ? undefined : prior.get(key);
@@ -45,7 +45,7 @@ export class PostgresEventLog implements EventLog {
         if (key !== null) prior.set(key, seq);
         const row = eventRow(input, seq);
         rows.push(row);
-        addDuration(accounted, row);
+        rollup.add(row);
         out.push({ duplicate: false, row });
       }
       // One parameter for the whole batch: the rows as JSON, mapped onto the table's columns by name and type (a
@@ -61,23 +61,70 @@ export class PostgresEventLog implements EventLog {
           .set({ event_seq: seqs.get(id)! })
           .where('id', '=', id)
           .execute();
-      if (accounted.size)
-        await trx
-          .insertInto('visit_totals')
-          .values(
-            [...accounted]
-              .sort(([a], [b]) => (a < b ? -1 : 1))
-              .map(([visit_id, ms]) => ({ visit_id, accounted_ms: ms })),
-          )
-          .onConflict((oc) =>
-            oc.column('visit_id').doUpdateSet({
-              accounted_ms: (eb) => eb('visit_totals.accounted_ms', '+', eb.ref('excluded.accounted_ms')),
-            }),
-          )
-          .execute();
+      await storeRollup(trx, rollup);
       return out;
     });
   }
+}
+
+/** Adds the batch's page figures to visit_pages, then the visits' totals and the document pages' rollups (rows in
+ * key order, so two batches lock them in the same order). */
+async function storeRollup(trx: Transaction<Database>, rollup: BatchRollup): Promise<void> {
+  const pairs = [...rollup.pairs.values()].sort((a, b) =>
+    a.visit_id === b.visit_id ? a.page - b.page : a.visit_id < b.visit_id ? -1 : 1,
+  );
+  const fresh = new Set<string>();
+  for (const part of chunks(pairs)) {
+    const rows = await trx
+      .insertInto('visit_pages')
+      .values(part.map((p) => ({ visit_id: p.visit_id, page: p.page, total_ms: p.ms, views: p.views })))
+      .onConflict((oc) =>
+        oc.columns(['visit_id', 'page']).doUpdateSet((eb) => ({
+          total_ms: eb('visit_pages.total_ms', '+', eb.ref('excluded.total_ms')),
+          views: eb('visit_pages.views', '+', eb.ref('excluded.views')),
+        })),
+      )
+      // xmax is 0 on a row this statement inserted, not on one it updated.
+      .returning(['visit_id', 'page', sql<boolean>`(xmax = 0)`.as('inserted')])
+      .execute();
+    for (const r of rows) if (r.inserted) fresh.add(`${r.visit_id}\u0000${r.page}`);
+  }
+  const { visits, pages, links } = rollup.finish((p) => fresh.has(`${p.visit_id}\u0000${p.page}`));
+  for (const part of chunks(visits))
+    await trx
+      .insertInto('visit_totals')
+      .values(part)
+      .onConflict((oc) =>
+        oc.column('visit_id').doUpdateSet((eb) => ({
+          accounted_ms: eb('visit_totals.accounted_ms', '+', eb.ref('excluded.accounted_ms')),
+          pages_seen: eb('visit_totals.pages_seen', '+', eb.ref('excluded.pages_seen')),
+          last_page: sql`coalesce(excluded.last_page, visit_totals.last_page)`,
+          last_at: sql`greatest(visit_totals.last_at, excluded.last_at)`,
+          downloads: eb('visit_totals.downloads', '+', eb.ref('excluded.downloads')),
+        })),
+      )
+      .execute();
+  for (const part of chunks(pages))
+    await trx
+      .insertInto('document_pages')
+      .values(part.map((d) => ({ ...d, downloads: 0 })))
+      .onConflict((oc) =>
+        oc.columns(['document_id', 'page', 'self', 'automated']).doUpdateSet((eb) => ({
+          total_ms: eb('document_pages.total_ms', '+', eb.ref('excluded.total_ms')),
+          visits: eb('document_pages.visits', '+', eb.ref('excluded.visits')),
+        })),
+      )
+      .execute();
+  for (const part of chunks(links))
+    await trx
+      .insertInto('link_pages')
+      .values(part)
+      .onConflict((oc) =>
+        oc.columns(['link_id', 'page', 'self', 'automated']).doUpdateSet((eb) => ({
+          visits: eb('link_pages.visits', '+', eb.ref('excluded.visits')),
+        })),
+      )
+      .execute();
 }
 
 /** Locks each sender's row until commit and returns its last seq. */

@@ -1,6 +1,18 @@
 // SQLite event appends with statements prepared once and one synchronous transaction per batch.
 import type SQLite from 'better-sqlite3';
-import { addDuration, eventRow, type Appended, type EventInput, type EventLog } from '../event-log.ts';
+import {
+  ADD_DOCUMENT_PAGE,
+  ADD_LINK_PAGE,
+  ADD_VISIT_TOTALS,
+  BatchRollup,
+  documentPageParams,
+  eventRow,
+  linkPageParams,
+  visitTotalsParams,
+  type Appended,
+  type EventInput,
+  type EventLog,
+} from '../event-log.ts';
 import type { EventRow, VisitRow } from '../schema.ts';
 
 const COLUMNS = [
@@ -39,12 +51,15 @@ const VISIT_COLUMNS = [
   'self',
   'network',
   'ip',
+  'device_type',
+  'browser',
+  'country',
+  'city',
+  'lat',
+  'lon',
+  'forwarded',
+  'viewer',
 ] as const;
-
-/** Adds a visit's page time to its total. */
-const ACCOUNT =
-  'insert into visit_totals (visit_id, accounted_ms) values (?, ?) ' +
-  'on conflict (visit_id) do update set accounted_ms = visit_totals.accounted_ms + excluded.accounted_ms';
 
 /** The append transaction on one connection: prepared once, run synchronously per batch. Used in the event loop
  * (SqliteEventLog) or on the database thread (ThreadEventLog). */
@@ -60,7 +75,16 @@ export function sqliteAppender(sqlite: SQLite.Database): (inputs: EventInput[], 
       'on conflict (client_id, visit_id) do nothing',
   );
   const advance = sqlite.prepare<[number, string]>('update senders set event_seq = ? where id = ?');
-  const account = sqlite.prepare<[string, number]>(ACCOUNT);
+  const addTotals = sqlite.prepare(ADD_VISIT_TOTALS);
+  const addPage = sqlite.prepare(ADD_DOCUMENT_PAGE);
+  const addLinkPage = sqlite.prepare(ADD_LINK_PAGE);
+  // A visit's first event on a page inserts its row (a change); later ones add to it.
+  const newPair = sqlite.prepare<[string, number, number, number]>(
+    'insert into visit_pages (visit_id, page, total_ms, views) values (?, ?, ?, ?) on conflict do nothing',
+  );
+  const addPair = sqlite.prepare<[number, number, string, number]>(
+    'update visit_pages set total_ms = total_ms + ?, views = views + ? where visit_id = ? and page = ?',
+  );
   const visit = sqlite.prepare(
     `insert into visits (${VISIT_COLUMNS.join(', ')}) values (${VISIT_COLUMNS.map(() => '?').join(', ')})`,
   );
@@ -68,7 +92,7 @@ export function sqliteAppender(sqlite: SQLite.Database): (inputs: EventInput[], 
   return sqlite.transaction((inputs: EventInput[], visits: VisitRow[] = []) => {
     for (const v of visits) visit.run(VISIT_COLUMNS.map((c) => v[c] ?? null));
     const seqs = new Map<string, number>();
-    const accounted = new Map<string, number>();
+    const rollup = new BatchRollup();
     const out: Appended[] = [];
     for (const input of inputs) {
       let seq = seqs.get(input.sender_id);
@@ -83,11 +107,19 @@ export function sqliteAppender(sqlite: SQLite.Database): (inputs: EventInput[], 
         continue;
       }
       seqs.set(input.sender_id, seq + 1);
-      addDuration(accounted, row);
+      rollup.add(row);
       out.push({ duplicate: false, row });
     }
     for (const [id, seq] of seqs) advance.run(seq, id);
-    for (const [visit, ms] of accounted) account.run(visit, ms);
+    const fresh = new Set<object>();
+    for (const p of rollup.pairs.values()) {
+      if (newPair.run(p.visit_id, p.page, p.ms, p.views).changes) fresh.add(p);
+      else addPair.run(p.ms, p.views, p.visit_id, p.page);
+    }
+    const { visits: totals, pages, links } = rollup.finish((p) => fresh.has(p));
+    for (const v of totals) addTotals.run(visitTotalsParams(v));
+    for (const d of pages) addPage.run(documentPageParams(d));
+    for (const l of links) addLinkPage.run(linkPageParams(l));
     return out;
   }).immediate;
 }
