@@ -4,8 +4,8 @@
 import { useState } from 'preact/hooks';
 import type { Analytics } from '../api.ts';
 import { formatDuration } from '../format.ts';
+import { useWidth } from '../hooks/use-width.ts';
 
-const W = 640;
 const H = 220;
 const PAD = { top: 12, right: 8, bottom: 28, left: 44 };
 
@@ -18,9 +18,15 @@ function tickStep(maxMs: number): number {
 
 export function PageTimeChart(props: { pages: Analytics['pages']; pageCount: number; thumbnailUrl: string | null }) {
   const [hover, setHover] = useState<number | null>(null);
+  const { ref, width: W } = useWidth<HTMLDivElement>(640);
   const byPage = new Map(props.pages.map((p) => [p.page, p]));
   const count = Math.max(props.pageCount, ...props.pages.map((p) => p.page));
-  if (count === 0) return <p class="empty-note">Reading time per page appears after the first visit.</p>;
+  if (count === 0)
+    return (
+      <div ref={ref}>
+        <p class="empty-note">Reading time per page appears after the first visit.</p>
+      </div>
+    );
   const max = Math.max(1000, ...props.pages.map((p) => p.totalMs));
   const step = tickStep(max);
   const top = Math.ceil(max / step) * step;
@@ -31,11 +37,11 @@ export function PageTimeChart(props: { pages: Analytics['pages']; pageCount: num
   const y = (ms: number) => PAD.top + innerH - (ms / top) * innerH;
   const ticks = [];
   for (let v = 0; v <= top; v += step) ticks.push(v);
-  const labelEvery = Math.ceil(count / 16);
+  const labelEvery = Math.ceil(count / Math.max(4, Math.floor(innerW / 28)));
   const hovered = hover === null ? undefined : byPage.get(hover);
 
   return (
-    <div class="chart-wrap">
+    <div class="chart-wrap" ref={ref}>
       <svg class="chart page-chart" viewBox={`0 0 ${W} ${H}`} role="img" aria-label="Reading time per page">
         {ticks.map((v) => (
           <g key={v} class="chart-grid">
