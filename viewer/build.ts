@@ -68,6 +68,9 @@ export async function build(options: { minify?: boolean } = {}): Promise<void> {
     // pdf_viewer.css points at its icons with relative url()s: emit them beside the CSS.
     loader: { '.svg': 'file', '.gif': 'file', '.png': 'file' },
     assetNames: 'images/[name]-[hash]',
+    // The dashboard's components are TSX rendered by Preact.
+    jsx: 'automatic',
+    jsxImportSource: 'preact',
     logLevel: 'warning',
   });
   await Promise.all([

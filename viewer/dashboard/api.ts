@@ -8,6 +8,8 @@ import type {
   LinkJson as ShareLink,
   MessageJson,
   MessageSummaryJson,
+  RecipientListJson,
+  RecipientTimeline,
   VisitSummary as Visit,
 } from '../../server/api-types.ts';
 import type { ActivityEvent } from '../../server/realtime/protocol.ts';
@@ -49,6 +51,9 @@ export type {
   DocumentJson as DocumentSummary,
   LinkDefaultsJson,
   LinkJson as ShareLink,
+  RecipientListJson,
+  RecipientTimeline,
+  TimelineItem,
   VisitSummary as Visit,
 } from '../../server/api-types.ts';
 
@@ -57,6 +62,12 @@ export interface LinkInput extends Partial<LinkDefaultsJson> {
   recipient?: string;
   expiresAt?: string;
   passcode?: string;
+}
+
+/** `?a=1&b=2` from the non-empty values, or nothing. */
+function query(params: Record<string, string>): string {
+  const q = new URLSearchParams(Object.entries(params).filter(([, v]) => v !== ''));
+  return q.size ? `?${q}` : '';
 }
 
 export const CSRF_HEADER = { 'X-Requested-With': 'pagetrail' } as const;
@@ -102,8 +113,13 @@ export const endpoints = {
   linkDefaults: () => api<LinkDefaultsJson>('GET', '/api/settings/link-defaults'),
   saveLinkDefaults: (d: LinkDefaultsJson) => api<LinkDefaultsJson>('PUT', '/api/settings/link-defaults', d),
   revokeLink: (id: string) => api<void>('DELETE', `/api/links/${encodeURIComponent(id)}`),
-  analytics: (id: string) => api<Analytics>('GET', `/api/documents/${encodeURIComponent(id)}/analytics`),
-  visits: (id: string) => api<{ visits: Visit[] }>('GET', `/api/documents/${encodeURIComponent(id)}/visits`),
+  analytics: (id: string, include = '') =>
+    api<Analytics>('GET', `/api/documents/${encodeURIComponent(id)}/analytics${query({ include })}`),
+  visits: (id: string, filters: Record<string, string> = {}) =>
+    api<{ visits: Visit[] }>('GET', `/api/documents/${encodeURIComponent(id)}/visits${query(filters)}`),
+  recipients: (include = '') => api<RecipientListJson>('GET', `/api/recipients${query({ include })}`),
+  timeline: (address: string, include = '') =>
+    api<RecipientTimeline>('GET', `/api/recipients/${encodeURIComponent(address)}/timeline${query({ include })}`),
   messages: () => api<{ messages: MessageSummaryJson[] }>('GET', '/api/messages'),
   message: (id: string) => api<MessageJson>('GET', `/api/messages/${encodeURIComponent(id)}`),
   webhooks: () => api<{ webhooks: WebhookInfo[] }>('GET', '/api/webhooks'),

@@ -4,7 +4,8 @@
 import type { ActivityEvent } from '../../server/realtime/protocol.ts';
 import { endpoints } from './api.ts';
 import { h, icon, render } from './dom.ts';
-import { renderDocument, type DocumentPage } from './document-view.ts';
+import { renderDocument } from './pages/document-page.tsx';
+import { renderRecipient, renderRecipients, type PageHandle } from './pages/mount.tsx';
 import { renderCompose } from './compose-view.ts';
 import { renderDocuments } from './documents-view.ts';
 import { renderMailbox } from './mailbox-view.ts';
@@ -62,6 +63,7 @@ export function renderApp(root: HTMLElement, me: { email: string }, onSignedOut:
           { class: 'topbar-nav', 'aria-label': 'Sections' },
           h('a', { href: '#/' }, 'Documents'),
           h('a', { href: '#/sent' }, 'Sent'),
+          h('a', { href: '#/recipients' }, 'Recipients'),
           h('a', { href: '#/compose' }, 'Compose'),
           h('a', { href: '#/settings' }, 'Settings'),
           h('a', { href: '#/mailbox' }, 'Mailbox'),
@@ -92,7 +94,7 @@ export function renderApp(root: HTMLElement, me: { email: string }, onSignedOut:
     ),
   );
 
-  let page: DocumentPage | null = null;
+  let page: PageHandle | null = null;
   let disposeList: (() => void) | null = null;
   const route = () => {
     page?.dispose();
@@ -101,7 +103,10 @@ export function renderApp(root: HTMLElement, me: { email: string }, onSignedOut:
     disposeList = null;
     const match = /^#\/documents\/([^/]+)$/.exec(location.hash);
     const message = /^#\/sent\/([^/]+)$/.exec(location.hash);
+    const recipient = /^#\/recipients\/([^/]+)$/.exec(location.hash);
     if (match?.[1]) page = renderDocument(main, store, decodeURIComponent(match[1]));
+    else if (recipient?.[1]) page = renderRecipient(main, decodeURIComponent(recipient[1]));
+    else if (location.hash === '#/recipients') page = renderRecipients(main);
     else if (message?.[1]) disposeList = renderMessage(main, decodeURIComponent(message[1]));
     else if (location.hash === '#/sent') disposeList = renderSent(main);
     else if (location.hash === '#/compose') disposeList = renderCompose(main);
@@ -120,6 +125,8 @@ export function renderApp(root: HTMLElement, me: { email: string }, onSignedOut:
     feedView.add([event], { live: true });
     browserNotifications.show(event, store.nameOf(event.documentId));
     if (event.documentId && page && location.hash === `#/documents/${encodeURIComponent(event.documentId)}`)
+      page.activity();
+    else if (page && event.recipient && location.hash === `#/recipients/${encodeURIComponent(event.recipient)}`)
       page.activity();
   };
 

@@ -39,7 +39,7 @@ export function render(el: Element, ...children: Child[]): void {
 const SVG = 'http://www.w3.org/2000/svg';
 
 // Path data for the handful of icons the dashboard uses (24x24, stroked).
-const PATHS = {
+export const PATHS = {
   upload: ['M12 16V4', 'M7 9l5-5 5 5', 'M5 20h14'],
   doc: ['M14 3H7a2 2 0 0 0-2 2v14a2 2 0 0 0 2 2h10a2 2 0 0 0 2-2V8z', 'M14 3v5h5'],
   link: [
