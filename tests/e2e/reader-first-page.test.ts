@@ -1,5 +1,5 @@
 // The reader's page-1 image in real Chromium: painted before pdf.js has arrived, then replaced by pdf.js's canvas
-// with its text layer, under the page CSP with no errors; a watermarked link never asks for it (the image has no
+// with its text layer (selectable), under the page CSP with no errors; a watermarked link never asks for it (the image has no
 // watermark).
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -29,7 +29,7 @@ after(async () => {
 });
 
 describe('reader: page 1 as an image first', () => {
-  it('paints the image while pdf.js is still on its way, then the canvas with text replaces it', async () => {
+  it('paints the image while pdf.js is still on its way, then the canvas with selectable text replaces it', async () => {
     const link = await createLink(t, sender.token, docId);
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     try {
@@ -58,6 +58,12 @@ describe('reader: page 1 as an image first', () => {
       await page.locator('.page[data-page-number="1"] .textLayer span').first().waitFor({ timeout: 60_000 });
       await page.locator('.page[data-page-number="1"] canvas').waitFor({ timeout: 60_000 });
       await image.waitFor({ state: 'detached', timeout: 30_000 });
+      // The page that replaced the image is pdf.js's: its text selects like text (the image's could not).
+      const line = page.locator('.page[data-page-number="1"] .textLayer span', { hasText: 'Page 1 of 4' }).first();
+      await line.dblclick();
+      await line.click({ clickCount: 3 });
+      const selected = await page.evaluate(() => window.getSelection()?.toString() ?? '');
+      assert.match(selected, /Page 1 of 4/);
       assert.deepEqual(problems.list(), []);
     } finally {
       await context.close();
