@@ -111,4 +111,12 @@ describe('the page-1 image', () => {
     assert.equal(r.file.status, 206);
     assert.equal(r.image.status, 206);
   });
+
+  it('is removed with its document', async () => {
+    const id = await uploadReady(t, alice.token, makePdf(2, { padBytes: 2_000 }), 'Short-lived.pdf');
+    const key = `docs/${id}/first-page.jpg`;
+    await eventually(() => t.blobs.stat(key), 60_000, 'the stored page-1 image');
+    await request(t.url).delete(`/api/documents/${id}`).set('authorization', `Bearer ${alice.token}`).expect(204);
+    await eventually(async () => (await t.blobs.stat(key)) === null, 10_000, 'the page-1 image removed');
+  });
 });
