@@ -6,11 +6,15 @@
 // Knobs (environment): BENCH_MBIT (10), BENCH_LATENCY_MS (40), BENCH_PAGES (300), BENCH_SMALL_PAGES (10),
 // BENCH_PAD_BYTES (170000).
 import type { Browser, CDPSession } from 'playwright-core';
-import { build } from '../../viewer/build.ts';
-import { startApp } from '../helpers/app.ts';
-import { chromiumPath, launchBrowser } from '../helpers/browser.ts';
 import { makePdf } from '../helpers/pdf.ts';
-import { type BenchDocument, benchDocument, deadline, type ReaderMarks, watchReader } from './lib/reader-marks.ts';
+import {
+  type BenchDocument,
+  benchDocument,
+  deadline,
+  type ReaderMarks,
+  runReaderBench,
+  watchReader,
+} from './lib/reader-marks.ts';
 import { envNumber, mb, ms } from './lib/stats.ts';
 
 const MBIT = envNumber('BENCH_MBIT', 10);
@@ -170,42 +174,27 @@ const verdict = (value: number | undefined, goal: number) =>
     ? 'not seen'
     : `${ms(value)} (goal <= ${goal} ms: ${value <= goal ? 'met' : `missed by ${ms(value - goal)}`})`;
 
-async function main(): Promise<void> {
-  if (!chromiumPath()) throw new Error('No Chromium found: install the chromium package or set CHROMIUM_PATH.');
-  await build({ minify: true });
-  const t = await startApp();
-  const browser = await launchBrowser();
-  try {
-    const sender = await t.sender();
+runReaderBench(async (t, browser, senderToken) => {
+  console.log(
+    `network: ${MBIT} Mbit/s down and up, ${LATENCY_MS} ms latency (CDP Network.emulateNetworkConditions), cache disabled; viewport 1280x800`,
+  );
+  const cases = [
+    { label: 'large', pages: PAGES, goal: GOALS.large, list: true },
+    { label: 'small', pages: SMALL_PAGES, goal: GOALS.small, list: false },
+  ];
+  for (const c of cases) {
+    const pdf = makePdf(c.pages, { padBytes: PAD_BYTES });
+    const doc = await benchDocument(t, senderToken, pdf, `${c.label}.pdf`);
+    const whole = await wholeFile(browser, t.url, doc);
     console.log(
-      `network: ${MBIT} Mbit/s down and up, ${LATENCY_MS} ms latency (CDP Network.emulateNetworkConditions), cache disabled; viewport 1280x800`,
+      `\n${c.label} document: ${c.pages} pages, ${mb(whole.bytes)} stored; upload to ready ${ms(doc.ingestMs)}`,
     );
-    const cases = [
-      { label: 'large', pages: PAGES, goal: GOALS.large, list: true },
-      { label: 'small', pages: SMALL_PAGES, goal: GOALS.small, list: false },
-    ];
-    for (const c of cases) {
-      const pdf = makePdf(c.pages, { padBytes: PAD_BYTES });
-      const doc = await benchDocument(t, sender.token, pdf, `${c.label}.pdf`);
-      const whole = await wholeFile(browser, t.url, doc);
-      console.log(
-        `\n${c.label} document: ${c.pages} pages, ${mb(whole.bytes)} stored; upload to ready ${ms(doc.ingestMs)}`,
-      );
-      const marks = await readerRun(browser, doc, c.list);
-      console.log(`  first visible page (page-1 image): ${verdict(marks.image, c.goal)}`);
-      console.log(`  page 1 drawn by pdf.js (canvas, pagerendered): ${ms(marks.rendered ?? NaN)}`);
-      console.log(`  page 1 readable (text layer): ${verdict(marks.text, GOALS.readable)}`);
-      console.log(
-        `  baseline, whole file by fetch: ${ms(whole.ms)}; first visible / whole file: ${((marks.image ?? marks.rendered ?? NaN) / whole.ms).toFixed(3)}`,
-      );
-    }
-  } finally {
-    await browser.close();
-    await t.close();
+    const marks = await readerRun(browser, doc, c.list);
+    console.log(`  first visible page (page-1 image): ${verdict(marks.image, c.goal)}`);
+    console.log(`  page 1 drawn by pdf.js (canvas, pagerendered): ${ms(marks.rendered ?? NaN)}`);
+    console.log(`  page 1 readable (text layer): ${verdict(marks.text, GOALS.readable)}`);
+    console.log(
+      `  baseline, whole file by fetch: ${ms(whole.ms)}; first visible / whole file: ${((marks.image ?? marks.rendered ?? NaN) / whole.ms).toFixed(3)}`,
+    );
   }
-}
-
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exit(1);
 });

@@ -6,11 +6,8 @@
 // baseline. Knobs (environment): BENCH_MBIT (10), BENCH_LATENCY_MS (40), BENCH_PAGES (300), BENCH_PAD_BYTES (170000),
 // BENCH_CPU_RATE (4).
 import type { Browser } from 'playwright-core';
-import { build } from '../../viewer/build.ts';
-import { startApp } from '../helpers/app.ts';
-import { chromiumPath, launchBrowser } from '../helpers/browser.ts';
 import { makePdf } from '../helpers/pdf.ts';
-import { type BenchDocument, benchDocument, deadline, watchReader } from './lib/reader-marks.ts';
+import { type BenchDocument, benchDocument, deadline, runReaderBench, watchReader } from './lib/reader-marks.ts';
 import { envNumber, mb, ms } from './lib/stats.ts';
 
 const MBIT = envNumber('BENCH_MBIT', 10);
@@ -103,38 +100,23 @@ async function phoneRun(browser: Browser, doc: BenchDocument, cpuRate: number): 
   }
 }
 
-async function main(): Promise<void> {
-  if (!chromiumPath()) throw new Error('No Chromium found: install the chromium package or set CHROMIUM_PATH.');
-  await build({ minify: true });
-  const t = await startApp();
-  const browser = await launchBrowser();
-  try {
-    const sender = await t.sender();
-    const doc = await benchDocument(t, sender.token, makePdf(PAGES, { padBytes: PAD_BYTES }), 'phone.pdf');
+runReaderBench(async (t, browser, senderToken) => {
+  const doc = await benchDocument(t, senderToken, makePdf(PAGES, { padBytes: PAD_BYTES }), 'phone.pdf');
+  console.log(
+    `document: ${PAGES} pages; phone: 375x667 CSS px at 2x, touch; network ${MBIT} Mbit/s, ${LATENCY_MS} ms until page 1, then unthrottled`,
+  );
+  for (const rate of [1, CPU_RATE]) {
+    const r = await phoneRun(browser, doc, rate);
+    const label = rate === 1 ? 'baseline, CPU not slowed' : `CPU slowed ${rate}x`;
+    console.log(`\n${label}`);
     console.log(
-      `document: ${PAGES} pages; phone: 375x667 CSS px at 2x, touch; network ${MBIT} Mbit/s, ${LATENCY_MS} ms until page 1, then unthrottled`,
+      `  first visible page (page-1 image) ${ms(r.image ?? NaN)}; page 1 drawn ${ms(r.rendered ?? NaN)}; readable (text layer) ${ms(r.text ?? NaN)}`,
     );
-    for (const rate of [1, CPU_RATE]) {
-      const r = await phoneRun(browser, doc, rate);
-      const label = rate === 1 ? 'baseline, CPU not slowed' : `CPU slowed ${rate}x`;
-      console.log(`\n${label}`);
-      console.log(
-        `  first visible page (page-1 image) ${ms(r.image ?? NaN)}; page 1 drawn ${ms(r.rendered ?? NaN)}; readable (text layer) ${ms(r.text ?? NaN)}`,
-      );
-      console.log(
-        `  scrolled through ${PAGES} pages in ${ms(r.scrollMs)} (${r.pagesSeen} pages rendered on the way); JS heap after page 1 ${mb(r.heapAfterFirst)}, after the scroll ${mb(r.heapAfterScroll)}`,
-      );
-      console.log(
-        `  canvases alive after the scroll: ${r.canvases} (${mb(r.canvasPixels * 4)} of pixels); pages far from view released: ${r.canvases <= 12 ? 'yes' : 'NO'}`,
-      );
-    }
-  } finally {
-    await browser.close();
-    await t.close();
+    console.log(
+      `  scrolled through ${PAGES} pages in ${ms(r.scrollMs)} (${r.pagesSeen} pages rendered on the way); JS heap after page 1 ${mb(r.heapAfterFirst)}, after the scroll ${mb(r.heapAfterScroll)}`,
+    );
+    console.log(
+      `  canvases alive after the scroll: ${r.canvases} (${mb(r.canvasPixels * 4)} of pixels); pages far from view released: ${r.canvases <= 12 ? 'yes' : 'NO'}`,
+    );
   }
-}
-
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exit(1);
 });

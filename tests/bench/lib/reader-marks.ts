@@ -1,8 +1,10 @@
 // What the reader benchmarks share: a ready document with its link (and its page-1 image made), and the moments,
 // measured in the page from navigation start, at which the reader showed page 1 as an image, as a canvas, and
 // with its text layer.
-import type { Page } from 'playwright-core';
-import { createLink, type TestApp, uploadReady } from '../../helpers/app.ts';
+import type { Browser, Page } from 'playwright-core';
+import { build } from '../../../viewer/build.ts';
+import { createLink, startApp, type TestApp, uploadReady } from '../../helpers/app.ts';
+import { chromiumPath, launchBrowser } from '../../helpers/browser.ts';
 import { fileAccess } from '../../helpers/sockets.ts';
 import { eventually } from '../../helpers/wait.ts';
 
@@ -88,4 +90,25 @@ export async function watchReader(page: Page): Promise<{ done: Promise<void>; ma
 /** Rejects after `ms` naming what did not arrive. */
 export function deadline(ms: number, what: string): Promise<never> {
   return new Promise((_, reject) => setTimeout(() => reject(new Error(`${what} not within ${ms} ms`)), ms).unref());
+}
+
+/** Runs a reader benchmark: the viewer built, the app and Chromium started (and stopped), a sender made; exits
+ * non-zero on failure. */
+export function runReaderBench(bench: (t: TestApp, browser: Browser, senderToken: string) => Promise<void>): void {
+  const run = async () => {
+    if (!chromiumPath()) throw new Error('No Chromium found: install the chromium package or set CHROMIUM_PATH.');
+    await build({ minify: true });
+    const t = await startApp();
+    const browser = await launchBrowser();
+    try {
+      await bench(t, browser, (await t.sender()).token);
+    } finally {
+      await browser.close();
+      await t.close();
+    }
+  };
+  run().catch((err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  });
 }
