@@ -1,6 +1,7 @@
 // What the reader benchmarks share: a ready document with its link (and its page-1 image made), and the moments,
 // measured in the page from navigation start, at which the reader showed page 1 as an image, as a canvas, and
 // with its text layer.
+import os from 'node:os';
 import type { Browser, Page } from 'playwright-core';
 import { build } from '../../../viewer/build.ts';
 import { createLink, startApp, type TestApp, uploadReady } from '../../helpers/app.ts';
@@ -100,8 +101,12 @@ export function runReaderBench(bench: (t: TestApp, browser: Browser, senderToken
     await build({ minify: true });
     const t = await startApp();
     const browser = await launchBrowser();
+    // Figures on a busy machine say more about the machine: the load is printed beside them.
+    const load = () => os.loadavg()[0]!.toFixed(1);
+    console.log(`load average at start: ${load()} on ${os.cpus().length} cores`);
     try {
       await bench(t, browser, (await t.sender()).token);
+      console.log(`load average at the end: ${load()}`);
     } finally {
       await browser.close();
       await t.close();
