@@ -129,7 +129,13 @@ export function viewerRoutes(d: ViewerRouteDeps): Router {
   // Page 1 as an image, painted before pdf.js has rendered it: exactly the checks of the file, never kept by a cache.
   r.get('/v/:token/first-page', async (req, res) => {
     const { resolved } = await readableFile(req);
-    await sendBlob(req, res, d.blobs, firstPageKey(resolved.document.id), {
+    const key = firstPageKey(resolved.document.id);
+    // Not made (yet): nothing to paint, and no error a browser console would report for the reader.
+    if (!(await d.blobs.stat(key))) {
+      res.status(204).set('Cache-Control', 'private, no-store').end();
+      return;
+    }
+    await sendBlob(req, res, d.blobs, key, {
       contentType: 'image/jpeg',
       cacheControl: 'private, no-store',
     });

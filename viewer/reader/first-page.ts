@@ -34,7 +34,8 @@ export function showFirstPage(container: HTMLElement, url: string, fileToken: st
       cache: 'no-store',
       credentials: 'same-origin',
     });
-    if (!res.ok || removed) return false;
+    // 204: no image made for this document (yet).
+    if (res.status !== 200 || removed) return false;
     objectUrl = URL.createObjectURL(await res.blob());
     const image = new Image();
     image.src = objectUrl;
