@@ -182,7 +182,10 @@ export const settings = {
     int(1000, 600_000).default(30_000),
     'Time allowed for a pooled soffice to start and accept UNO calls.',
   ],
-  PDFTOPPM_PATH: [z.string().default('pdftoppm'), 'pdftoppm executable (first-page thumbnail); skipped when absent.'],
+  PDFTOPPM_PATH: [
+    z.string().default('pdftoppm'),
+    "pdftoppm executable (first-page thumbnail, the reader's page-1 image); skipped when absent.",
+  ],
   QPDF_PATH: [
     z.string().default('qpdf'),
     'qpdf executable (packs PDF objects for a fast first page, removes active content); without it PDFs are redrawn by pdftocairo.',

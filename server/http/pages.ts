@@ -39,12 +39,17 @@ export function layout(opts: {
   title: string;
   styles: string[];
   script?: string;
+  /** Module scripts the page's script imports at run time: fetched in parallel with it. */
+  modulePreloads?: string[];
   bodyClass: string;
   body: string;
   refreshSeconds?: number;
 }): string {
   const links = opts.styles.map((href) => `<link rel="stylesheet" href="${escapeHtml(href)}">`).join('\n    ');
-  const script = opts.script ? `\n    <script type="module" src="${escapeHtml(opts.script)}"></script>` : '';
+  const preloads = (opts.modulePreloads ?? [])
+    .map((href) => `\n    <link rel="modulepreload" href="${escapeHtml(href)}">`)
+    .join('');
+  const script = opts.script ? `\n    <script type="module" src="${escapeHtml(opts.script)}"></script>${preloads}` : '';
   return `<!doctype html>
 <html lang="en">
   <head>
@@ -102,6 +107,7 @@ export function readerPage(input: ReaderPageInput): string {
     title: input.title,
     styles: ['/assets/reader.css'],
     script: '/assets/reader.js',
+    modulePreloads: ['/assets/reader-view.js'],
     bodyClass: 'reader-body',
     body,
   });

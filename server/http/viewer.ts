@@ -7,6 +7,7 @@ import { stampPdf, watermarkText } from '../access/watermark.ts';
 import type { Accounts } from '../accounts/senders.ts';
 import type { BlobStore } from '../../storage/blobs/blob-store.ts';
 import type { Links } from '../documents/links.ts';
+import { firstPageKey } from '../documents/first-page.ts';
 import { contentDisposition, pdfName } from '../documents/names.ts';
 import {
   accessRequired,
@@ -102,12 +103,18 @@ export function viewerRoutes(d: ViewerRouteDeps): Router {
     }
   });
 
-  // The reader's bytes go only to a live visit: the file token its socket was given, bound to the visit and the link.
-  r.get('/v/:token/file', async (req, res) => {
+  /** The reader's bytes go only to a live visit: the file token its socket was given, bound to the visit and the
+   * link (revoked, expired or deleted links answer before the token is looked at). */
+  const readableFile = async (req: Request) => {
     const resolved = await d.links.resolveReadable(tokenOf(req));
     const grant = d.access.passes.openFile(resolved.link.id, req.get(FILE_TOKEN_HEADER));
     if (grant === 'expired') throw fileTokenExpired();
     if (!grant) throw fileTokenInvalid();
+    return { resolved, grant };
+  };
+
+  r.get('/v/:token/file', async (req, res) => {
+    const { resolved, grant } = await readableFile(req);
     await sendBlob(req, res, d.blobs, resolved.pdfKey, {
       contentType: 'application/pdf',
       disposition: contentDisposition('inline', pdfName(resolved.document.name)),
@@ -116,6 +123,21 @@ export function viewerRoutes(d: ViewerRouteDeps): Router {
         const bytes = range ? range.end - range.start + 1 : Number(resolved.document.pdf_size ?? 0);
         await d.access.gate.recordFileRead(grant.visitId, bytes);
       },
+    });
+  });
+
+  // Page 1 as an image, painted before pdf.js has rendered it: exactly the checks of the file, never kept by a cache.
+  r.get('/v/:token/first-page', async (req, res) => {
+    const { resolved } = await readableFile(req);
+    const key = firstPageKey(resolved.document.id);
+    // Not made (yet): nothing to paint, and no error a browser console would report for the reader.
+    if (!(await d.blobs.stat(key))) {
+      res.status(204).set('Cache-Control', 'private, no-store').end();
+      return;
+    }
+    await sendBlob(req, res, d.blobs, key, {
+      contentType: 'image/jpeg',
+      cacheControl: 'private, no-store',
     });
   });
 

@@ -1,17 +1,42 @@
 // Entry point of the recipient's reader (/v/:token): reads the settings the server put in #reader's data-*
-// attributes, starts the visit (the socket), then shows the document with the visit's file token.
+// attributes, starts the pdf.js worker and the visit (the socket) at once, paints page 1's image as soon as the visit
+// has its file token, and hands the document to reader-view.js (pdf.js, loaded in parallel) to draw.
+// This bundle stays small (no pdf.js): its quick start is what the first visible page waits for.
 
-import { VisitFileTransport } from './file-transport.ts';
-import { createViewer, openDocument } from './pdf-viewer.ts';
-import { bindProgress, bindToolbar } from './toolbar.ts';
+import type * as DocumentViewModule from './document-view.ts';
+import { showFirstPage } from './first-page.ts';
+import { bindProgress } from './toolbar.ts';
 import { startTracking } from './tracking-session.ts';
-import { applyWatermark } from './watermark.ts';
 
+const ASSETS = '/assets/';
 const root = document.getElementById('reader') as HTMLDivElement;
 const container = document.getElementById('viewer-container') as HTMLDivElement;
 const viewerEl = document.getElementById('viewer') as HTMLDivElement;
 const token = root.dataset.token ?? '';
 const fileUrl = root.dataset.fileUrl ?? `/v/${encodeURIComponent(token)}/file`;
+const firstPageUrl = `/v/${encodeURIComponent(token)}/first-page`;
+
+// The worker's 1.2 MB script downloads and compiles while the socket opens the visit (served from our own origin,
+// so the CSP's worker-src 'self' is enough).
+const worker = new Worker(`${ASSETS}pdf.worker.min.mjs`, { type: 'module' });
+const progress = bindProgress();
+let preview: { remove(): void } | null = null;
+
+// A URL, not a path esbuild would bundle: reader-view.js is its own bundle, preloaded by the page.
+const viewUrl = `${ASSETS}reader-view.js`;
+const view = (import(viewUrl) as Promise<typeof DocumentViewModule>).then((m) =>
+  m.createDocumentView({
+    root,
+    container,
+    viewerEl,
+    worker,
+    onPagesInit: (pages) => tracking.observePages(pages),
+    onFirstPageRendered() {
+      preview?.remove();
+      progress.done();
+    },
+  }),
+);
 
 function showNotice(title: string, text: string): void {
   const notice = document.getElementById('notice');
@@ -20,10 +45,6 @@ function showNotice(title: string, text: string): void {
   (document.getElementById('notice-text') as HTMLElement).textContent = text;
   notice.hidden = false;
 }
-
-const viewer = createViewer(container, viewerEl);
-bindToolbar(viewer, container);
-const progress = bindProgress();
 
 /** The current file token; a request made while there is none (the socket is reconnecting) waits for the next. */
 let fileToken: string | null = null;
@@ -37,7 +58,9 @@ const currentToken = () => (fileToken ? Promise.resolve(fileToken) : new Promise
 let opened = false;
 
 const closeWith = (title: string, text: string) => {
-  viewer.close();
+  preview?.remove();
+  void view.then((v) => v.viewer.close());
+  worker.terminate();
   download?.remove();
   root.classList.add('is-closed');
   showNotice(title, text);
@@ -47,6 +70,14 @@ const linkGone = () =>
     'This link is no longer available',
     'The sender has revoked this link or it has expired. Ask them for a new one if you still need the document.',
   );
+const cannotShow = (error: unknown) => {
+  progress.done();
+  showNotice(
+    'This document could not be displayed',
+    'Please reload the page. If the problem persists, ask the sender to share it again.',
+  );
+  console.error(error);
+};
 
 const download = document.getElementById('download') as HTMLAnchorElement | null;
 const tracking = startTracking({
@@ -59,8 +90,25 @@ const tracking = startTracking({
     if (download) download.href = `/v/${encodeURIComponent(token)}/download?visit=${encodeURIComponent(info.visitId)}`;
     if (opened) return;
     opened = true;
-    if (info.watermark) applyWatermark(root, viewerEl, viewer.eventBus, info.watermark);
-    open(info.fileSize);
+    // Not for a watermarked link: the image carries no watermark.
+    const image = info.watermark ? null : showFirstPage(container, firstPageUrl, info.fileToken);
+    preview = image;
+    view
+      .then((v) =>
+        v.open({
+          fileUrl,
+          fileSize: info.fileSize,
+          token: currentToken,
+          watermark: info.watermark,
+          fetchAheadAfter: image?.shown ?? Promise.resolve(),
+          onLost() {
+            tracking.stop();
+            linkGone();
+          },
+          onProgress: (fraction) => progress.set(fraction),
+        }),
+      )
+      .catch(cannotShow);
   },
   onFileToken: (info) => setFileToken(info.fileToken),
   onUnavailable: linkGone,
@@ -72,25 +120,3 @@ const tracking = startTracking({
     else closeWith('You cannot open this document', 'The sender does not allow this reader to open it.');
   },
 });
-
-// Tracking watches the page elements, which PDFViewer creates once the first page's size is known.
-viewer.eventBus.on('pagesinit', () => {
-  tracking.observePages(viewerEl.querySelectorAll('.page[data-page-number]'));
-  container.focus({ preventScroll: true });
-});
-viewer.eventBus.on('pagerendered', () => progress.done(), { once: true });
-
-function open(fileSize: number): void {
-  const transport = new VisitFileTransport(fileUrl, fileSize, currentToken, () => {
-    tracking.stop();
-    linkGone();
-  });
-  openDocument(viewer, transport, (fraction) => progress.set(fraction)).catch((error: unknown) => {
-    progress.done();
-    showNotice(
-      'This document could not be displayed',
-      'Please reload the page. If the problem persists, ask the sender to share it again.',
-    );
-    console.error(error);
-  });
-}

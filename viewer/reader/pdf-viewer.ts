@@ -8,6 +8,7 @@ import {
   AnnotationMode,
   getDocument,
   GlobalWorkerOptions,
+  PDFWorker,
   type PDFDataRangeTransport,
   type PDFDocumentProxy,
 } from 'pdfjs-dist';
@@ -18,6 +19,19 @@ const PDFJS_ASSETS = `${ASSETS}pdfjs/`;
 
 // Served from our own origin, so the CSP's worker-src 'self' is enough.
 GlobalWorkerOptions.workerSrc = `${ASSETS}pdf.worker.min.mjs`;
+
+/** pdf.js's range size; the file transport fetches its first ranges ahead in the same size. */
+export const RANGE_CHUNK_SIZE = 128 * 1024;
+
+let worker: PDFWorker | null = null;
+let workerPort: Worker | null = null;
+
+/** Uses a worker started early (reader.js starts it before pdf.js has arrived) instead of starting one. */
+export function adoptWorker(port: Worker): void {
+  workerPort = port;
+  // pdf.js types `port` as null though it takes a Worker (its own viewer passes GlobalWorkerOptions.workerPort).
+  worker = new PDFWorker({ port } as unknown as ConstructorParameters<typeof PDFWorker>[0]);
+}
 
 /** Relationship for every outbound link: no window.opener, no Referer carrying the link token, no SEO credit. */
 export const EXTERNAL_LINK_REL = 'noopener noreferrer nofollow';
@@ -76,6 +90,10 @@ async function closeDocument(pdfViewer: PDFViewer): Promise<void> {
   const task = currentTask;
   currentTask = null;
   await task?.destroy();
+  worker?.destroy();
+  workerPort?.terminate();
+  worker = null;
+  workerPort = null;
 }
 
 /**
@@ -89,8 +107,9 @@ export async function openDocument(
 ): Promise<PDFDocumentProxy> {
   const task = getDocument({
     range,
+    worker: worker ?? undefined,
     disableAutoFetch: true,
-    rangeChunkSize: 128 * 1024,
+    rangeChunkSize: RANGE_CHUNK_SIZE,
     cMapUrl: `${PDFJS_ASSETS}cmaps/`,
     cMapPacked: true,
     standardFontDataUrl: `${PDFJS_ASSETS}standard_fonts/`,
