@@ -28,7 +28,11 @@ const uploadPdf = (pdf: Buffer, name: string) => uploadReady(t, alice.token, pdf
 const link = (docId: string, recipient: string) =>
   createLink(t, alice.token, docId, { recipient, allowDownload: true });
 
-async function openReader(url: string): Promise<{ context: BrowserContext; page: Page; problems: () => string[] }> {
+/** Opens the reader and waits for page 1's canvas; `shownAt` is when pdf.js laid out page 1 (the moment its time
+ * starts counting), read by the page's own clock, since the canvas may come seconds later on a loaded machine. */
+async function openReader(
+  url: string,
+): Promise<{ context: BrowserContext; page: Page; problems: () => string[]; shownAt: number }> {
   const context = await browser.newContext({
     viewport: { width: 1280, height: 800 },
     userAgent: BROWSER_UA,
@@ -36,9 +40,18 @@ async function openReader(url: string): Promise<{ context: BrowserContext; page:
   });
   const page = await context.newPage();
   const problems = await watchProblems(page);
+  await page.addInitScript(() => {
+    const seen = new MutationObserver(() => {
+      if (!document.querySelector('.page[data-page-number="1"]')) return;
+      (window as unknown as { page1At: number }).page1At = Date.now();
+      seen.disconnect();
+    });
+    seen.observe(document, { childList: true, subtree: true });
+  });
   await page.goto(url);
   await page.locator('.page[data-page-number="1"] canvas').waitFor({ timeout: 30_000 });
-  return { context, page, problems: () => problems.list() };
+  const shownAt = await page.evaluate(() => (window as unknown as { page1At: number }).page1At);
+  return { context, page, problems: () => problems.list(), shownAt };
 }
 
 const mine = (recipient: string) => aliceGot.filter((e) => e.recipient === recipient);
@@ -68,8 +81,7 @@ describe('a reading session on the live feed', () => {
   it('streams open, page arrivals, dwell times and the download while the recipient reads', async () => {
     const docId = await uploadPdf(makePdf(5, { text: (p) => `Proposal page ${p}` }), 'Proposal.pdf');
     const l = await link(docId, 'reader@example.org');
-    const { context, page, problems } = await openReader(l.url);
-    const opened = Date.now();
+    const { context, page, problems, shownAt: opened } = await openReader(l.url);
     await eventually(async () => mine('reader@example.org').some((e) => e.type === 'open'), 30_000, 'open on the feed');
     const open = mine('reader@example.org').find((e) => e.type === 'open')!;
     assert.equal(open.documentId, docId);
