@@ -223,15 +223,16 @@ export class Ingest {
     return kept;
   }
 
-  /** The thumbnail of a ready document, then the ingest log line with every step's time. */
+  /** The thumbnail and page-1 image of a ready document, then the ingest log line with every step's time. */
   private async afterReady(doc: DocumentRow, rendered: Rendered, pdfPath: string, acceptedAt: number): Promise<void> {
     const { logger, db, blobs } = this.deps;
     const readyMs = Date.now() - acceptedAt;
     const dir = path.dirname(pdfPath);
     let thumbnailMs: number | null = null;
+    let firstPageMs: number | null = null;
     try {
       const after = await afterReady(this.deps, doc.id, pdfPath, dir, this.abort.signal);
-      thumbnailMs = after.thumbnailMs;
+      ({ thumbnailMs, firstPageMs } = after);
       if (Object.keys(after.patch).length) {
         const row = await recordOutcome(db, blobs, doc.id, after.patch);
         if (row) this.deps.bus.emit('document:updated', { senderId: row.sender_id, document: updateOf(row) });
@@ -249,6 +250,7 @@ export class Ingest {
         ...rendered.steps,
         readyMs,
         thumbnailMs,
+        firstPageMs,
         totalMs: Date.now() - acceptedAt,
       },
       'document ready',

@@ -81,17 +81,41 @@ export async function makeThumbnail(
   workDir: string,
   opts: Pick<PostprocessOptions, 'pdftoppmPath' | 'thumbnailSize' | 'signal'>,
 ): Promise<string | null> {
-  const base = path.join(workDir, 'thumbnail'); // -singlefile: pdftoppm writes exactly base + '.png'
   const size = String(opts.thumbnailSize ?? 320);
+  return renderPageOne(pdfPath, path.join(workDir, 'thumbnail'), 'png', ['-png', '-scale-to', size], opts);
+}
+
+/** Width of the page-1 image the reader paints before pdf.js has drawn the page: a Letter or A4 portrait page at
+ * the reader's widest automatic zoom (125 %), which also covers a phone's 375 CSS px at 2-3 device pixels each. */
+export const FIRST_PAGE_WIDTH = 1020;
+
+/** Page 1 as a progressive JPEG FIRST_PAGE_WIDTH wide, for the reader to paint at once; null when it cannot be made. */
+export function makeFirstPageImage(
+  pdfPath: string,
+  workDir: string,
+  opts: Pick<PostprocessOptions, 'pdftoppmPath' | 'signal'>,
+): Promise<string | null> {
+  const jpeg = ['-jpeg', '-jpegopt', 'quality=72,progressive=y,optimize=y'];
+  const size = ['-scale-to-x', String(FIRST_PAGE_WIDTH), '-scale-to-y', '-1'];
+  return renderPageOne(pdfPath, path.join(workDir, 'first-page'), 'jpg', [...jpeg, ...size], opts);
+}
+
+/** pdftoppm's rendering of page 1 to `base.ext` (-singlefile writes exactly that name), or null. */
+async function renderPageOne(
+  pdfPath: string,
+  base: string,
+  ext: string,
+  format: string[],
+  opts: Pick<PostprocessOptions, 'pdftoppmPath' | 'signal'>,
+): Promise<string | null> {
   try {
-    await run(
-      opts.pdftoppmPath ?? 'pdftoppm',
-      ['-png', '-f', '1', '-l', '1', '-scale-to', size, '-singlefile', '--', pdfPath, base],
-      { signal: opts.signal, timeout: 30_000 },
-    );
-    const png = `${base}.png`;
-    await fs.access(png);
-    return png;
+    await run(opts.pdftoppmPath ?? 'pdftoppm', [...format, '-f', '1', '-l', '1', '-singlefile', '--', pdfPath, base], {
+      signal: opts.signal,
+      timeout: 30_000,
+    });
+    const out = `${base}.${ext}`;
+    await fs.access(out);
+    return out;
   } catch {
     return null;
   }

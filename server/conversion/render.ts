@@ -8,13 +8,16 @@ import { conversionFailed, isAppError } from '../errors.ts';
 import type { Converter, OfficeFormat } from './converter.ts';
 import { type InspectLimits, inspectPdf } from './pdf-inspect.ts';
 import { inspectOrRepair, pdftocairoBeside } from './pdf-repair.ts';
-import { makeThumbnail, postprocessPdf } from './postprocess.ts';
+import { makeFirstPageImage, makeThumbnail, postprocessPdf } from './postprocess.ts';
 import type { DetectedFormat } from './sniff.ts';
+import { firstPageKey } from '../documents/documents.ts';
 
 export const blobKeys = (id: string) => ({
   original: `docs/${id}/original`,
   pdf: `docs/${id}/document.pdf`,
   thumb: `docs/${id}/thumbnail.png`,
+  /** Page 1 as an image for the reader (served under the file's checks; no column: present or not). */
+  firstPage: firstPageKey(id),
 });
 
 export interface RenderDeps {
@@ -141,20 +144,24 @@ async function convert(
   return { pdfPath, pages };
 }
 
-/** After the document is ready (and viewable): its first-page thumbnail, made from the stored PDF and stored; the
- * patch to record (empty when there is none). Never fails the document. */
+/** After the document is ready (and viewable): its first-page thumbnail and the reader's page-1 image, made from the
+ * stored PDF and stored; the patch to record (empty when there is no thumbnail). Never fails the document. */
 export async function afterReady(
   d: Pick<RenderDeps, 'blobs' | 'pdftoppmPath'>,
   documentId: string,
   pdfPath: string,
   work: string,
   signal?: AbortSignal,
-): Promise<{ patch: Outcome; thumbnailMs: number }> {
+): Promise<{ patch: Outcome; thumbnailMs: number; firstPageMs: number }> {
   const t = Date.now();
   const k = blobKeys(documentId);
   const thumb = await makeThumbnail(pdfPath, work, { pdftoppmPath: d.pdftoppmPath, signal });
   if (thumb) await d.blobs.putFile(k.thumb, thumb, 'image/png');
-  return { patch: thumb ? { thumbnail_key: k.thumb } : {}, thumbnailMs: Date.now() - t };
+  const thumbnailMs = Date.now() - t;
+  // The reader's page-1 image; a document without one is simply drawn by pdf.js.
+  const page1 = await makeFirstPageImage(pdfPath, work, { pdftoppmPath: d.pdftoppmPath, signal });
+  if (page1) await d.blobs.putFile(k.firstPage, page1, 'image/jpeg');
+  return { patch: thumb ? { thumbnail_key: k.thumb } : {}, thumbnailMs, firstPageMs: Date.now() - t - thumbnailMs };
 }
 
 /** The failed outcome for an error: its own code when it is one of ours, else conversion_failed. */

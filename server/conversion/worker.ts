@@ -83,6 +83,7 @@ export async function startConversionWorker(d: WorkerDeps): Promise<ConversionWo
           ...rendered.steps,
           readyMs,
           thumbnailMs: after?.thumbnailMs ?? null,
+          firstPageMs: after?.firstPageMs ?? null,
           totalMs: Date.now() - started,
         },
         'document ready',

@@ -5,6 +5,9 @@ import type { Db, DocumentRow } from '../../storage/db/index.ts';
 import { ERRORS, notFound } from '../errors.ts';
 import type { DomainEvents } from '../events.ts';
 
+/** The reader's page-1 image (server/conversion/render.ts blobKeys.firstPage): made after ready when it can be. */
+export const firstPageKey = (documentId: string) => `docs/${documentId}/first-page.jpg`;
+
 export function documentJson(d: DocumentRow): DocumentJson {
   return {
     id: d.id,
@@ -73,7 +76,10 @@ export class Documents {
     return doc;
   }
 
-  private async removeBlobs(doc: Pick<DocumentRow, 'original_key' | 'pdf_key' | 'thumbnail_key'>): Promise<void> {
-    for (const key of [doc.original_key, doc.pdf_key, doc.thumbnail_key]) if (key) await this.blobs.delete(key);
+  private async removeBlobs(
+    doc: Pick<DocumentRow, 'id' | 'original_key' | 'pdf_key' | 'thumbnail_key'>,
+  ): Promise<void> {
+    const keys = [doc.original_key, doc.pdf_key, doc.thumbnail_key, firstPageKey(doc.id)];
+    for (const key of keys) if (key) await this.blobs.delete(key);
   }
 }

@@ -7,7 +7,7 @@ import { stampPdf, watermarkText } from '../access/watermark.ts';
 import type { Accounts } from '../accounts/senders.ts';
 import type { BlobStore } from '../../storage/blobs/blob-store.ts';
 import type { Links } from '../documents/links.ts';
-import { firstPageKey } from '../documents/first-page.ts';
+import { firstPageKey } from '../documents/documents.ts';
 import { contentDisposition, pdfName } from '../documents/names.ts';
 import {
   accessRequired,
