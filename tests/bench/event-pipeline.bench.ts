@@ -4,6 +4,8 @@
 // apart, so on a small machine the client's CPU does not come out of the server's event loop.
 // Machine noise moves one measurement by 10% or more, so the two targets are measured in alternating rounds (each
 // round in fresh processes, the order flipped every round) and the summary reports the median round.
+// Every round also runs the app with SQLITE_SYNCHRONOUS=full (each commit synced to disk, so an acknowledged event
+// survives a power loss), and the summary sets NORMAL and FULL side by side against the same relay rounds.
 // BENCH_POSTGRES=1 adds the app on PostgreSQL (a fresh database on DATABASE_URL's server, else the local one) to
 // every round, and the summary sets its figures beside the embedded default's (SQLite).
 // Knobs (environment): BENCH_ROUNDS (3), BENCH_VIEWERS (1000), BENCH_RATE (5000 events/s), BENCH_SECONDS (10), BENCH_INFLIGHT (1);
@@ -237,10 +239,18 @@ async function main(): Promise<void> {
     `event pipeline: ${VIEWERS} viewer sockets, ${SECONDS} s per phase after ${WARMUP_MS / 1000} s warm-up, ${ROUNDS} round(s); ${os.availableParallelism()} CPUs, node ${process.version}`,
   );
   console.log("server and client load each run in a forked process; the latency clock is the client's");
-  const rounds: { app: Measured[]; relay: Measured[]; pg: Measured[] | null; ratio: number }[] = [];
+  const rounds: {
+    app: Measured[];
+    relay: Measured[];
+    full: Measured[] | null;
+    pg: Measured[] | null;
+    ratio: number;
+  }[] = [];
   // BENCH_SCALE_OUT=1: one instance against two; otherwise the app against the bare relay (and PostgreSQL).
   const versus: Target = SCALE_OUT ? 'pagetrail-2' : 'relay';
-  const targets: Target[] = POSTGRES && !SCALE_OUT ? ['pagetrail', versus, 'pagetrail-pg'] : ['pagetrail', versus];
+  const targets: Target[] = SCALE_OUT
+    ? ['pagetrail', versus]
+    : ['pagetrail', versus, 'pagetrail-full', ...(POSTGRES ? (['pagetrail-pg'] as const) : [])];
   for (let r = 0; r < ROUNDS; r++) {
     console.log(`\nround ${r + 1} of ${ROUNDS}`);
     // Each target goes first in turn, so a machine that warms up or slows down is shared out among them.
@@ -252,6 +262,7 @@ async function main(): Promise<void> {
     rounds.push({
       app,
       relay,
+      full: got['pagetrail-full'] ?? null,
       pg: got['pagetrail-pg'] ?? null,
       ratio: app[1]!.result.feedPerSec / relay[1]!.result.feedPerSec,
     });
@@ -275,7 +286,32 @@ async function main(): Promise<void> {
   console.log(
     `  max throughput ratio to the bare relay: median ${ratio.toFixed(2)}, range ${Math.min(...rounds.map((r) => r.ratio)).toFixed(2)}-${Math.max(...rounds.map((r) => r.ratio)).toFixed(2)} (goal >= ${GOAL_RATIO}: ${ratio >= GOAL_RATIO ? 'met' : 'not met'})`,
   );
+  printDurability(rounds.map((r) => ({ normal: r.app, full: r.full!, relay: r.relay })));
   if (POSTGRES) printDatabases(rounds.map((r) => ({ sqlite: r.app, postgres: r.pg! })));
+}
+
+/** SQLite with synchronous=NORMAL and FULL beside the bare relay: medians over the rounds, and FULL's goals. */
+function printDurability(rounds: { normal: Measured[]; full: Measured[]; relay: Measured[] }[]): void {
+  const sides = ['normal', 'full', 'relay'] as const;
+  const col = (f: (m: Measured[]) => number, fmt: (n: number) => string) =>
+    sides.map((k) => fmt(median(rounds.map((r) => f(r[k]))))).map((s) => s.padStart(12));
+  const rows: [string, string[]][] = [
+    [`p99 emit->feed at ${int(RATE)}/s`, col((m) => m[0]!.result.latency.p99, ms)],
+    [`p99 emit->ack at ${int(RATE)}/s`, col((m) => m[0]!.result.ack.p99, ms)],
+    ['max events/s on the feed', col((m) => m[1]!.result.feedPerSec, int)],
+    ['p99 emit->feed at max', col((m) => m[1]!.result.latency.p99, ms)],
+  ];
+  console.log(
+    `\ndurability: SQLite synchronous=NORMAL and FULL beside the bare relay (median of ${rounds.length} round(s))`,
+  );
+  console.log(`  ${''.padEnd(30)}${'NORMAL'.padStart(12)}${'FULL'.padStart(12)}${'relay'.padStart(12)}`);
+  for (const [label, cells] of rows) console.log(`  ${label.padEnd(30)}${cells.join('')}`);
+  const ratio = median(rounds.map((r) => r.full[1]!.result.feedPerSec / r.relay[1]!.result.feedPerSec));
+  const p99 = median(rounds.map((r) => r.full[0]!.result.latency.p99));
+  console.log(
+    `  FULL: max throughput ratio to the relay ${ratio.toFixed(2)} (goal >= ${GOAL_RATIO}: ${ratio >= GOAL_RATIO ? 'met' : 'not met'}), ` +
+      `p99 at ${int(RATE)}/s ${ms(p99)} (goal <= ${GOAL_P99_MS} ms: ${p99 <= GOAL_P99_MS ? 'met' : 'not met'})`,
+  );
 }
 
 /** One instance on SQLite and on PostgreSQL, side by side: medians over the rounds. */
