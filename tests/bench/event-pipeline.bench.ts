@@ -12,15 +12,13 @@
 // BENCH_PROFILE_DIR=dir writes a V8 CPU profile of each server process there (open it in Chrome DevTools).
 // BENCH_SCALE_OUT=1 compares one instance with two instances sharing one database and Redis (REDIS_URL, default
 // redis://127.0.0.1:6379): the viewers spread over both, the feed on the first; events/s and p99 side by side.
-import { fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { ClientCmd, ClientMsg, Phase, PhaseResult, ServerCmd, ServerMsg, Target } from './lib/event-ipc.ts';
+import { child, REPLY_TIMEOUT_MS } from './lib/fork.ts';
 import { envNumber, int, ms } from './lib/stats.ts';
 
-const LIB = path.join(path.dirname(fileURLToPath(import.meta.url)), 'lib');
 const VIEWERS = envNumber('BENCH_VIEWERS', 1000);
 const RATE = envNumber('BENCH_RATE', 5000);
 const SECONDS = envNumber('BENCH_SECONDS', 10);
@@ -30,69 +28,6 @@ const POSTGRES = /^(1|true|yes)$/.test(process.env.BENCH_POSTGRES ?? '');
 const WARMUP_MS = 2000;
 const GOAL_RATIO = 0.7;
 const GOAL_P99_MS = 50;
-
-/** How long any one reply from a forked process may take before the bench gives up and says which. */
-const REPLY_TIMEOUT_MS = envNumber('BENCH_REPLY_TIMEOUT_MS', 120_000);
-
-/**
- * A forked process with a typed request/reply channel. Replies that come before anyone waits for them are kept
- * (the load process can finish a phase before the server answers its stats), every wait is bounded and names what
- * did not arrive, and a child that dies fails whatever waits on it.
- */
-function child<Cmd, Msg extends { type: string }>(
-  script: string,
-  args: string[] = [],
-  execArgv = process.execArgv,
-  env: Record<string, string> = {},
-) {
-  const proc: ChildProcess = fork(path.join(LIB, script), args, {
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    execArgv,
-    env: { ...process.env, ...env },
-  });
-  const waiting: { type: string; resolve: (m: Msg) => void; reject: (e: Error) => void }[] = [];
-  const early: Msg[] = [];
-  let exited: string | null = null;
-  proc.on('message', (m: Msg) => {
-    if (m.type === 'error') {
-      const err = new Error(`${script}: ${(m as unknown as { message: string }).message}`);
-      if (!waiting.length) console.error(err.message);
-      for (const w of waiting.splice(0)) w.reject(err);
-      return;
-    }
-    const i = waiting.findIndex((w) => w.type === m.type);
-    if (i >= 0) waiting.splice(i, 1)[0]!.resolve(m);
-    else early.push(m);
-  });
-  proc.on('exit', (code, signal) => {
-    exited = `${script} exited (${signal ?? code})`;
-    for (const w of waiting.splice(0)) w.reject(new Error(`${exited} while waiting for ${w.type}`));
-  });
-  return {
-    send: (cmd: Cmd) => proc.send(cmd as object),
-    next: <T extends Msg['type']>(type: T, timeoutMs = REPLY_TIMEOUT_MS) =>
-      new Promise<Extract<Msg, { type: T }>>((resolve, reject) => {
-        const i = early.findIndex((m) => m.type === type);
-        if (i >= 0) return resolve(early.splice(i, 1)[0] as Extract<Msg, { type: T }>);
-        if (exited) return reject(new Error(`${exited} before sending ${type}`));
-        const w = {
-          type,
-          resolve: (m: Msg) => (clearTimeout(timer), resolve(m as Extract<Msg, { type: T }>)),
-          reject: (e: Error) => (clearTimeout(timer), reject(e)),
-        };
-        const timer = setTimeout(() => {
-          waiting.splice(waiting.indexOf(w), 1);
-          reject(new Error(`${script} sent no ${type} within ${timeoutMs / 1000} s`));
-        }, timeoutMs);
-        waiting.push(w);
-      }),
-    exited: () =>
-      new Promise<void>((r) =>
-        proc.exitCode !== null || proc.signalCode !== null ? r() : proc.once('exit', () => r()),
-      ),
-    kill: () => proc.kill('SIGKILL'),
-  };
-}
 
 interface Measured {
   label: string;

@@ -7,7 +7,16 @@ export type Target = 'pagetrail' | 'pagetrail-full' | 'pagetrail-pg' | 'relay' |
 
 export type ServerMsg =
   | { type: 'ready'; url: string; viewerToken: string; feedToken: string }
-  | { type: 'stats'; cores: number; loopP99Ms: number; loopMaxMs: number; storedPageViews: number | null };
+  | {
+      type: 'stats';
+      cores: number;
+      loopP99Ms: number;
+      loopMaxMs: number;
+      storedPageViews: number | null;
+      /** process.memoryUsage() of the server: resident set and V8 heap in use (bytes). */
+      rss: number;
+      heapUsed: number;
+    };
 
 export type ServerCmd = { type: 'mark' } | { type: 'stats' } | { type: 'close' };
 

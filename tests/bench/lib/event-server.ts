@@ -72,7 +72,16 @@ async function main(): Promise<void> {
     } else if (cmd.type === 'stats') {
       const cores = coresUsed(mark);
       const { p99Ms, maxMs } = loop.read();
-      send({ type: 'stats', cores, loopP99Ms: p99Ms, loopMaxMs: maxMs, storedPageViews: await storedPageViews() });
+      const { rss, heapUsed } = process.memoryUsage();
+      send({
+        type: 'stats',
+        cores,
+        loopP99Ms: p99Ms,
+        loopMaxMs: maxMs,
+        storedPageViews: await storedPageViews(),
+        rss,
+        heapUsed,
+      });
     } else {
       await close();
       process.exit(0);
