@@ -37,6 +37,19 @@ async function filesUnder(sub: string): Promise<string[]> {
   return entries.filter((e) => e.isFile()).map((e) => path.relative(root, path.join(e.parentPath, e.name)));
 }
 
+/** Uploads a file and returns its id as soon as it is accepted (202), while it is still processing. */
+async function uploadStarted(inst: Instance, file: string, name: string): Promise<string> {
+  const form = new FormData();
+  form.append('file', new Blob([new Uint8Array(await fs.readFile(file))]), name);
+  const res = await fetch(`${inst.url}/api/documents`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${sender.token}` },
+    body: form,
+  });
+  assert.equal(res.status, 202, `upload of ${name}`);
+  return ((await res.json()) as { id: string }).id;
+}
+
 /** After a restart: every document is ready or failed with a reason, and every blob belongs to a document. */
 async function settled(inst: Instance): Promise<Record<string, unknown>[]> {
   const res = await fetch(`${inst.url}/api/documents`, { headers: { authorization: `Bearer ${sender.token}` } });
@@ -98,15 +111,7 @@ it('kill -9 mid conversion: after restart the document is converted or failed, n
 }, async () => {
   const file = await fixture('docx', 3);
   let inst = await d.web();
-  const form = new FormData();
-  form.append('file', new Blob([new Uint8Array(await fs.readFile(file))]), 'Killed.docx');
-  const res = await fetch(`${inst.url}/api/documents`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${sender.token}` },
-    body: form,
-  });
-  assert.equal(res.status, 202);
-  const { id } = (await res.json()) as { id: string };
+  const id = await uploadStarted(inst, file, 'Killed.docx');
   // Killed while the pooled soffice starts or converts (a cold one takes seconds).
   await new Promise((r) => setTimeout(r, 1000));
   const row = await d.db.selectFrom('documents').select('status').where('id', '=', id).executeTakeFirstOrThrow();
@@ -189,15 +194,7 @@ it('kill -9 mid reading session: the reader re-sends what was not acknowledged; 
 it('SIGTERM drains a conversion in progress within its deadline and exits 0', { timeout: 300_000 }, async () => {
   const file = await fixture('pptx', 2);
   const inst = await d.web();
-  const form = new FormData();
-  form.append('file', new Blob([new Uint8Array(await fs.readFile(file))]), 'Draining.pptx');
-  const res = await fetch(`${inst.url}/api/documents`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${sender.token}` },
-    body: form,
-  });
-  assert.equal(res.status, 202);
-  const { id } = (await res.json()) as { id: string };
+  const id = await uploadStarted(inst, file, 'Draining.pptx');
   const t0 = Date.now();
   inst.child.kill('SIGTERM');
   const code = await inst.exited;
