@@ -53,6 +53,10 @@ export const settings = {
     'PostgreSQL connection URL (postgres://user:pass@host:5432/db); unset for SQLite in DATA_DIR.',
   ],
   DATABASE_POOL_SIZE: [int(1, 1000).default(10), 'Most PostgreSQL connections one process keeps open.'],
+  SQLITE_SYNCHRONOUS: [
+    z.enum(['normal', 'full']).default('normal'),
+    'SQLite commit durability: normal survives a process crash, full also a power loss (an fsync per commit).',
+  ],
   STORAGE: [
     z.enum(['local', 's3']).default('local'),
     'Blob storage: files under DATA_DIR, or objects in an S3 bucket.',

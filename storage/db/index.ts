@@ -3,6 +3,7 @@
 import path from 'node:path';
 import { COPY_TOKENS, LINK_TOKENS, Sealer } from '../sealer.ts';
 import type { DatabaseAdapter } from './adapter.ts';
+import type { Synchronous } from './sqlite/settings.ts';
 import { migrate } from './migrations.ts';
 
 /** The settings this factory reads; the server's Config satisfies it. */
@@ -10,6 +11,7 @@ export interface DatabaseConfig {
   dataDir: string;
   DATABASE_URL?: string | undefined;
   DATABASE_POOL_SIZE?: number | undefined;
+  SQLITE_SYNCHRONOUS?: Synchronous | undefined;
 }
 
 export async function openDatabase(config: DatabaseConfig): Promise<DatabaseAdapter> {
@@ -17,7 +19,9 @@ export async function openDatabase(config: DatabaseConfig): Promise<DatabaseAdap
     ? (await import('./postgres/open.ts')).openPostgres(config.DATABASE_URL, {
         poolSize: config.DATABASE_POOL_SIZE ?? 10,
       })
-    : (await import('./sqlite/open.ts')).openSqlite(path.join(config.dataDir, 'pagetrail.sqlite'));
+    : (await import('./sqlite/open.ts')).openSqlite(path.join(config.dataDir, 'pagetrail.sqlite'), {
+        synchronous: config.SQLITE_SYNCHRONOUS ?? 'normal',
+      });
   try {
     await migrate(database.db, undefined, {
       linkSealer: () => Sealer.forDataDir(config.dataDir, LINK_TOKENS),

@@ -4,21 +4,21 @@
 // apart, so on a small machine the client's CPU does not come out of the server's event loop.
 // Machine noise moves one measurement by 10% or more, so the two targets are measured in alternating rounds (each
 // round in fresh processes, the order flipped every round) and the summary reports the median round.
+// Every round also runs the app with SQLITE_SYNCHRONOUS=full (each commit synced to disk, so an acknowledged event
+// survives a power loss), and the summary sets NORMAL and FULL side by side against the same relay rounds.
 // BENCH_POSTGRES=1 adds the app on PostgreSQL (a fresh database on DATABASE_URL's server, else the local one) to
 // every round, and the summary sets its figures beside the embedded default's (SQLite).
 // Knobs (environment): BENCH_ROUNDS (3), BENCH_VIEWERS (1000), BENCH_RATE (5000 events/s), BENCH_SECONDS (10), BENCH_INFLIGHT (1);
 // BENCH_PROFILE_DIR=dir writes a V8 CPU profile of each server process there (open it in Chrome DevTools).
 // BENCH_SCALE_OUT=1 compares one instance with two instances sharing one database and Redis (REDIS_URL, default
 // redis://127.0.0.1:6379): the viewers spread over both, the feed on the first; events/s and p99 side by side.
-import { fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { ClientCmd, ClientMsg, Phase, PhaseResult, ServerCmd, ServerMsg, Target } from './lib/event-ipc.ts';
+import { child, REPLY_TIMEOUT_MS } from './lib/fork.ts';
 import { envNumber, int, ms } from './lib/stats.ts';
 
-const LIB = path.join(path.dirname(fileURLToPath(import.meta.url)), 'lib');
 const VIEWERS = envNumber('BENCH_VIEWERS', 1000);
 const RATE = envNumber('BENCH_RATE', 5000);
 const SECONDS = envNumber('BENCH_SECONDS', 10);
@@ -28,69 +28,6 @@ const POSTGRES = /^(1|true|yes)$/.test(process.env.BENCH_POSTGRES ?? '');
 const WARMUP_MS = 2000;
 const GOAL_RATIO = 0.7;
 const GOAL_P99_MS = 50;
-
-/** How long any one reply from a forked process may take before the bench gives up and says which. */
-const REPLY_TIMEOUT_MS = envNumber('BENCH_REPLY_TIMEOUT_MS', 120_000);
-
-/**
- * A forked process with a typed request/reply channel. Replies that come before anyone waits for them are kept
- * (the load process can finish a phase before the server answers its stats), every wait is bounded and names what
- * did not arrive, and a child that dies fails whatever waits on it.
- */
-function child<Cmd, Msg extends { type: string }>(
-  script: string,
-  args: string[] = [],
-  execArgv = process.execArgv,
-  env: Record<string, string> = {},
-) {
-  const proc: ChildProcess = fork(path.join(LIB, script), args, {
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    execArgv,
-    env: { ...process.env, ...env },
-  });
-  const waiting: { type: string; resolve: (m: Msg) => void; reject: (e: Error) => void }[] = [];
-  const early: Msg[] = [];
-  let exited: string | null = null;
-  proc.on('message', (m: Msg) => {
-    if (m.type === 'error') {
-      const err = new Error(`${script}: ${(m as unknown as { message: string }).message}`);
-      if (!waiting.length) console.error(err.message);
-      for (const w of waiting.splice(0)) w.reject(err);
-      return;
-    }
-    const i = waiting.findIndex((w) => w.type === m.type);
-    if (i >= 0) waiting.splice(i, 1)[0]!.resolve(m);
-    else early.push(m);
-  });
-  proc.on('exit', (code, signal) => {
-    exited = `${script} exited (${signal ?? code})`;
-    for (const w of waiting.splice(0)) w.reject(new Error(`${exited} while waiting for ${w.type}`));
-  });
-  return {
-    send: (cmd: Cmd) => proc.send(cmd as object),
-    next: <T extends Msg['type']>(type: T, timeoutMs = REPLY_TIMEOUT_MS) =>
-      new Promise<Extract<Msg, { type: T }>>((resolve, reject) => {
-        const i = early.findIndex((m) => m.type === type);
-        if (i >= 0) return resolve(early.splice(i, 1)[0] as Extract<Msg, { type: T }>);
-        if (exited) return reject(new Error(`${exited} before sending ${type}`));
-        const w = {
-          type,
-          resolve: (m: Msg) => (clearTimeout(timer), resolve(m as Extract<Msg, { type: T }>)),
-          reject: (e: Error) => (clearTimeout(timer), reject(e)),
-        };
-        const timer = setTimeout(() => {
-          waiting.splice(waiting.indexOf(w), 1);
-          reject(new Error(`${script} sent no ${type} within ${timeoutMs / 1000} s`));
-        }, timeoutMs);
-        waiting.push(w);
-      }),
-    exited: () =>
-      new Promise<void>((r) =>
-        proc.exitCode !== null || proc.signalCode !== null ? r() : proc.once('exit', () => r()),
-      ),
-    kill: () => proc.kill('SIGKILL'),
-  };
-}
 
 interface Measured {
   label: string;
@@ -237,10 +174,18 @@ async function main(): Promise<void> {
     `event pipeline: ${VIEWERS} viewer sockets, ${SECONDS} s per phase after ${WARMUP_MS / 1000} s warm-up, ${ROUNDS} round(s); ${os.availableParallelism()} CPUs, node ${process.version}`,
   );
   console.log("server and client load each run in a forked process; the latency clock is the client's");
-  const rounds: { app: Measured[]; relay: Measured[]; pg: Measured[] | null; ratio: number }[] = [];
+  const rounds: {
+    app: Measured[];
+    relay: Measured[];
+    full: Measured[] | null;
+    pg: Measured[] | null;
+    ratio: number;
+  }[] = [];
   // BENCH_SCALE_OUT=1: one instance against two; otherwise the app against the bare relay (and PostgreSQL).
   const versus: Target = SCALE_OUT ? 'pagetrail-2' : 'relay';
-  const targets: Target[] = POSTGRES && !SCALE_OUT ? ['pagetrail', versus, 'pagetrail-pg'] : ['pagetrail', versus];
+  const targets: Target[] = SCALE_OUT
+    ? ['pagetrail', versus]
+    : ['pagetrail', versus, 'pagetrail-full', ...(POSTGRES ? (['pagetrail-pg'] as const) : [])];
   for (let r = 0; r < ROUNDS; r++) {
     console.log(`\nround ${r + 1} of ${ROUNDS}`);
     // Each target goes first in turn, so a machine that warms up or slows down is shared out among them.
@@ -252,6 +197,7 @@ async function main(): Promise<void> {
     rounds.push({
       app,
       relay,
+      full: got['pagetrail-full'] ?? null,
       pg: got['pagetrail-pg'] ?? null,
       ratio: app[1]!.result.feedPerSec / relay[1]!.result.feedPerSec,
     });
@@ -275,7 +221,32 @@ async function main(): Promise<void> {
   console.log(
     `  max throughput ratio to the bare relay: median ${ratio.toFixed(2)}, range ${Math.min(...rounds.map((r) => r.ratio)).toFixed(2)}-${Math.max(...rounds.map((r) => r.ratio)).toFixed(2)} (goal >= ${GOAL_RATIO}: ${ratio >= GOAL_RATIO ? 'met' : 'not met'})`,
   );
+  printDurability(rounds.map((r) => ({ normal: r.app, full: r.full!, relay: r.relay })));
   if (POSTGRES) printDatabases(rounds.map((r) => ({ sqlite: r.app, postgres: r.pg! })));
+}
+
+/** SQLite with synchronous=NORMAL and FULL beside the bare relay: medians over the rounds, and FULL's goals. */
+function printDurability(rounds: { normal: Measured[]; full: Measured[]; relay: Measured[] }[]): void {
+  const sides = ['normal', 'full', 'relay'] as const;
+  const col = (f: (m: Measured[]) => number, fmt: (n: number) => string) =>
+    sides.map((k) => fmt(median(rounds.map((r) => f(r[k]))))).map((s) => s.padStart(12));
+  const rows: [string, string[]][] = [
+    [`p99 emit->feed at ${int(RATE)}/s`, col((m) => m[0]!.result.latency.p99, ms)],
+    [`p99 emit->ack at ${int(RATE)}/s`, col((m) => m[0]!.result.ack.p99, ms)],
+    ['max events/s on the feed', col((m) => m[1]!.result.feedPerSec, int)],
+    ['p99 emit->feed at max', col((m) => m[1]!.result.latency.p99, ms)],
+  ];
+  console.log(
+    `\ndurability: SQLite synchronous=NORMAL and FULL beside the bare relay (median of ${rounds.length} round(s))`,
+  );
+  console.log(`  ${''.padEnd(30)}${'NORMAL'.padStart(12)}${'FULL'.padStart(12)}${'relay'.padStart(12)}`);
+  for (const [label, cells] of rows) console.log(`  ${label.padEnd(30)}${cells.join('')}`);
+  const ratio = median(rounds.map((r) => r.full[1]!.result.feedPerSec / r.relay[1]!.result.feedPerSec));
+  const p99 = median(rounds.map((r) => r.full[0]!.result.latency.p99));
+  console.log(
+    `  FULL: max throughput ratio to the relay ${ratio.toFixed(2)} (goal >= ${GOAL_RATIO}: ${ratio >= GOAL_RATIO ? 'met' : 'not met'}), ` +
+      `p99 at ${int(RATE)}/s ${ms(p99)} (goal <= ${GOAL_P99_MS} ms: ${p99 <= GOAL_P99_MS ? 'met' : 'not met'})`,
+  );
 }
 
 /** One instance on SQLite and on PostgreSQL, side by side: medians over the rounds. */

@@ -124,7 +124,7 @@ export async function startApp(
 /** Polls a document until it leaves `processing`. The bound is past the service's own conversion deadline (60 s),
  * with room for waiting in line on a slow machine, so a stuck document is told apart from a slow one. */
 export async function waitReady(
-  t: TestApp,
+  t: Pick<TestApp, 'url'>,
   token: string,
   id: string,
   timeoutMs = 180_000,
@@ -140,7 +140,7 @@ export async function waitReady(
 }
 
 /** Uploads a file as `token`'s sender and waits until it is ready; returns the document id. */
-export async function uploadReady(t: TestApp, token: string, body: Buffer, name: string): Promise<string> {
+export async function uploadReady(t: Pick<TestApp, 'url'>, token: string, body: Buffer, name: string): Promise<string> {
   const form = new FormData();
   form.append('file', new Blob([new Uint8Array(body)]), name);
   const res = await fetch(`${t.url}/api/documents`, {
@@ -163,7 +163,12 @@ export interface TestLink {
 }
 
 /** Creates a link to a document as `token`'s sender (body as for POST /api/documents/:id/links). */
-export async function createLink(t: TestApp, token: string, docId: string, body: object = {}): Promise<TestLink> {
+export async function createLink(
+  t: Pick<TestApp, 'url'>,
+  token: string,
+  docId: string,
+  body: object = {},
+): Promise<TestLink> {
   const res = await fetch(`${t.url}/api/documents/${docId}/links`, {
     method: 'POST',
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },

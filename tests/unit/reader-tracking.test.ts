@@ -2,7 +2,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { HEARTBEAT_MS, IDLE_MS, PageTracker } from '../../viewer/reader/tracking.ts';
-import { Outbox } from '../../viewer/reader/tracking-outbox.ts';
+import { OUTBOX_MAX, Outbox } from '../../viewer/reader/tracking-outbox.ts';
 import { timeOrderedId } from '../../viewer/reader/event-id.ts';
 import { clientId } from '../../server/tracking/page-view.schema.ts';
 import type { PageViewInput } from '../../server/realtime/protocol.ts';
@@ -156,14 +156,85 @@ describe('Outbox', () => {
     );
   });
 
-  it('drain empties it for the beacon; re-adding the same id does not duplicate', () => {
+  it('re-adding the same id does not duplicate it', () => {
     const box = new Outbox();
     box.add([ev('a'), ev('b')]);
-    const drained = box.drain();
-    assert.equal(box.size, 0);
-    box.add(drained);
     box.add([ev('a')]);
     assert.equal(box.size, 2);
+  });
+
+  /** sessionStorage's behaviour: strings in, strings out, shared by every page the tab loads. */
+  const tabStorage = () => {
+    const items = new Map<string, string>();
+    return {
+      items,
+      getItem: (k: string) => items.get(k) ?? null,
+      setItem: (k: string, v: string) => void items.set(k, String(v)),
+      removeItem: (k: string) => void items.delete(k),
+    };
+  };
+
+  it('a reload finds the unacknowledged events and their visit; acknowledged ones are gone', () => {
+    const store = tabStorage();
+    const before = new Outbox({ store, key: 'k' });
+    before.setVisit('vis_1');
+    before.add([ev('a'), ev('b'), ev('c')]);
+    before.settle('b');
+    const after = new Outbox({ store, key: 'k' });
+    assert.equal(after.visitId, 'vis_1');
+    assert.deepEqual(
+      after.pending().map((e) => e.id),
+      ['a', 'c'],
+    );
+    // Another link's outbox in the same tab is its own.
+    assert.equal(new Outbox({ store, key: 'other' }).size, 0);
+    after.settle('a');
+    after.settle('c');
+    assert.equal(new Outbox({ store, key: 'k' }).size, 0);
+  });
+
+  it('a visit that could not be resumed takes over the pending events', () => {
+    const store = tabStorage();
+    const before = new Outbox({ store, key: 'k' });
+    before.setVisit('vis_old');
+    before.add([ev('a')]);
+    const after = new Outbox({ store, key: 'k' });
+    after.setVisit('vis_new');
+    const again = new Outbox({ store, key: 'k' });
+    assert.equal(again.visitId, 'vis_new');
+    assert.deepEqual(
+      again.pending().map((e) => e.id),
+      ['a'],
+    );
+  });
+
+  it('unreadable or malformed saved state starts empty, and a full store only costs the reload copy', () => {
+    const store = tabStorage();
+    store.items.set('k', '{not json');
+    assert.equal(new Outbox({ store, key: 'k' }).size, 0);
+    store.items.set('k', JSON.stringify({ visitId: 7, events: [{ id: 'a', page: 1, durationMs: 0 }, { id: 3 }] }));
+    const box = new Outbox({ store, key: 'k' });
+    assert.equal(box.visitId, null);
+    assert.deepEqual(
+      box.pending().map((e) => e.id),
+      ['a'],
+    );
+    const full = {
+      ...tabStorage(),
+      setItem: () => {
+        throw new Error('QuotaExceededError');
+      },
+    };
+    const kept = new Outbox({ store: full, key: 'k' });
+    kept.add([ev('x')]);
+    assert.equal(kept.size, 1);
+  });
+
+  it('keeps at most OUTBOX_MAX events, dropping the oldest', () => {
+    const box = new Outbox();
+    box.add(Array.from({ length: OUTBOX_MAX + 5 }, (_, i) => ev(`e${i}`)));
+    assert.equal(box.size, OUTBOX_MAX);
+    assert.equal(box.pending()[0]!.id, 'e5');
   });
 });
 

@@ -1,5 +1,6 @@
 // Carries page events to the server: the /viewer socket while the page is alive, sendBeacon when it
-// is being hidden or unloaded (a socket write may never leave the browser at that point).
+// is being hidden or unloaded (a socket write may never leave the browser at that point). Unacknowledged
+// events and their visit are kept in sessionStorage, so a reload resumes the visit and re-sends them.
 
 import { io, type Socket } from 'socket.io-client';
 import type {
@@ -11,10 +12,12 @@ import type {
   ViewerServerEvents,
   VisitInfo,
 } from '../../server/realtime/protocol.ts';
-import { Outbox } from './tracking-outbox.ts';
+import { Outbox, type OutboxStore } from './tracking-outbox.ts';
 
 /** How long to wait for a page:view ack before leaving the event for the next (re)send. */
 const ACK_TIMEOUT_MS = 10_000;
+/** The most events one beacon may carry (the server's beacon schema). */
+const BEACON_MAX_EVENTS = 20;
 /** After a refused handshake that is not final (rate limit, server error), wait this long before retrying. */
 const REFUSED_RETRY_MS = 15_000;
 /** Refusals worth re-sending later: the event itself was fine. */
@@ -32,8 +35,17 @@ export interface TransportHandlers {
   onRefused?: (code: string) => void;
 }
 
+/** The tab's sessionStorage, or none where the browser refuses it (sandboxed frames, some privacy modes). */
+function tabStore(): OutboxStore | null {
+  try {
+    return window.sessionStorage;
+  } catch {
+    return null;
+  }
+}
+
 export class TrackingTransport {
-  readonly outbox = new Outbox();
+  readonly outbox: Outbox;
   readonly #token: string;
   readonly #socket: Socket<ViewerServerEvents, ViewerClientEvents>;
   readonly #inFlight = new Set<string>();
@@ -45,6 +57,9 @@ export class TrackingTransport {
 
   constructor(token: string, handlers: TransportHandlers = {}, ticket?: string) {
     this.#token = token;
+    this.outbox = new Outbox({ store: tabStore(), key: `pagetrail.outbox.${token}` });
+    // A reload continues the visit its unacknowledged events belong to.
+    this.#visitId = this.outbox.visitId;
     this.#socket = io('/viewer', {
       // Websocket first: one connection that stays on one instance, so a load balancer needs no sticky sessions.
       // Long-polling only where websockets are blocked (that fallback needs stickiness with several instances).
@@ -60,6 +75,9 @@ export class TrackingTransport {
     });
     this.#socket.on('visit:started', (info) => {
       this.#visitId = info.visitId;
+      // Events kept from a visit that could not be resumed (never stored: a visit is stored with its first
+      // event) go on this one.
+      this.outbox.setVisit(info.visitId);
       this.#ready = true;
       this.#inFlight.clear();
       handlers.onVisit?.(info);
@@ -93,16 +111,21 @@ export class TrackingTransport {
 
   /**
    * Hands every unacknowledged event to sendBeacon, which survives the page going away. Returns
-   * false when nothing could be handed over (no visit yet, or the browser refused); the events
-   * then stay in the outbox for the socket.
+   * false when nothing could be handed over (no visit yet, or the browser refused). Either way the
+   * events stay in the outbox until the socket's ack: a beacon is never answered, and the server
+   * stores an event once whether the beacon or the socket brings it first.
    */
   beacon(): boolean {
-    if (!this.#visitId || this.outbox.size === 0 || typeof navigator.sendBeacon !== 'function') return false;
-    const events = this.outbox.drain();
-    const body: BeaconBody = { visitId: this.#visitId, events };
-    const blob = new Blob([JSON.stringify(body)], { type: 'application/json' });
-    const queued = navigator.sendBeacon(`/v/${encodeURIComponent(this.#token)}/beacon`, blob);
-    if (!queued) this.outbox.add(events);
+    const visitId = this.outbox.visitId;
+    if (!visitId || this.outbox.size === 0 || typeof navigator.sendBeacon !== 'function') return false;
+    const events = this.outbox.pending();
+    let queued = false;
+    for (let i = 0; i < events.length; i += BEACON_MAX_EVENTS) {
+      const body: BeaconBody = { visitId, events: events.slice(i, i + BEACON_MAX_EVENTS) };
+      const blob = new Blob([JSON.stringify(body)], { type: 'application/json' });
+      if (!navigator.sendBeacon(`/v/${encodeURIComponent(this.#token)}/beacon`, blob)) break;
+      queued = true;
+    }
     return queued;
   }
 

@@ -4,9 +4,10 @@ import { Worker } from 'node:worker_threads';
 import type { ThreadReply, ThreadRequest } from './db-thread-protocol.ts';
 import type { EventInput } from '../event-log.ts';
 import type { VisitRow } from '../schema.ts';
+import type { Synchronous } from './settings.ts';
 
 interface Waiting {
-  resolve: (seqs: number[]) => void;
+  resolve: (value: never) => void;
   reject: (err: Error) => void;
 }
 
@@ -17,23 +18,34 @@ export class DatabaseThread {
   private stopped = false;
   private readonly file: string;
   private readonly checkpointMs: number;
+  private readonly synchronous: Synchronous;
 
-  constructor(file: string, checkpointMs: number) {
+  constructor(file: string, checkpointMs: number, synchronous: Synchronous = 'normal') {
     this.file = file;
     this.checkpointMs = checkpointMs;
+    this.synchronous = synchronous;
     this.start();
   }
 
   /** Appends a batch (and the new visits it opens) in one transaction on the thread's connection. Per input: its
    * seq, or minus the stored event's seq for a re-send. */
   append(inputs: EventInput[], visits: VisitRow[] = []): Promise<number[]> {
+    return this.request<number[]>((n) => ({ type: 'append', n, inputs, visits }));
+  }
+
+  /** The `synchronous` level of the thread's connection (SQLite's number: 1 NORMAL, 2 FULL). */
+  synchronousLevel(): Promise<number> {
+    return this.request<number>((n) => ({ type: 'synchronous', n }));
+  }
+
+  private request<T>(make: (n: number) => ThreadRequest): Promise<T> {
     if (this.stopped) return Promise.reject(new Error('the database is closed'));
     const worker = this.worker ?? this.start();
     const n = ++this.n;
     if (this.waiting.size === 0) worker.ref();
-    return new Promise((resolve, reject) => {
-      this.waiting.set(n, { resolve, reject });
-      worker.postMessage({ type: 'append', n, inputs, visits } satisfies ThreadRequest);
+    return new Promise<T>((resolve, reject) => {
+      this.waiting.set(n, { resolve: resolve as (value: never) => void, reject });
+      worker.postMessage(make(n));
     });
   }
 
@@ -60,7 +72,7 @@ export class DatabaseThread {
 
   private start(): Worker {
     const worker = new Worker(new URL('./db-thread.ts', import.meta.url), {
-      workerData: { file: this.file, checkpointMs: this.checkpointMs },
+      workerData: { file: this.file, checkpointMs: this.checkpointMs, synchronous: this.synchronous },
     });
     worker.unref();
     worker.on('message', (m: ThreadReply) => {
@@ -68,7 +80,8 @@ export class DatabaseThread {
       if (!w) return;
       this.waiting.delete(m.n);
       if (this.waiting.size === 0) worker.unref();
-      if (m.type === 'appended') w.resolve(m.seqs);
+      if (m.type === 'appended') w.resolve(m.seqs as never);
+      else if (m.type === 'synchronous') w.resolve(m.level as never);
       else w.reject(Object.assign(new Error(m.message), m.code ? { code: m.code } : {}));
     });
     // The current thread died (a killed one was already let go): what waits on it fails.

@@ -4,9 +4,12 @@ import type { VisitRow } from '../schema.ts';
 
 export type ThreadRequest =
   | { type: 'append'; n: number; inputs: EventInput[]; visits: VisitRow[] }
+  /** The thread connection's `synchronous` level (SQLite's number: 1 NORMAL, 2 FULL). */
+  | { type: 'synchronous'; n: number }
   /** `stopped` is a shared flag the owner waits on: set once the thread's connection is closed. */
   | { type: 'stop'; stopped: Int32Array };
 
 export type ThreadReply =
   | { type: 'appended'; n: number; seqs: number[] }
+  | { type: 'synchronous'; n: number; level: number }
   | { type: 'failed'; n: number; message: string; code?: string };

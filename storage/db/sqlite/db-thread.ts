@@ -5,15 +5,19 @@ import { parentPort, workerData } from 'node:worker_threads';
 import SQLite from 'better-sqlite3';
 import type { ThreadReply, ThreadRequest } from './db-thread-protocol.ts';
 import { sqliteAppender } from './event-log.ts';
-import { configureConnection } from './settings.ts';
+import { configureConnection, type Synchronous } from './settings.ts';
 
-const { file, checkpointMs } = workerData as { file: string; checkpointMs: number };
+const { file, checkpointMs, synchronous } = workerData as {
+  file: string;
+  checkpointMs: number;
+  synchronous: Synchronous;
+};
 let db: SQLite.Database | null = null;
 let append: ReturnType<typeof sqliteAppender> | null = null;
 
 /** Opened on first use: the owner creates the file and its schema first. */
 function connection(): SQLite.Database {
-  db ??= configureConnection(new SQLite(file, { fileMustExist: true }), { wal: true });
+  db ??= configureConnection(new SQLite(file, { fileMustExist: true }), { wal: true, synchronous });
   return db;
 }
 
@@ -47,6 +51,10 @@ parentPort!.on('message', (m: ThreadRequest) => {
         code: (err as { code?: string }).code,
       });
     }
+    return;
+  }
+  if (m.type === 'synchronous') {
+    reply({ type: 'synchronous', n: m.n, level: Number(connection().pragma('synchronous', { simple: true })) });
     return;
   }
   if (m.type !== 'stop') return;

@@ -9,7 +9,7 @@ import type { Database } from '../schema.ts';
 import { DatabaseThread } from './db-thread-client.ts';
 import { SqliteEventLog } from './event-log.ts';
 import { ThreadEventLog } from './event-log-thread.ts';
-import { configureConnection } from './settings.ts';
+import { configureConnection, type Synchronous } from './settings.ts';
 
 const CHECKPOINT_EVERY_MS = 250;
 
@@ -17,14 +17,14 @@ const CHECKPOINT_EVERY_MS = 250;
 class WalDatabase extends SQLite {
   readonly thread: DatabaseThread;
 
-  constructor(file: string) {
+  constructor(file: string, synchronous: Synchronous) {
     // Made owner-only before SQLite opens it: its log and shared-memory files take the database file's mode.
     fs.closeSync(fs.openSync(file, 'a', 0o600));
     fs.chmodSync(file, 0o600);
     super(file);
-    configureConnection(this, { wal: true });
+    configureConnection(this, { wal: true, synchronous });
     for (const f of [`${file}-wal`, `${file}-shm`]) if (fs.existsSync(f)) fs.chmodSync(f, 0o600);
-    this.thread = new DatabaseThread(file, CHECKPOINT_EVERY_MS);
+    this.thread = new DatabaseThread(file, CHECKPOINT_EVERY_MS, synchronous);
   }
 
   /** Stops the thread first, so this connection is the last and folds the log into the database file. */
@@ -42,9 +42,12 @@ export interface SqliteAdapter extends DatabaseAdapter {
   readonly thread: DatabaseThread | undefined;
 }
 
-export function openSqlite(file: string): SqliteAdapter {
+export function openSqlite(file: string, opts: { synchronous?: Synchronous } = {}): SqliteAdapter {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-  const sqlite = file === ':memory:' ? configureConnection(new SQLite(file), { wal: false }) : new WalDatabase(file);
+  const sqlite =
+    file === ':memory:'
+      ? configureConnection(new SQLite(file), { wal: false })
+      : new WalDatabase(file, opts.synchronous ?? 'normal');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
   const thread = sqlite instanceof WalDatabase ? sqlite.thread : undefined;
   return {

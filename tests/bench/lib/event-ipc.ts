@@ -1,12 +1,22 @@
 // Messages between event-pipeline.bench.ts and the processes it forks (one server, one client load).
 
-/** The real app on SQLite (the embedded default) or on PostgreSQL, or the bare relay; pagetrail-2: two instances
- * sharing one database and Redis (BENCH_SCALE_OUT=1 compares it with one instance). */
-export type Target = 'pagetrail' | 'pagetrail-pg' | 'relay' | 'pagetrail-2';
+/** The real app on SQLite (the embedded default, synchronous=NORMAL; pagetrail-full: synchronous=FULL) or on
+ * PostgreSQL, or the bare relay; pagetrail-2: two instances sharing one database and Redis (BENCH_SCALE_OUT=1
+ * compares it with one instance). */
+export type Target = 'pagetrail' | 'pagetrail-full' | 'pagetrail-pg' | 'relay' | 'pagetrail-2';
 
 export type ServerMsg =
   | { type: 'ready'; url: string; viewerToken: string; feedToken: string }
-  | { type: 'stats'; cores: number; loopP99Ms: number; loopMaxMs: number; storedPageViews: number | null };
+  | {
+      type: 'stats';
+      cores: number;
+      loopP99Ms: number;
+      loopMaxMs: number;
+      storedPageViews: number | null;
+      /** process.memoryUsage() of the server: resident set and V8 heap in use (bytes). */
+      rss: number;
+      heapUsed: number;
+    };
 
 export type ServerCmd = { type: 'mark' } | { type: 'stats' } | { type: 'close' };
 

@@ -11,7 +11,10 @@ import { coresUsed, cpuMark, loopDelay } from './stats.ts';
 const target = process.argv[2] as Target;
 const send = (m: ServerMsg) => process.send!(m);
 
-async function startPagetrail(postgres: boolean): Promise<{ t: TestApp; viewerToken: string; feedToken: string }> {
+async function startPagetrail(
+  postgres: boolean,
+  synchronous: 'normal' | 'full',
+): Promise<{ t: TestApp; viewerToken: string; feedToken: string }> {
   // The bench's viewers all come from 127.0.0.1 and send far more than a person would: lift both limits. On
   // PostgreSQL the app gets a fresh database of its own (dropped at close). Two instances (BENCH_DATA_DIR,
   // REDIS_URL): the same database and the same Redis prefix.
@@ -26,6 +29,7 @@ async function startPagetrail(postgres: boolean): Promise<{ t: TestApp; viewerTo
     VIEWER_EVENTS_PER_10S: '10000',
     VIEWER_VISITS_PER_MINUTE: '1000000',
     DATABASE_URL: postgres ? (process.env.DATABASE_URL ?? TEST_POSTGRES) : '',
+    SQLITE_SYNCHRONOUS: synchronous,
     ...shared,
   });
   if (process.argv[3] === 'secondary') return { t, viewerToken: '', feedToken: '' };
@@ -39,7 +43,10 @@ async function main(): Promise<void> {
   let close: () => Promise<void>;
   let storedPageViews: () => Promise<number | null> = async () => null;
   if (target !== 'relay') {
-    const { t, viewerToken, feedToken } = await startPagetrail(target === 'pagetrail-pg');
+    const { t, viewerToken, feedToken } = await startPagetrail(
+      target === 'pagetrail-pg',
+      target === 'pagetrail-full' ? 'full' : 'normal',
+    );
     close = () => t.close();
     storedPageViews = async () => {
       const r = await t.db
@@ -65,7 +72,16 @@ async function main(): Promise<void> {
     } else if (cmd.type === 'stats') {
       const cores = coresUsed(mark);
       const { p99Ms, maxMs } = loop.read();
-      send({ type: 'stats', cores, loopP99Ms: p99Ms, loopMaxMs: maxMs, storedPageViews: await storedPageViews() });
+      const { rss, heapUsed } = process.memoryUsage();
+      send({
+        type: 'stats',
+        cores,
+        loopP99Ms: p99Ms,
+        loopMaxMs: maxMs,
+        storedPageViews: await storedPageViews(),
+        rss,
+        heapUsed,
+      });
     } else {
       await close();
       process.exit(0);
