@@ -47,19 +47,26 @@ await app.mail.relay.start().catch((err: unknown) => {
 
 await app.replies.poller.start();
 
+/** After the grace period: the converter's own close (its processes ended), then Redis, blobs and the database. */
+const CONVERTER_CLOSE_MS = 5000;
+const STORAGE_CLOSE_MS = 10_000;
+
 let stopping = false;
 async function shutdown(signal: string): Promise<void> {
   if (stopping) return;
   stopping = true;
   log.info({ signal, graceMs: config.SHUTDOWN_GRACE_MS }, 'shutting down');
-  const hard = setTimeout(() => {
-    log.error('shutdown deadline passed; exiting');
-    process.exit(1);
-  }, config.SHUTDOWN_GRACE_MS + 5000);
+  const hard = setTimeout(
+    () => {
+      log.error('shutdown deadline passed; exiting');
+      process.exit(1);
+    },
+    config.SHUTDOWN_GRACE_MS + CONVERTER_CLOSE_MS + STORAGE_CLOSE_MS,
+  );
   hard.unref();
   try {
     await app.close(config.SHUTDOWN_GRACE_MS);
-    await converter.close(5000);
+    await converter.close(CONVERTER_CLOSE_MS);
     await shared?.close();
     await blobs.close();
     await database.close();
