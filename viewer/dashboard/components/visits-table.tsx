@@ -3,6 +3,7 @@
 import type { Visit } from '../api.ts';
 import { formatDevice, formatDuration, formatLocation, formatRelative } from '../format.ts';
 import { RecipientLink } from './recipient-link.tsx';
+import { TableHead } from './table-head.tsx';
 
 export interface VisitFilters {
   recipient: string;
@@ -72,15 +73,7 @@ export function VisitsTable({ visits }: { visits: Visit[] }) {
   return (
     <div class="table-wrap">
       <table class="table visits-table">
-        <thead>
-          <tr>
-            {['Recipient', 'Device', 'Location', 'Started', 'Time', 'Pages', 'Last page'].map((t) => (
-              <th key={t} scope="col">
-                {t}
-              </th>
-            ))}
-          </tr>
-        </thead>
+        <TableHead columns={['Recipient', 'Device', 'Location', 'Started', 'Time', 'Pages', 'Last page']} />
         <tbody>
           {sorted.map((v) => (
             <tr key={v.id}>

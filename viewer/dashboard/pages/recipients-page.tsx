@@ -5,6 +5,7 @@ import { Card } from '../components/card.tsx';
 import { RecipientLink } from '../components/recipient-link.tsx';
 import { formatDuration, formatRelative } from '../format.ts';
 import { useApi } from '../hooks/use-api.ts';
+import { TableHead } from '../components/table-head.tsx';
 
 export function RecipientsPage() {
   const list = useApi(() => endpoints.recipients(), 'recipients');
@@ -25,24 +26,18 @@ export function RecipientsPage() {
         ) : (
           <div class="table-wrap">
             <table class="table recipients-table">
-              <thead>
-                <tr>
-                  {[
-                    'Recipient',
-                    'Visits',
-                    'Reading time',
-                    'Documents',
-                    'Opens',
-                    'Clicks',
-                    'Replies',
-                    'Last active',
-                  ].map((t) => (
-                    <th key={t} scope="col">
-                      {t}
-                    </th>
-                  ))}
-                </tr>
-              </thead>
+              <TableHead
+                columns={[
+                  'Recipient',
+                  'Visits',
+                  'Reading time',
+                  'Documents',
+                  'Opens',
+                  'Clicks',
+                  'Replies',
+                  'Last active',
+                ]}
+              />
               <tbody>
                 {rows.map((r) => (
                   <tr key={r.recipient}>
