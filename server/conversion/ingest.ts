@@ -233,10 +233,9 @@ export class Ingest {
     try {
       const after = await afterReady(this.deps, doc.id, pdfPath, dir, this.abort.signal);
       ({ thumbnailMs, firstPageMs } = after);
-      if (Object.keys(after.patch).length) {
-        const row = await recordOutcome(db, blobs, doc.id, after.patch);
-        if (row) this.deps.bus.emit('document:updated', { senderId: row.sender_id, document: updateOf(row) });
-      }
+      const row = await recordOutcome(db, blobs, doc.id, after.patch);
+      if (row?.thumbnail_key)
+        this.deps.bus.emit('document:updated', { senderId: row.sender_id, document: updateOf(row) });
     } catch (err) {
       logger.warn({ documentId: doc.id, err }, 'thumbnail not made');
     } finally {

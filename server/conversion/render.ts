@@ -145,7 +145,7 @@ async function convert(
 }
 
 /** After the document is ready (and viewable): its first-page thumbnail and the reader's page-1 image, made from the
- * stored PDF and stored; the patch to record (empty when there is no thumbnail). Never fails the document. */
+ * stored PDF and stored; the patch to record. Never fails the document. */
 export async function afterReady(
   d: Pick<RenderDeps, 'blobs' | 'pdftoppmPath'>,
   documentId: string,
@@ -161,7 +161,8 @@ export async function afterReady(
   // The reader's page-1 image; a document without one is simply drawn by pdf.js.
   const page1 = await makeFirstPageImage(pdfPath, work, { pdftoppmPath: d.pdftoppmPath, signal });
   if (page1) await d.blobs.putFile(k.firstPage, page1, 'image/jpeg');
-  return { patch: thumb ? { thumbnail_key: k.thumb } : {}, thumbnailMs, firstPageMs: Date.now() - t - thumbnailMs };
+  // Always a patch to record: recording it is also what removes these images if the document was deleted meanwhile.
+  return { patch: { thumbnail_key: thumb ? k.thumb : null }, thumbnailMs, firstPageMs: Date.now() - t - thumbnailMs };
 }
 
 /** The failed outcome for an error: its own code when it is one of ours, else conversion_failed. */
@@ -195,8 +196,7 @@ export async function recordOutcome(
     return (await db.selectFrom('documents').selectAll().where('id', '=', documentId).executeTakeFirst()) ?? null;
   const exists = await db.selectFrom('documents').select('id').where('id', '=', documentId).executeTakeFirst();
   if (!exists) {
-    const k = blobKeys(documentId);
-    for (const key of [k.original, k.pdf, k.thumb]) await blobs.delete(key);
+    for (const key of Object.values(blobKeys(documentId))) await blobs.delete(key);
   }
   return null;
 }

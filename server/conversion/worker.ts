@@ -75,7 +75,7 @@ export async function startConversionWorker(d: WorkerDeps): Promise<ConversionWo
         d.logger.warn({ documentId, err }, 'thumbnail not made');
         return null;
       });
-      if (after && Object.keys(after.patch).length) await recordOutcome(d.db, d.blobs, documentId, after.patch);
+      if (after) await recordOutcome(d.db, d.blobs, documentId, after.patch);
       d.logger.info(
         {
           documentId,

@@ -1,6 +1,7 @@
 // The API tests again, on the scale-out engines: the same test files (upload, links and the reader's file, viewer
-// events over the socket, the feed with `after` replay, analytics, messages) run unchanged in a child test run whose
-// environment sets DATABASE_URL (each app gets its own PostgreSQL database) and STORAGE=s3 (an s3rver here).
+// events over the socket, the feed with `after` replay, messages, the analytics against the stored events) run
+// unchanged in a child test run whose environment sets DATABASE_URL (each app gets its own PostgreSQL database) and
+// STORAGE=s3 (an s3rver here).
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -19,6 +20,7 @@ const FILES = [
   'realtime-viewer.test.ts',
   'realtime-feed.test.ts',
   'mail-api.test.ts',
+  'analytics.test.ts',
 ];
 
 let s3: TestS3;
@@ -95,7 +97,7 @@ test('the API test files pass on PostgreSQL and S3', { timeout: 1_200_000 }, asy
     .slice(0, 20);
   assert.deepEqual(failures, [], `failed on PostgreSQL + S3:\n${out.slice(-6000)}`);
   assert.equal(code, 0, out.slice(-4000));
-  assert.ok(count('pass') >= 50, `only ${count('pass')} tests ran`);
+  assert.ok(count('pass') >= 57, `only ${count('pass')} tests ran`);
   assert.equal(count('fail'), 0);
   t.diagnostic(`${count('pass')} API tests passed on PostgreSQL + S3`);
 });
