@@ -75,11 +75,13 @@ export class BatchRollup {
       v.downloads++;
       return;
     }
-    if (row.page == null || !row.document_id) return;
+    // A visit's accounted time is the sum of its page views' durations, whatever else they carry.
     const ms = Number(row.duration_ms ?? 0);
     v.accounted_ms += ms;
-    v.last_page = Number(row.page);
     if (v.last_at === null || row.at > v.last_at) v.last_at = row.at;
+    if (row.page == null) return;
+    v.last_page = Number(row.page);
+    if (!row.document_id) return;
     const key = `${row.visit_id}\u0000${row.page}`;
     const p = this.pairs.get(key);
     if (p) {

@@ -66,6 +66,8 @@ it("removes at start the blobs no document owns and half-written blob copies, ke
   await store.putFile('docs/doc_goneCCCCCCCCCCCCCCCCC/original', src); // its row was deleted, then the process died
   await store.putFile('docs/doc_goneCCCCCCCCCCCCCCCCC/document.pdf', src);
   fs.rmSync(src);
+  // What the test before made after ready (thumbnail, page-1 image) lands first: the live blobs are then settled.
+  await t.app.ingest.drain(120_000);
   const live = await store.list('docs/doc_recoverAAAAAAAAAAAAAAA/');
   assert.ok(live.length >= 2, 'the live document from the test before has its blobs');
   const partial = path.join(store.root, 'docs', 'doc_recoverAAAAAAAAAAAAAAA', 'document.pdf.tmp-0123456789ab');
