@@ -56,7 +56,7 @@ export async function build(options: { minify?: boolean } = {}): Promise<void> {
       { in: join(here, 'reader', 'document-view.ts'), out: 'reader-view' },
       { in: join(here, 'reader', 'reader.css'), out: 'reader' },
       { in: join(here, 'reader', 'unavailable.css'), out: 'unavailable' },
-      { in: join(here, 'dashboard', 'main.ts'), out: 'dashboard' },
+      { in: join(here, 'dashboard', 'main.tsx'), out: 'dashboard' },
       { in: join(here, 'dashboard', 'dashboard.css'), out: 'dashboard' },
     ],
     outdir,

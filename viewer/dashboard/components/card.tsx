@@ -1,7 +1,6 @@
-// The dashboard's building blocks: a titled card, a headline figure, a mounted legacy DOM view.
+// The dashboard's building blocks: a titled card, a headline figure.
 
 import type { ComponentChildren } from 'preact';
-import { useEffect, useRef } from 'preact/hooks';
 
 export function Card(props: {
   title: string;
@@ -28,15 +27,4 @@ export function Stat({ label, value, hint }: { label: string; value: string; hin
       {hint && <p class="stat-hint">{hint}</p>}
     </div>
   );
-}
-
-/** Hosts a view still written against the DOM helpers; `render` runs again when `key` changes. */
-export function DomIsland({ render, key: renderKey }: { render: (root: HTMLElement) => void; key: string }) {
-  const ref = useRef<HTMLDivElement>(null);
-  const latest = useRef(render);
-  latest.current = render;
-  useEffect(() => {
-    if (ref.current) latest.current(ref.current);
-  }, [renderKey]);
-  return <div ref={ref} />;
 }

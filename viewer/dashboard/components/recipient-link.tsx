@@ -1,8 +1,8 @@
 // A recipient's address, linked to their timeline; "Anyone with the link" when the link had no recipient.
 
-export function recipientHref(address: string): string {
-  return `#/recipients/${encodeURIComponent(address)}`;
-}
+import { recipientHref } from '../hooks/use-route.ts';
+
+export { recipientHref };
 
 export function RecipientLink({ address }: { address: string | null }) {
   if (!address) return <bdi>Anyone with the link</bdi>;

@@ -1,14 +1,14 @@
 // One document: header and exports, headline figures, links, time per page, visits over time, where readers
 // stop, devices and browsers, a map, the recipients and the visits. Numbers are re-fetched shortly after
-// activity on this document arrives over the feed (`pulse` grows with each such event).
+// activity on this document arrives over the feed.
 
-import { render } from 'preact';
 import { useState } from 'preact/hooks';
 import { endpoints, type Analytics, type DocumentSummary } from '../api.ts';
 import { Breakdown } from '../components/breakdown.tsx';
-import { Card, DomIsland, Stat } from '../components/card.tsx';
+import { Card, Stat } from '../components/card.tsx';
 import { StatusBadge, Thumb } from '../components/doc-header.tsx';
 import { Icon } from '../components/icon.tsx';
+import { LinksPanel } from '../components/links-panel.tsx';
 import { PageTimeChart } from '../components/page-time-chart.tsx';
 import { RecipientLink } from '../components/recipient-link.tsx';
 import { NO_FILTERS, VisitFilterBar, VisitsTable, type VisitFilters } from '../components/visits-table.tsx';
@@ -17,34 +17,15 @@ import { WorldMap } from '../components/world-map.tsx';
 import { formatBytes, formatDuration, formatRelative } from '../format.ts';
 import { useApi } from '../hooks/use-api.ts';
 import { useDebouncedPulse } from '../hooks/use-debounced-pulse.ts';
-import { useStore } from '../hooks/use-store.ts';
-import { renderLinks } from '../links-view.ts';
-import type { DocumentStore } from '../store.ts';
+import { useActivityPulse } from '../hooks/use-activity.ts';
+import { useDocuments } from '../hooks/use-documents.ts';
 
 const REFRESH_DEBOUNCE_MS = 1500;
 
-export interface DocumentPageHandle {
-  /** Activity for this document arrived; numbers are refreshed shortly. */
-  activity(): void;
-  dispose(): void;
-}
-
-/** Mounts the page into `root` (the router's main pane). */
-export function renderDocument(root: HTMLElement, store: DocumentStore, id: string): DocumentPageHandle {
-  let pulse = 0;
-  const paint = () => render(<DocumentPage store={store} id={id} pulse={pulse} />, root);
-  paint();
-  return {
-    activity() {
-      pulse++;
-      paint();
-    },
-    dispose: () => render(null, root),
-  };
-}
-
-function DocumentPage({ store, id, pulse }: { store: DocumentStore; id: string; pulse: number }) {
-  const doc = useStore(store).byId(id);
+export function DocumentPage({ id }: { id: string }) {
+  const store = useDocuments();
+  const doc = store.byId(id);
+  const pulse = useActivityPulse((event) => event.documentId === id);
   const [showAll, setShowAll] = useState(false);
   const [filters, setFilters] = useState<VisitFilters>(NO_FILTERS);
   const include = showAll ? 'self,automated' : '';
@@ -130,7 +111,7 @@ function DocumentPage({ store, id, pulse }: { store: DocumentStore; id: string; 
       </div>
       {a && <StatCards a={a} />}
       <Card title="Share">
-        <DomIsland key={`${id}:${ready}`} render={(el) => renderLinks(el, id, ready)} />
+        <LinksPanel documentId={id} canShare={ready} />
       </Card>
       {a && doc && <Figures a={a} doc={doc} />}
       {a && a.recipients.length > 0 && <RecipientRows rows={a.recipients} />}

@@ -5,8 +5,9 @@ import { useState } from 'preact/hooks';
 import { endpoints, type TimelineItem } from '../api.ts';
 import { Card, Stat } from '../components/card.tsx';
 import { Icon } from '../components/icon.tsx';
-import type { IconName } from '../dom.ts';
+import type { IconName } from '../components/icon.tsx';
 import { formatDuration } from '../format.ts';
+import { useActivityPulse } from '../hooks/use-activity.ts';
 import { useApi } from '../hooks/use-api.ts';
 import { useDebouncedPulse } from '../hooks/use-debounced-pulse.ts';
 
@@ -23,7 +24,8 @@ function dayOf(iso: string): string {
   return new Date(iso).toLocaleDateString(undefined, { weekday: 'long', month: 'long', day: 'numeric' });
 }
 
-export function RecipientPage({ address, pulse }: { address: string; pulse: number }) {
+export function RecipientPage({ address }: { address: string }) {
+  const pulse = useActivityPulse((event) => event.recipient === address);
   const [showAll, setShowAll] = useState(false);
   const include = showAll ? 'self,automated' : '';
   const timeline = useApi(() => endpoints.timeline(address, include), `${address}|${include}`);

@@ -1,7 +1,10 @@
-// The sender's documents, shared by the documents page, the feed (for names) and presence.
-// Refreshed from the API; polled while a conversion is running, in case a document:updated is missed.
+// The sender's documents, shared by the documents page, the feed (for names) and presence through a context.
+// Refreshed from the API; polled while a conversion is running, in case a document:updated is missed; the poll
+// stops when the signed-in app unmounts.
 
-import { endpoints, type DocumentSummary } from './api.ts';
+import { createContext } from 'preact';
+import { useContext, useEffect, useState } from 'preact/hooks';
+import { endpoints, type DocumentSummary } from '../api.ts';
 
 const POLL_MS = 3000;
 
@@ -12,6 +15,7 @@ export class DocumentStore {
   readonly #listeners = new Set<() => void>();
   #poll: ReturnType<typeof setTimeout> | null = null;
   #inflight: Promise<void> | null = null;
+  #closed = false;
 
   get documents(): readonly DocumentSummary[] {
     return this.#documents;
@@ -59,6 +63,14 @@ export class DocumentStore {
     this.#changed();
   }
 
+  /** No more polling; a refresh still in flight changes nothing. */
+  close(): void {
+    this.#closed = true;
+    this.#listeners.clear();
+    if (this.#poll !== null) clearTimeout(this.#poll);
+    this.#poll = null;
+  }
+
   async #load(): Promise<void> {
     try {
       const { documents } = await endpoints.documents();
@@ -72,6 +84,7 @@ export class DocumentStore {
   }
 
   #changed(): void {
+    if (this.#closed) return;
     for (const listener of this.#listeners) listener();
     this.#schedulePoll();
   }
@@ -88,4 +101,22 @@ export class DocumentStore {
       this.#poll = null;
     }
   }
+}
+
+export const DocumentsContext = createContext<DocumentStore | null>(null);
+
+/** The signed-in app's store: created on mount, loaded at once, closed on unmount. */
+export function useDocumentStore(): DocumentStore {
+  const [store] = useState(() => new DocumentStore());
+  useEffect(() => () => store.close(), [store]);
+  return store;
+}
+
+/** The store from the app's context; the component re-renders when it changes and unsubscribes on unmount. */
+export function useDocuments(): DocumentStore {
+  const store = useContext(DocumentsContext);
+  if (!store) throw new Error('useDocuments outside the signed-in app');
+  const [, setVersion] = useState(0);
+  useEffect(() => store.subscribe(() => setVersion((n) => n + 1)), [store]);
+  return store;
 }

@@ -1,5 +1,5 @@
-// The /feed socket. The session cookie authenticates it; `after` (the highest seq seen) is sent on
-// every (re)connect so the server replays what was missed, and seqs already seen are dropped.
+// The /feed socket, opened by useLiveFeed once per signed-in app. The session cookie authenticates it; `after`
+// (the highest seq seen) is sent on every (re)connect so the server replays what was missed, and seqs seen are dropped.
 
 import { io, type Socket } from 'socket.io-client';
 import type {
@@ -8,7 +8,7 @@ import type {
   FeedClientEvents,
   FeedServerEvents,
   Presence,
-} from '../../server/realtime/protocol.ts';
+} from '../../../server/realtime/protocol.ts';
 
 export interface FeedHandlers {
   activity(event: ActivityEvent): void;
