@@ -11,6 +11,8 @@ export interface DocumentJson {
   createdAt: string;
   updatedAt: string;
   thumbnailUrl: string | null;
+  /** Pages 1..pageThumbnails have a thumbnail at /api/documents/:id/pages/:n/thumbnail. */
+  pageThumbnails: number;
   error?: { code: string; message: string };
 }
 

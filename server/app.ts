@@ -171,6 +171,7 @@ function buildContext(deps: AppDeps, io: IoServer): AppContext {
       tmpDir,
       qpdfPath: config.QPDF_PATH,
       pdftoppmPath: config.PDFTOPPM_PATH,
+      pageThumbnailsMax: config.PAGE_THUMBNAILS_MAX,
       queueMax: config.CONVERT_QUEUE_MAX,
       admission: {
         total: config.CONVERT_POOL_SIZE + config.CONVERT_QUEUE_MAX,

@@ -186,6 +186,10 @@ export const settings = {
     int(1000, 600_000).default(30_000),
     'Time allowed for a pooled soffice to start and accept UNO calls.',
   ],
+  PAGE_THUMBNAILS_MAX: [
+    int(0, 5000).default(200),
+    'Pages 1..n of each document get a small thumbnail (the analytics chart shows it on hover); 0 makes none.',
+  ],
   PDFTOPPM_PATH: [
     z.string().default('pdftoppm'),
     "pdftoppm executable (first-page thumbnail, the reader's page-1 image); skipped when absent.",

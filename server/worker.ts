@@ -38,6 +38,7 @@ const worker = await startConversionWorker({
   tmpDir,
   qpdfPath: config.QPDF_PATH,
   pdftoppmPath: config.PDFTOPPM_PATH,
+  pageThumbnailsMax: config.PAGE_THUMBNAILS_MAX,
   inspectLimits: { maxPages: config.PDF_MAX_PAGES, timeoutMs: config.PDF_INSPECT_TIMEOUT_MS },
   url: config.REDIS_URL,
   prefix: bullPrefix(config.REDIS_PREFIX),

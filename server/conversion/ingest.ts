@@ -35,6 +35,8 @@ export interface IngestDeps {
   tmpDir: string;
   qpdfPath: string;
   pdftoppmPath: string;
+  /** PAGE_THUMBNAILS_MAX. */
+  pageThumbnailsMax: number;
   /** Queue mode: jobs waiting in the shared queue before uploads get 429. */
   queueMax: number;
   /** Inline mode: conversions admitted at once, in all and per sender. */
@@ -230,11 +232,13 @@ export class Ingest {
     const dir = path.dirname(pdfPath);
     let thumbnailMs: number | null = null;
     let firstPageMs: number | null = null;
+    let pageThumbnailsMs: number | null = null;
     try {
-      const after = await afterReady(this.deps, doc.id, pdfPath, dir, this.abort.signal);
-      ({ thumbnailMs, firstPageMs } = after);
+      const pdf = { path: pdfPath, pageCount: Number(rendered.outcome.page_count ?? 0) };
+      const after = await afterReady(this.deps, doc.id, pdf, dir, this.abort.signal);
+      ({ thumbnailMs, firstPageMs, pageThumbnailsMs } = after);
       const row = await recordOutcome(db, blobs, doc.id, after.patch);
-      if (row?.thumbnail_key)
+      if (row && (row.thumbnail_key || row.page_thumbnails))
         this.deps.bus.emit('document:updated', { senderId: row.sender_id, document: updateOf(row) });
     } catch (err) {
       logger.warn({ documentId: doc.id, err }, 'thumbnail not made');
@@ -250,6 +254,7 @@ export class Ingest {
         readyMs,
         thumbnailMs,
         firstPageMs,
+        pageThumbnailsMs,
         totalMs: Date.now() - acceptedAt,
       },
       'document ready',
@@ -373,6 +378,7 @@ function newDocument(upload: Upload): DocumentRow {
     pdf_key: null,
     pdf_size: null,
     thumbnail_key: null,
+    page_thumbnails: 0,
     error_code: null,
     error_message: null,
     convert_ms: null,

@@ -10,7 +10,8 @@ import { type InspectLimits, inspectPdf } from './pdf-inspect.ts';
 import { inspectOrRepair, pdftocairoBeside } from './pdf-repair.ts';
 import { makeFirstPageImage, makeThumbnail, postprocessPdf } from './postprocess.ts';
 import type { DetectedFormat } from './sniff.ts';
-import { firstPageKey } from '../documents/documents.ts';
+import { firstPageKey, removePageThumbnails } from '../documents/documents.ts';
+import { makePageThumbnails } from './page-thumbnails.ts';
 
 export const blobKeys = (id: string) => ({
   original: `docs/${id}/original`,
@@ -25,6 +26,8 @@ export interface RenderDeps {
   converter: Converter;
   qpdfPath: string;
   pdftoppmPath: string;
+  /** PAGE_THUMBNAILS_MAX: pages 1..n get a small thumbnail after ready. */
+  pageThumbnailsMax: number;
   /** PDF_MAX_PAGES and PDF_INSPECT_TIMEOUT_MS. */
   inspectLimits: InspectLimits;
 }
@@ -144,25 +147,34 @@ async function convert(
   return { pdfPath, pages };
 }
 
-/** After the document is ready (and viewable): its first-page thumbnail and the reader's page-1 image, made from the
- * stored PDF and stored; the patch to record. Never fails the document. */
+/** After the document is ready (and viewable): its first-page thumbnail, the reader's page-1 image and the per-page
+ * thumbnails, made from the stored PDF and stored; the patch to record. Never fails the document. */
 export async function afterReady(
-  d: Pick<RenderDeps, 'blobs' | 'pdftoppmPath'>,
+  d: Pick<RenderDeps, 'blobs' | 'pdftoppmPath' | 'pageThumbnailsMax'>,
   documentId: string,
-  pdfPath: string,
+  pdf: { path: string; pageCount: number },
   work: string,
   signal?: AbortSignal,
-): Promise<{ patch: Outcome; thumbnailMs: number; firstPageMs: number }> {
-  const t = Date.now();
+): Promise<{ patch: Outcome; thumbnailMs: number; firstPageMs: number; pageThumbnailsMs: number }> {
+  let t = Date.now();
   const k = blobKeys(documentId);
-  const thumb = await makeThumbnail(pdfPath, work, { pdftoppmPath: d.pdftoppmPath, signal });
+  const thumb = await makeThumbnail(pdf.path, work, { pdftoppmPath: d.pdftoppmPath, signal });
   if (thumb) await d.blobs.putFile(k.thumb, thumb, 'image/png');
   const thumbnailMs = Date.now() - t;
+  t = Date.now();
   // The reader's page-1 image; a document without one is simply drawn by pdf.js.
-  const page1 = await makeFirstPageImage(pdfPath, work, { pdftoppmPath: d.pdftoppmPath, signal });
+  const page1 = await makeFirstPageImage(pdf.path, work, { pdftoppmPath: d.pdftoppmPath, signal });
   if (page1) await d.blobs.putFile(k.firstPage, page1, 'image/jpeg');
+  const firstPageMs = Date.now() - t;
+  t = Date.now();
+  const pages = await makePageThumbnails(d, documentId, pdf.path, pdf.pageCount, work, signal);
   // Always a patch to record: recording it is also what removes these images if the document was deleted meanwhile.
-  return { patch: { thumbnail_key: thumb ? k.thumb : null }, thumbnailMs, firstPageMs: Date.now() - t - thumbnailMs };
+  return {
+    patch: { thumbnail_key: thumb ? k.thumb : null, page_thumbnails: pages },
+    thumbnailMs,
+    firstPageMs,
+    pageThumbnailsMs: Date.now() - t,
+  };
 }
 
 /** The failed outcome for an error: its own code when it is one of ours, else conversion_failed. */
@@ -197,6 +209,7 @@ export async function recordOutcome(
   const exists = await db.selectFrom('documents').select('id').where('id', '=', documentId).executeTakeFirst();
   if (!exists) {
     for (const key of Object.values(blobKeys(documentId))) await blobs.delete(key);
+    await removePageThumbnails(blobs, documentId, Number(patch.page_thumbnails ?? 0));
   }
   return null;
 }

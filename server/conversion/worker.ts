@@ -27,6 +27,8 @@ export interface WorkerDeps {
   tmpDir: string;
   qpdfPath: string;
   pdftoppmPath: string;
+  /** PAGE_THUMBNAILS_MAX. */
+  pageThumbnailsMax: number;
   inspectLimits: InspectLimits;
   url: string;
   prefix: string;
@@ -71,7 +73,8 @@ export async function startConversionWorker(d: WorkerDeps): Promise<ConversionWo
       await recordOutcome(d.db, d.blobs, documentId, rendered.outcome, { onlyProcessing: true });
       const readyMs = Date.now() - started;
       // After ready: a thumbnail that fails leaves the document ready without one.
-      const after = await afterReady(d, documentId, rendered.pdfPath, work, abort.signal).catch((err: unknown) => {
+      const pdf = { path: rendered.pdfPath, pageCount: Number(rendered.outcome.page_count ?? 0) };
+      const after = await afterReady(d, documentId, pdf, work, abort.signal).catch((err: unknown) => {
         d.logger.warn({ documentId, err }, 'thumbnail not made');
         return null;
       });
@@ -84,6 +87,7 @@ export async function startConversionWorker(d: WorkerDeps): Promise<ConversionWo
           readyMs,
           thumbnailMs: after?.thumbnailMs ?? null,
           firstPageMs: after?.firstPageMs ?? null,
+          pageThumbnailsMs: after?.pageThumbnailsMs ?? null,
           totalMs: Date.now() - started,
         },
         'document ready',

@@ -8,6 +8,14 @@ import type { DomainEvents } from '../events.ts';
 /** The reader's page-1 image (server/conversion/render.ts blobKeys.firstPage): made after ready when it can be. */
 export const firstPageKey = (documentId: string) => `docs/${documentId}/first-page.jpg`;
 
+/** Page n's small thumbnail (1-based), for the analytics chart; pages 1..documents.page_thumbnails have one. */
+export const pageThumbnailKey = (documentId: string, page: number) => `docs/${documentId}/pages/${page}.jpg`;
+
+/** Removes the per-page thumbnails of a document that has `count` of them. */
+export async function removePageThumbnails(blobs: BlobStore, documentId: string, count: number): Promise<void> {
+  for (let page = 1; page <= count; page++) await blobs.delete(pageThumbnailKey(documentId, page));
+}
+
 export function documentJson(d: DocumentRow): DocumentJson {
   return {
     id: d.id,
@@ -19,6 +27,7 @@ export function documentJson(d: DocumentRow): DocumentJson {
     createdAt: d.created_at,
     updatedAt: d.updated_at,
     thumbnailUrl: d.thumbnail_key ? `/api/documents/${d.id}/thumbnail` : null,
+    pageThumbnails: Number(d.page_thumbnails ?? 0),
     ...(d.status === 'failed'
       ? {
           error: { code: d.error_code ?? 'conversion_failed', message: d.error_message ?? ERRORS.conversion_failed[1] },
@@ -77,9 +86,10 @@ export class Documents {
   }
 
   private async removeBlobs(
-    doc: Pick<DocumentRow, 'id' | 'original_key' | 'pdf_key' | 'thumbnail_key'>,
+    doc: Pick<DocumentRow, 'id' | 'original_key' | 'pdf_key' | 'thumbnail_key' | 'page_thumbnails'>,
   ): Promise<void> {
     const keys = [doc.original_key, doc.pdf_key, doc.thumbnail_key, firstPageKey(doc.id)];
     for (const key of keys) if (key) await this.blobs.delete(key);
+    await removePageThumbnails(this.blobs, doc.id, Number(doc.page_thumbnails ?? 0));
   }
 }

@@ -1,4 +1,4 @@
-// /api/documents: upload, list, show, delete, the first-page thumbnail.
+// /api/documents: upload, list, show, delete, the first-page thumbnail and the per-page ones.
 import fs from 'node:fs/promises';
 import { Router } from 'express';
 import type { BlobStore } from '../../storage/blobs/blob-store.ts';
@@ -6,12 +6,12 @@ import type { Accounts } from '../accounts/senders.ts';
 import type { Config } from '../config.ts';
 import type { Ingest } from '../conversion/ingest.ts';
 import { detectFormat } from '../conversion/sniff.ts';
-import { documentJson, type Documents } from '../documents/documents.ts';
+import { documentJson, type Documents, pageThumbnailKey } from '../documents/documents.ts';
 import { sanitizeFileName } from '../documents/names.ts';
 import { notFound } from '../errors.ts';
 import { requireSender } from './auth.ts';
 import { senderOf } from './context.ts';
-import { idParam } from './documents.schema.ts';
+import { idParam, pageParam } from './documents.schema.ts';
 import { sendBlob } from './send-blob.ts';
 import { claim, uploadOne } from './upload.ts';
 import { parse } from './validate.ts';
@@ -71,6 +71,16 @@ export function documentRoutes(d: DocumentRoutesDeps): Router {
     if (!doc.thumbnail_key) throw notFound('Thumbnail');
     await sendBlob(req, res, d.blobs, doc.thumbnail_key, {
       contentType: 'image/png',
+      cacheControl: 'private, max-age=3600',
+    });
+  });
+  // Page n's small thumbnail (the analytics chart's hover card): the owner's only, like the document itself.
+  r.get('/api/documents/:id/pages/:page/thumbnail', auth, async (req, res) => {
+    const { id, page } = parse(pageParam, req.params);
+    const doc = await d.documents.get(senderOf(req).id, id);
+    if (page > Number(doc.page_thumbnails)) throw notFound('Page thumbnail');
+    await sendBlob(req, res, d.blobs, pageThumbnailKey(doc.id, page), {
+      contentType: 'image/jpeg',
       cacheControl: 'private, max-age=3600',
     });
   });

@@ -486,6 +486,15 @@ const migrations = (ctx: MigrationContext): Record<string, Migration> => ({
       await db.schema.createIndex('message_copy_links_link').on('message_copy_links').column('link_id').execute();
     },
   },
+  // Per-page thumbnails (the analytics chart shows the hovered page): how many pages have one, from page 1 on.
+  '0015_page_thumbnails': {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .alterTable('documents')
+        .addColumn('page_thumbnails', 'integer', (c) => c.notNull().defaultTo(0))
+        .execute();
+    },
+  },
   // Analytics that stay fast as events grow: the visit's device and place as columns, per-visit page figures and
   // per-document page rollups kept at write time, filled here from the events and the purge rollups so far.
   '0010_analytics': {

@@ -39,6 +39,8 @@ export interface DocumentsTable {
   pdf_key: string | null;
   pdf_size: number | null;
   thumbnail_key: string | null;
+  /** Pages 1..n have a small thumbnail (pageThumbnailKey), made after ready; 0 while none. */
+  page_thumbnails: Generated<number>;
   error_code: string | null;
   error_message: string | null;
   convert_ms: number | null;

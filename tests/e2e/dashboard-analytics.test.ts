@@ -140,6 +140,17 @@ describe('dashboard analytics pages', () => {
     const order = (xs: number[]) => [0, 1, 2].sort((a, b) => xs[b]! - xs[a]!);
     assert.deepEqual(order(heights), order(truth), `bar heights ${heights} against true times ${truth}`);
     assert.equal(heights[3], 0, 'page 4 was never read');
+    // Hovering a bar shows that page's own thumbnail, loaded (not a broken image).
+    await page.locator('.page-chart .chart-slot').nth(2).hover();
+    const thumb = page.locator('.chart-tip .chart-tip-thumb');
+    await eventually(
+      () => thumb.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0 && img.src),
+      15_000,
+      "page 3's thumbnail in the chart's hover card",
+    );
+    assert.match((await thumb.getAttribute('src')) ?? '', /\/pages\/3\/thumbnail$/);
+    await shoot(page, 'document-chart-hover');
+    await page.mouse.move(0, 0);
     await eventually(async () => (await page.locator('.world-map .map-dot').count()) > 0, 15_000, 'a dot on the map');
     assert.match(
       (await page.locator('.recipient-row').first().textContent()) ?? '',

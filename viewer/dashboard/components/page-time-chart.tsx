@@ -2,7 +2,7 @@
 // page's thumbnail, time and visits in a card on hover or focus.
 
 import { useState } from 'preact/hooks';
-import type { Analytics } from '../api.ts';
+import type { Analytics, DocumentSummary } from '../api.ts';
 import { formatDuration } from '../format.ts';
 import { useWidth } from '../hooks/use-width.ts';
 
@@ -16,11 +16,17 @@ function tickStep(maxMs: number): number {
   return [1, 2, 5, 10].map((m) => m * base).find((s) => s >= raw) ?? raw;
 }
 
-export function PageTimeChart(props: { pages: Analytics['pages']; pageCount: number; thumbnailUrl: string | null }) {
+/** Where page n's thumbnail is, or null (a document made before per-page thumbnails has page 1's only). */
+export function pageThumbnailUrl(doc: DocumentSummary, page: number): string | null {
+  if (page <= doc.pageThumbnails) return `/api/documents/${encodeURIComponent(doc.id)}/pages/${page}/thumbnail`;
+  return page === 1 ? doc.thumbnailUrl : null;
+}
+
+export function PageTimeChart(props: { pages: Analytics['pages']; doc: DocumentSummary }) {
   const [hover, setHover] = useState<number | null>(null);
   const { ref, width: W } = useWidth<HTMLDivElement>(640);
   const byPage = new Map(props.pages.map((p) => [p.page, p]));
-  const count = Math.max(props.pageCount, ...props.pages.map((p) => p.page));
+  const count = Math.max(props.doc.pageCount ?? 0, ...props.pages.map((p) => p.page));
   if (count === 0)
     return (
       <div ref={ref}>
@@ -39,6 +45,7 @@ export function PageTimeChart(props: { pages: Analytics['pages']; pageCount: num
   for (let v = 0; v <= top; v += step) ticks.push(v);
   const labelEvery = Math.ceil(count / Math.max(4, Math.floor(innerW / 28)));
   const hovered = hover === null ? undefined : byPage.get(hover);
+  const thumb = hover === null ? null : pageThumbnailUrl(props.doc, hover);
 
   return (
     <div class="chart-wrap" ref={ref}>
@@ -89,8 +96,8 @@ export function PageTimeChart(props: { pages: Analytics['pages']; pageCount: num
       </svg>
       {hover !== null && (
         <div class="chart-tip" role="status">
-          {hover === 1 && props.thumbnailUrl ? (
-            <img class="chart-tip-thumb" src={props.thumbnailUrl} alt="" />
+          {thumb ? (
+            <img class="chart-tip-thumb" src={thumb} alt="" />
           ) : (
             <span class="chart-tip-page" aria-hidden="true">
               {hover}

@@ -152,7 +152,7 @@ function Figures({ a, doc }: { a: Analytics; doc: DocumentSummary }) {
     <>
       <div class="grid-2">
         <Card title="Time per page" class="chart-card">
-          <PageTimeChart pages={a.pages} pageCount={doc.pageCount ?? 0} thumbnailUrl={doc.thumbnailUrl} />
+          <PageTimeChart pages={a.pages} doc={doc} />
         </Card>
         <Card title="Pages">
           <PageTable a={a} count={count} stopped={stopped} />
