@@ -15,6 +15,8 @@ let sender: TestSender;
 let context: BrowserContext;
 let page: Page;
 let problems: Problems;
+/** The page's websockets (the /feed socket among them) and whether each is closed. */
+const sockets: { url: string; closed: boolean }[] = [];
 
 const IPHONE =
   'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1';
@@ -31,6 +33,13 @@ before(async () => {
   // The sign-in probe answers 401 by design; the browser logs that as a failed resource.
   problems = await watchProblems(page, { ignore: [/status of 401/] });
   page.on('dialog', (dialog) => void dialog.accept());
+  page.on('websocket', (ws) => {
+    const entry = { url: ws.url(), closed: false };
+    sockets.push(entry);
+    ws.on('close', () => {
+      entry.closed = true;
+    });
+  });
 });
 
 after(async () => {
@@ -150,6 +159,18 @@ describe('dashboard', () => {
     const width = await page.evaluate(() => document.documentElement.scrollWidth);
     assert.ok(width <= 375, `scrollWidth ${width}`);
     await screenshot(page, 'dashboard-phone');
+    assert.deepEqual(problems.list(), []);
+  });
+
+  it('signs out to the sign-in page, closing the feed socket', async () => {
+    const feed = () => sockets.filter((s) => s.url.includes('/socket.io/') && !s.closed);
+    assert.ok(feed().length > 0, 'the feed socket is open while signed in');
+    await page.locator('.topbar button', { hasText: 'Sign out' }).click();
+    await page.locator('.signin-form').waitFor({ timeout: 30_000 });
+    await eventually(async () => feed().length === 0, 30_000, 'the feed socket closed on sign-out');
+    assert.equal(await page.locator('.topbar').count(), 0);
+    const status = await page.evaluate(async () => (await fetch('/api/me')).status);
+    assert.equal(status, 401, 'the session ended');
     assert.deepEqual(problems.list(), []);
   });
 });

@@ -1,18 +1,23 @@
 // The top bar: brand, the sections (the current one marked), the signed-in address and Sign out.
 
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { SECTIONS, type Section } from '../hooks/use-route.ts';
 import { Icon } from './icon.tsx';
 
 export function TopBar({ email, section, onSignOut }: { email: string; section: Section; onSignOut(): Promise<void> }) {
   const [leaving, setLeaving] = useState(false);
+  const nav = useRef<HTMLElement>(null);
+  // On a phone the sections scroll sideways: keep the current one in view.
+  useEffect(() => {
+    nav.current?.querySelector('[aria-current="page"]')?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+  }, [section]);
   return (
     <header class="topbar">
       <a class="brand" href="#/">
         <span class="brand-mark" aria-hidden="true" />
         <span class="brand-name">Pagetrail</span>
       </a>
-      <nav class="topbar-nav" aria-label="Sections">
+      <nav class="topbar-nav" aria-label="Sections" ref={nav}>
         {SECTIONS.map((s) => (
           <a key={s.page} href={s.href} aria-current={s.page === section ? 'page' : undefined}>
             {s.label}
