@@ -1,5 +1,6 @@
 // Senders, their API tokens and dashboard sessions.
 import type { Db, SenderRow } from '../../storage/db/index.ts';
+import type { MailSettingsJson as MailSettings } from '../api-types.ts';
 import { senderExists } from '../errors.ts';
 import { newId } from '../ids.ts';
 import { OwnBrowsers } from './own-browsers.ts';
@@ -8,16 +9,6 @@ import { hashPassword, hashSecret, randomSecret, verifyPassword } from './secret
 export interface Sender {
   id: string;
   email: string;
-}
-
-/** GET/PUT /api/settings/mail-tracking. */
-export interface MailSettings {
-  /** Attachments become per-recipient links (off: every attachment stays attached). */
-  attachments: boolean;
-  /** A 1x1 open pixel in each copy's HTML part. */
-  pixel: boolean;
-  /** The copy's http(s) links rewritten to its click redirects (and the hidden honeypot link). */
-  clicks: boolean;
 }
 
 const toSender = (r: Pick<SenderRow, 'id' | 'email'>): Sender => ({ id: r.id, email: r.email });
