@@ -27,6 +27,19 @@ describe('compose editor HTML', () => {
       'Dear Ana,<br><strong>price</strong><em> now</em><ul><li>one</li><li>two</li></ul><div>Bye</div>',
     );
   });
+  it('keeps a pasted link to the web or a mail address, escaped, and drops any other kind', () => {
+    const link = (href: string, words: string): EditorNode => ({ ...el('A', text(words)), getAttribute: () => href });
+    const root = el(
+      'DIV',
+      link('https://example.com/?a=1&b="2"', 'pricing'),
+      link('mailto:ana@example.org', 'write'),
+      link('javascript:alert(1)', 'bad'),
+    );
+    assert.equal(
+      editorHtml(root),
+      '<a href="https://example.com/?a=1&#38;b=&#34;2&#34;">pricing</a><a href="mailto:ana@example.org">write</a>bad',
+    );
+  });
   it('escapes text and drops any other element, keeping its words (not those of scripts)', () => {
     const root = el(
       'DIV',
