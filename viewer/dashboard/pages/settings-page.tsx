@@ -3,7 +3,7 @@
 // send a test event, recent deliveries, delete).
 
 import { useState } from 'preact/hooks';
-import { endpoints } from '../api.ts';
+import { endpoints, type MailSettingsJson } from '../api.ts';
 import { browserNotifications } from '../browser-notifications.ts';
 import { Card } from '../components/card.tsx';
 import { Switch } from '../components/switch.tsx';
@@ -41,6 +41,24 @@ function NotificationsCard() {
   );
 }
 
+const MAIL_SWITCHES: { key: keyof MailSettingsJson; label: string; hint: string }[] = [
+  {
+    key: 'attachments',
+    label: 'Send attachments as tracked links',
+    hint: 'Off: every attachment stays attached as is.',
+  },
+  {
+    key: 'pixel',
+    label: 'Add an open pixel',
+    hint: 'Off: no image is added, so opens are seen only when a link is followed.',
+  },
+  {
+    key: 'clicks',
+    label: 'Track clicks on links',
+    hint: 'Off: links in your message go straight to where you pointed them.',
+  },
+];
+
 function MailTrackingCard() {
   const mail = useApi(() => endpoints.mailSettings(), 'mail-tracking');
   const s = mail.data;
@@ -48,29 +66,16 @@ function MailTrackingCard() {
     <Card title="Email tracking" class="settings-card mail-tracking">
       <p class="settings-note">For mail you send through Pagetrail; a change applies to the next message sent.</p>
       {s ? (
-        <>
+        MAIL_SWITCHES.map(({ key, label, hint }) => (
           <Switch
-            id="mail-attachments"
-            label="Send attachments as tracked links"
-            hint="Off: every attachment stays attached as is."
-            checked={s.attachments}
-            save={async (on) => (await endpoints.setMailSettings({ attachments: on })).attachments}
+            key={key}
+            id={`mail-${key}`}
+            label={label}
+            hint={hint}
+            checked={s[key]}
+            save={async (on) => (await endpoints.setMailSettings({ [key]: on }))[key]}
           />
-          <Switch
-            id="mail-pixel"
-            label="Add an open pixel"
-            hint="Off: no image is added, so opens are seen only when a link is followed."
-            checked={s.pixel}
-            save={async (on) => (await endpoints.setMailSettings({ pixel: on })).pixel}
-          />
-          <Switch
-            id="mail-clicks"
-            label="Track clicks on links"
-            hint="Off: links in your message go straight to where you pointed them."
-            checked={s.clicks}
-            save={async (on) => (await endpoints.setMailSettings({ clicks: on })).clicks}
-          />
-        </>
+        ))
       ) : (
         <div class="settings-row">{mail.error ?? 'Loading…'}</div>
       )}
