@@ -5,13 +5,17 @@ import type { ActivityEvent } from '../../server/realtime/protocol.ts';
 import { endpoints } from './api.ts';
 import { h, icon, render } from './dom.ts';
 import { renderDocument } from './pages/document-page.tsx';
-import { renderRecipient, renderRecipients, type PageHandle } from './pages/mount.tsx';
-import { renderCompose } from './compose-view.ts';
+import {
+  renderCompose,
+  renderMailbox,
+  renderMessage,
+  renderRecipient,
+  renderRecipients,
+  renderSent,
+  renderSettings,
+  type PageHandle,
+} from './pages/mount.tsx';
 import { renderDocuments } from './documents-view.ts';
-import { renderMailbox } from './mailbox-view.ts';
-import { renderMessage } from './message-view.ts';
-import { renderSent } from './sent-view.ts';
-import { renderSettings } from './settings-view.ts';
 import { browserNotifications } from './browser-notifications.ts';
 import { FeedClient } from './feed.ts';
 import { FeedView } from './feed-view.ts';
@@ -107,11 +111,11 @@ export function renderApp(root: HTMLElement, me: { email: string }, onSignedOut:
     if (match?.[1]) page = renderDocument(main, store, decodeURIComponent(match[1]));
     else if (recipient?.[1]) page = renderRecipient(main, decodeURIComponent(recipient[1]));
     else if (location.hash === '#/recipients') page = renderRecipients(main);
-    else if (message?.[1]) disposeList = renderMessage(main, decodeURIComponent(message[1]));
-    else if (location.hash === '#/sent') disposeList = renderSent(main);
-    else if (location.hash === '#/compose') disposeList = renderCompose(main);
-    else if (location.hash === '#/settings') disposeList = renderSettings(main);
-    else if (location.hash === '#/mailbox') disposeList = renderMailbox(main);
+    else if (message?.[1]) page = renderMessage(main, decodeURIComponent(message[1]));
+    else if (location.hash === '#/sent') page = renderSent(main);
+    else if (location.hash === '#/compose') page = renderCompose(main);
+    else if (location.hash === '#/settings') page = renderSettings(main);
+    else if (location.hash === '#/mailbox') page = renderMailbox(main);
     else disposeList = renderDocuments(main, store);
     window.scrollTo(0, 0);
   };
@@ -127,6 +131,8 @@ export function renderApp(root: HTMLElement, me: { email: string }, onSignedOut:
     if (event.documentId && page && location.hash === `#/documents/${encodeURIComponent(event.documentId)}`)
       page.activity();
     else if (page && event.recipient && location.hash === `#/recipients/${encodeURIComponent(event.recipient)}`)
+      page.activity();
+    else if (page && event.messageId && (location.hash === '#/sent' || location.hash.startsWith('#/sent/')))
       page.activity();
   };
 
