@@ -17,6 +17,8 @@ export interface ReaderPageInput {
   documentId: string;
   /** Lets the viewer socket past the link's gates; null when the link has none. */
   entryTicket?: string | null;
+  /** Lets the page's script fetch page 1's image before its visit opens; null for none. */
+  pageToken?: string | null;
 }
 
 // PDFViewer insists on DIVs for its container and viewer (hence role="main" rather than <main>).
@@ -76,7 +78,7 @@ export function readerPage(input: ReaderPageInput): string {
   const download = input.allowDownload
     ? `<a class="tool tool-download" id="download" href="/v/${escapeHtml(token)}/download" download title="Download" aria-label="Download">${icon('download')}<span class="tool-label">Download</span></a>`
     : '';
-  const body = `    <div id="reader" class="reader" data-token="${escapeHtml(input.token)}" data-document-id="${escapeHtml(input.documentId)}" data-page-count="${escapeHtml(pages)}" data-allow-download="${input.allowDownload ? 'true' : 'false'}" data-file-url="/v/${escapeHtml(token)}/file"${input.entryTicket ? ` data-ticket="${escapeHtml(input.entryTicket)}"` : ''}>
+  const body = `    <div id="reader" class="reader" data-token="${escapeHtml(input.token)}" data-document-id="${escapeHtml(input.documentId)}" data-page-count="${escapeHtml(pages)}" data-allow-download="${input.allowDownload ? 'true' : 'false'}" data-file-url="/v/${escapeHtml(token)}/file"${input.entryTicket ? ` data-ticket="${escapeHtml(input.entryTicket)}"` : ''}${input.pageToken ? ` data-page-token="${escapeHtml(input.pageToken)}"` : ''}>
       <header class="toolbar" role="toolbar" aria-label="Document controls">
         <div class="toolbar-title">${icon('doc')}<h1 id="doc-title" title="${escapeHtml(input.title)}">${escapeHtml(input.title)}</h1></div>
         <div class="toolbar-group toolbar-pages">
