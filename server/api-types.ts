@@ -152,6 +152,16 @@ export interface MessageJson extends MessageSummaryJson {
   }[];
 }
 
+/** GET/PUT /api/settings/mail-tracking: the sender's switches for mail sent through Pagetrail. */
+export interface MailSettingsJson {
+  /** Attachments become per-recipient links (off: every attachment stays attached). */
+  attachments: boolean;
+  /** A 1x1 open pixel in each copy's HTML part. */
+  pixel: boolean;
+  /** The copy's http(s) links rewritten to its click redirects (and the hidden honeypot link). */
+  clicks: boolean;
+}
+
 /** GET/PUT /api/mailbox: the IMAP mailbox polled for replies (the password is never shown). */
 export interface MailboxJson {
   host: string;

@@ -3,7 +3,9 @@
 // - the pass: an HttpOnly cookie scoped to /v/<token>, saying which gates this browser passed (passcode, address);
 // - the entry ticket: the same facts, put in the reader page for the viewer socket (socket.io's requests do not
 //   carry a cookie scoped to /v/<token>);
-// - the file token: one visit's right to read the PDF, given in visit:started and renewed while the visit lives.
+// - the file token: one visit's right to read the PDF, given in visit:started and renewed while the visit lives;
+// - the page token: put in the reader page (after its gates) so page 1's image is fetched before the visit opens;
+//   good for that image alone, for a few seconds.
 import { randomBytes } from 'node:crypto';
 import type { Sealer } from '../../storage/sealer.ts';
 
@@ -22,7 +24,7 @@ export interface FileGrant {
   expiresAtMs: number;
 }
 
-type Kind = 'pass' | 'entry' | 'file';
+type Kind = 'pass' | 'entry' | 'file' | 'page';
 
 export class AccessPasses {
   private readonly sealer: Sealer;
@@ -69,5 +71,16 @@ export class AccessPasses {
     if (!b || typeof b.v !== 'string') return null;
     if ((b.x as number) <= Date.now()) return 'expired';
     return { visitId: b.v, expiresAtMs: b.x as number };
+  }
+
+  sealPage(linkId: string, expiresAtMs: number): string {
+    return this.seal('page', linkId, { x: expiresAtMs });
+  }
+
+  /** 'expired' as for the file token: the reader then waits for its visit's token. */
+  openPage(linkId: string, value: unknown): 'valid' | 'expired' | null {
+    const b = this.open('page', linkId, value, 0);
+    if (!b) return null;
+    return (b.x as number) <= Date.now() ? 'expired' : 'valid';
   }
 }

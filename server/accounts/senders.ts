@@ -1,5 +1,6 @@
 // Senders, their API tokens and dashboard sessions.
 import type { Db, SenderRow } from '../../storage/db/index.ts';
+import type { MailSettingsJson as MailSettings } from '../api-types.ts';
 import { senderExists } from '../errors.ts';
 import { newId } from '../ids.ts';
 import { OwnBrowsers } from './own-browsers.ts';
@@ -53,20 +54,32 @@ export class Accounts {
 
   /** The per-sender switch for mail: off leaves every attachment attached. */
   async setMailTracking(senderId: string, on: boolean): Promise<void> {
-    await this.db
-      .updateTable('senders')
-      .set({ mail_tracking: on ? 1 : 0 })
-      .where('id', '=', senderId)
-      .execute();
+    await this.setMailSettings(senderId, { attachments: on });
   }
 
-  async mailTracking(senderId: string): Promise<boolean> {
+  /** The per-sender mail switches: links for attachments, the open pixel, click redirects (all on by default). */
+  async mailSettings(senderId: string): Promise<MailSettings> {
     const row = await this.db
       .selectFrom('senders')
-      .select('mail_tracking')
+      .select(['mail_tracking', 'mail_pixel', 'mail_clicks'])
       .where('id', '=', senderId)
       .executeTakeFirst();
-    return Number(row?.mail_tracking ?? 1) !== 0;
+    const on = (v: number | undefined) => Number(v ?? 1) !== 0;
+    return { attachments: on(row?.mail_tracking), pixel: on(row?.mail_pixel), clicks: on(row?.mail_clicks) };
+  }
+
+  /** Changes the switches given, keeps the others; resolves to all of them. */
+  async setMailSettings(senderId: string, change: Partial<MailSettings>): Promise<MailSettings> {
+    const flag = (v: boolean | undefined) => (v === undefined ? undefined : v ? 1 : 0);
+    const set = {
+      mail_tracking: flag(change.attachments),
+      mail_pixel: flag(change.pixel),
+      mail_clicks: flag(change.clicks),
+    };
+    const values = Object.fromEntries(Object.entries(set).filter(([, v]) => v !== undefined));
+    if (Object.keys(values).length)
+      await this.db.updateTable('senders').set(values).where('id', '=', senderId).execute();
+    return this.mailSettings(senderId);
   }
 
   async senderByEmail(email: string): Promise<Sender | null> {

@@ -17,6 +17,8 @@ export interface ReaderPageInput {
   documentId: string;
   /** Lets the viewer socket past the link's gates; null when the link has none. */
   entryTicket?: string | null;
+  /** Page 1's image is named in the page itself, with this token in its URL (null: no image to show). */
+  pageToken?: string | null;
 }
 
 // PDFViewer insists on DIVs for its container and viewer (hence role="main" rather than <main>).
@@ -76,6 +78,10 @@ export function readerPage(input: ReaderPageInput): string {
   const download = input.allowDownload
     ? `<a class="tool tool-download" id="download" href="/v/${escapeHtml(token)}/download" download title="Download" aria-label="Download">${icon('download')}<span class="tool-label">Download</span></a>`
     : '';
+  // Fetched and painted by the browser as it parses the page, before any script has run.
+  const firstPage = input.pageToken
+    ? `\n        <img id="first-page" class="first-page" alt="" fetchpriority="high" src="/v/${escapeHtml(token)}/first-page?p=${escapeHtml(encodeURIComponent(input.pageToken))}">`
+    : '';
   const body = `    <div id="reader" class="reader" data-token="${escapeHtml(input.token)}" data-document-id="${escapeHtml(input.documentId)}" data-page-count="${escapeHtml(pages)}" data-allow-download="${input.allowDownload ? 'true' : 'false'}" data-file-url="/v/${escapeHtml(token)}/file"${input.entryTicket ? ` data-ticket="${escapeHtml(input.entryTicket)}"` : ''}>
       <header class="toolbar" role="toolbar" aria-label="Document controls">
         <div class="toolbar-title">${icon('doc')}<h1 id="doc-title" title="${escapeHtml(input.title)}">${escapeHtml(input.title)}</h1></div>
@@ -93,7 +99,7 @@ export function readerPage(input: ReaderPageInput): string {
         <div class="toolbar-group toolbar-actions">${download}</div>
         <div class="progress" id="progress" role="progressbar" aria-label="Loading document" aria-valuemin="0" aria-valuemax="100"><div class="progress-bar" id="progress-bar"></div></div>
       </header>
-      <div id="viewer-container" class="viewer-container" role="main" tabindex="0" aria-label="${escapeHtml(input.title)}">
+      <div id="viewer-container" class="viewer-container" role="main" tabindex="0" aria-label="${escapeHtml(input.title)}">${firstPage}
         <div id="viewer" class="pdfViewer"></div>
       </div>
       <div id="notice" class="notice" role="alert" hidden>

@@ -2,7 +2,7 @@
 // file token), the download (stamped when the link has a watermark), the dwell-time beacon.
 import express, { Router, type Request } from 'express';
 import { withIdentity, type LinkAccessParts } from '../access/access.ts';
-import { isGated } from '../access/settings.ts';
+import { accessOf, isGated } from '../access/settings.ts';
 import { stampPdf, watermarkText } from '../access/watermark.ts';
 import type { Accounts } from '../accounts/senders.ts';
 import type { BlobStore } from '../../storage/blobs/blob-store.ts';
@@ -43,6 +43,8 @@ export interface ViewerRouteDeps {
 }
 
 const YEAR_MS = 365 * 24 * 3600_000;
+/** Life of the reader page's page token: the page's script uses it at once. */
+const PAGE_TOKEN_TTL_MS = 30_000;
 
 /** The header carrying a visit's file token (a header, not the URL: it never reaches logs or history). */
 export const FILE_TOKEN_HEADER = 'x-pagetrail-file';
@@ -93,6 +95,12 @@ export function viewerRoutes(d: ViewerRouteDeps): Router {
           entryTicket: isGated(decision.access)
             ? d.access.passes.sealPass(link.id, pass ?? { passcode: false, email: null, expiresAtMs: 0 }, 'entry')
             : null,
+          // Page 1's image, named in the page (not fetched after the visit's socket has opened); never for a
+          // watermarked link (the image carries no watermark), and not before it is made.
+          pageToken:
+            !decision.access.watermark && (await d.blobs.stat(firstPageKey(document.id)))
+              ? d.access.passes.sealPage(link.id, Date.now() + PAGE_TOKEN_TTL_MS)
+              : null,
         }),
       );
     } catch (err) {
@@ -126,12 +134,22 @@ export function viewerRoutes(d: ViewerRouteDeps): Router {
     });
   });
 
+  /** The file's checks, with the reader page's page token (in the URL the page names) good too, for this image. */
+  const readableFirstPage = async (req: Request) => {
+    const resolved = await d.links.resolveReadable(tokenOf(req));
+    const page = d.access.passes.openPage(resolved.link.id, req.query.p);
+    if (page === 'valid') return resolved;
+    if (page === 'expired') throw fileTokenExpired();
+    return (await readableFile(req)).resolved;
+  };
+
   // Page 1 as an image, painted before pdf.js has rendered it: exactly the checks of the file, never kept by a cache.
   r.get('/v/:token/first-page', async (req, res) => {
-    const { resolved } = await readableFile(req);
+    const resolved = await readableFirstPage(req);
     const key = firstPageKey(resolved.document.id);
-    // Not made (yet): nothing to paint, and no error a browser console would report for the reader.
-    if (!(await d.blobs.stat(key))) {
+    // Not made (yet), or a watermarked link (the image has no watermark): nothing to paint, and no error a browser
+    // console would report for the reader.
+    if (accessOf(resolved.link).watermark || !(await d.blobs.stat(key))) {
       res.status(204).set('Cache-Control', 'private, no-store').end();
       return;
     }

@@ -9,6 +9,7 @@ import type { Config } from '../config.ts';
 import type { Ingest } from '../conversion/ingest.ts';
 import type { Links } from '../documents/links.ts';
 import { composeRoutes } from '../http/compose.ts';
+import { mailSettingsRoutes } from '../http/mail-settings.ts';
 import { messageRoutes } from '../http/messages.ts';
 import { Router } from 'express';
 import { category, type Logger } from '../logger.ts';
@@ -86,6 +87,7 @@ export function createMail(d: MailDeps): MailFeature {
       maxMessageBytes: config.MAX_MESSAGE_BYTES,
     }),
   );
+  router.use(mailSettingsRoutes({ accounts: d.accounts }));
   router.use(
     messageRoutes({
       accounts: d.accounts,

@@ -94,7 +94,8 @@ export class MailService {
       const messageId = a.messageId ?? `<${randomSecret(18)}@${new URL(d.publicUrl()).hostname || 'pagetrail'}>`;
       const prior = await d.store.find(input.sender.id, messageId);
       // The message's header, else what the message was first stored with, else the sender's setting.
-      const tracked = !a.untracked && (prior ? Boolean(prior.tracked) : await d.accounts.mailTracking(input.sender.id));
+      const settings = await d.accounts.mailSettings(input.sender.id);
+      const tracked = !a.untracked && (prior ? Boolean(prior.tracked) : settings.attachments);
       const message =
         prior ??
         (await d.store.create({
@@ -143,7 +144,7 @@ export class MailService {
             textNode: a.textNode,
             docs,
             addMessageId: a.messageId ? null : messageId,
-            ...(tracked ? { tracking: this.trackingPlan(c) } : {}),
+            ...(tracked ? { tracking: this.trackingPlan(c, settings) } : {}),
           },
           out,
         );
@@ -226,13 +227,15 @@ export class MailService {
   }
 
   /** The copy's open pixel and click redirects, under PUBLIC_URL, by the copy's token (server/signals). */
-  private trackingPlan(c: Copy): TrackingPlan {
+  private trackingPlan(c: Copy, s: { pixel: boolean; clicks: boolean }): TrackingPlan {
     const base = this.d.publicUrl();
     const token = this.d.store.tokenOf(c.copy);
     return {
       pixelUrl: `${base}/e/${token}/open.gif`,
       clickUrl: (position) => `${base}/e/${token}/${position}`,
       ownBase: base,
+      pixel: s.pixel,
+      clicks: s.clicks,
     };
   }
 

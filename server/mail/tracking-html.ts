@@ -1,6 +1,6 @@
 // What tracking adds to a copy's HTML part: every http(s) link rewritten to this copy's click redirect (the
 // target is kept on the server, see MessageStore.saveLinks), a hidden honeypot link no person sees, and a 1x1
-// open pixel. Links to Pagetrail itself (the documents' viewer links) stay as they are: the viewer tracks them.
+// open pixel (each half can be switched off per sender). Links to Pagetrail itself (the documents' viewer links) stay as they are: the viewer tracks them.
 
 import { insertHtml } from './blocks.ts';
 
@@ -10,6 +10,9 @@ export interface TrackingPlan {
   clickUrl: (position: number) => string;
   /** PUBLIC_URL: links under it are not rewritten. */
   ownBase: string;
+  /** The sender's switches: false leaves out the open pixel, or leaves every link as written (and no honeypot). */
+  pixel: boolean;
+  clicks: boolean;
 }
 
 export interface RewrittenLink {
@@ -52,6 +55,8 @@ export function trackHtml(
   plan: TrackingPlan,
   decode: (raw: string) => string,
 ): { html: string; links: RewrittenLink[] } {
+  const pixel = `<img src="${plan.pixelUrl}" width="1" height="1" alt="" aria-hidden="true" style="display:block;width:1px;height:1px;border:0;margin:0;padding:0;">`;
+  if (!plan.clicks) return { html: plan.pixel ? insertHtml(html, pixel) : html, links: [] };
   const links: RewrittenLink[] = [{ position: 0, url: plan.ownBase, text: null, honeypot: true }];
   const rewritten = html.replace(
     ANCHOR,
@@ -64,8 +69,8 @@ export function trackHtml(
     },
   );
   const honeypot = `<a href="${plan.clickUrl(0)}" style="display:none;font-size:0;line-height:0;max-height:0;overflow:hidden;mso-hide:all;" tabindex="-1" aria-hidden="true"></a>`;
-  const pixel = `<img src="${plan.pixelUrl}" width="1" height="1" alt="" aria-hidden="true" style="display:block;width:1px;height:1px;border:0;margin:0;padding:0;">`;
-  return { html: insertHtml(atBodyStart(rewritten, honeypot), pixel), links };
+  const withHoneypot = atBodyStart(rewritten, honeypot);
+  return { html: plan.pixel ? insertHtml(withHoneypot, pixel) : withHoneypot, links };
 }
 
 function atBodyStart(body: string, markup: string): string {

@@ -480,6 +480,19 @@ const migrations = (ctx: MigrationContext): Record<string, Migration> => ({
         .execute();
     },
   },
+  // The per-sender switches for the open pixel and click rewriting of mail (both on, as before).
+  '0014_mail_signal_switches': {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .alterTable('senders')
+        .addColumn('mail_pixel', 'integer', (c) => c.notNull().defaultTo(1))
+        .execute();
+      await db.schema
+        .alterTable('senders')
+        .addColumn('mail_clicks', 'integer', (c) => c.notNull().defaultTo(1))
+        .execute();
+    },
+  },
   // Each viewer visit asks whether its link came from a mail copy (the no_human_input rule): by link, not a scan.
   '0013_copy_link_index': {
     async up(db: Kysely<any>) {

@@ -8,6 +8,10 @@ export interface SendersTable {
   event_seq: Generated<number>;
   /** 0: attachments in this sender's mail stay attached (no links), unless a message says otherwise later. */
   mail_tracking: Generated<number>;
+  /** 0: no open pixel in this sender's tracked mail. */
+  mail_pixel: Generated<number>;
+  /** 0: links in this sender's tracked mail are left as written (no click redirects). */
+  mail_clicks: Generated<number>;
   /** 0: no notification emails for this sender. */
   notify_email: Generated<number>;
   created_at: string;

@@ -51,6 +51,11 @@ describe('compose page', () => {
     await page.locator('#compose-files').setInputFiles([tracked, untracked]);
     await page.locator('.track-switch').nth(1).uncheck();
     await screenshot(page, 'mail-compose');
+    await page.setViewportSize({ width: 375, height: 812 });
+    await screenshot(page, 'mail-compose-phone');
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(width <= 375, `no sideways scrolling at phone width (page is ${width} px wide)`);
+    await page.setViewportSize({ width: 1280, height: 900 });
     await page.locator('button[type="submit"]', { hasText: 'Send' }).click();
     await page.locator('.sent-item').first().waitFor({ timeout: 60_000 });
     assert.match((await page.locator('.sent-subject').first().textContent()) ?? '', /Your quote/);

@@ -95,6 +95,10 @@ describe('Sent list with email signals', () => {
     assert.match((await card.locator('.timeline-item.is-muted').textContent()) ?? '', /machine: Apple Mail privacy/);
     assert.match((await card.textContent()) ?? '', /in Gmail/);
     await screenshot(page, 'mail-signals-message');
+    await page.setViewportSize({ width: 375, height: 812 });
+    await screenshot(page, 'mail-signals-message-phone');
+    const messageWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(messageWidth <= 375, `the message page does not scroll sideways (${messageWidth} px wide)`);
     assert.deepEqual(problems.list(), []);
     await context.close();
   });

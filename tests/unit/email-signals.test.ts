@@ -80,6 +80,8 @@ describe('HTML rewrite', () => {
     pixelUrl: 'https://pt.example/e/T/open.gif',
     clickUrl: (n: number) => `https://pt.example/e/T/${n}`,
     ownBase: 'https://pt.example',
+    pixel: true,
+    clicks: true,
   };
   it('rewrites http(s) links in order, keeps others, adds a hidden honeypot first and the pixel last', () => {
     const { html, links } = trackHtml(
@@ -100,6 +102,29 @@ describe('HTML rewrite', () => {
     assert.match(html, /<a href="mailto:x@y">m<\/a>/);
     assert.match(html, /<a href="https:\/\/pt\.example\/v\/abc">doc<\/a>/, 'our own viewer links stay');
     assert.match(html, /<img src="https:\/\/pt\.example\/e\/T\/open\.gif" width="1" height="1"[^>]*><\/body><\/html>$/);
+  });
+  it('leaves every link as written, with no honeypot, when clicks are off, and keeps the pixel', () => {
+    const source = '<html><body><a href="https://a.example">go</a></body></html>';
+    const { html, links } = trackHtml(source, { ...plan, clicks: false }, (s) => s);
+    assert.deepEqual(links, []);
+    assert.match(
+      html,
+      /^<html><body><a href="https:\/\/a\.example">go<\/a><img src="https:\/\/pt\.example\/e\/T\/open\.gif"/,
+    );
+    assert.doesNotMatch(html, /\/e\/T\/\d/);
+  });
+  it('leaves out the pixel when it is off, and still rewrites the links', () => {
+    const { html, links } = trackHtml('<p><a href="https://a.example">go</a></p>', { ...plan, pixel: false }, (s) => s);
+    assert.equal(links.length, 2);
+    assert.doesNotMatch(html, /open\.gif/);
+    assert.match(html, /<a href="https:\/\/pt\.example\/e\/T\/1">go<\/a>/);
+  });
+  it('changes nothing when both are off', () => {
+    const source = '<p><a href="https://a.example">go</a></p>';
+    assert.deepEqual(
+      trackHtml(source, { ...plan, pixel: false, clicks: false }, (s) => s),
+      { html: source, links: [] },
+    );
   });
   it('works on a fragment without body', () => {
     const { html, links } = trackHtml('<p><a href="https://a.example">go</a></p>', plan, (s) => s);

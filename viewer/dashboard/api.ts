@@ -6,6 +6,8 @@ import type {
   DocumentJson as DocumentSummary,
   LinkDefaultsJson,
   LinkJson as ShareLink,
+  MailboxJson,
+  MailSettingsJson,
   MessageJson,
   MessageSummaryJson,
   RecipientListJson,
@@ -51,6 +53,9 @@ export type {
   DocumentJson as DocumentSummary,
   LinkDefaultsJson,
   LinkJson as ShareLink,
+  MailboxJson,
+  MailSettingsJson,
+  MessageJson,
   RecipientListJson,
   RecipientTimeline,
   TimelineItem,
@@ -133,5 +138,11 @@ export const endpoints = {
   setNotifications: (email: boolean) => api<{ email: boolean }>('PUT', '/api/notifications', { email }),
   setLinkNotifications: (id: string, email: boolean) =>
     api<{ email: boolean }>('PUT', `/api/links/${encodeURIComponent(id)}/notifications`, { email }),
+  mailSettings: () => api<MailSettingsJson>('GET', '/api/settings/mail-tracking'),
+  setMailSettings: (change: Partial<MailSettingsJson>) =>
+    api<MailSettingsJson>('PUT', '/api/settings/mail-tracking', change),
+  mailbox: () => api<MailboxJson>('GET', '/api/mailbox'),
+  saveMailbox: (input: Record<string, string | number>) => api<MailboxJson>('PUT', '/api/mailbox', input),
+  deleteMailbox: () => api<void>('DELETE', '/api/mailbox'),
   events: (id: string) => api<{ events: ActivityEvent[] }>('GET', `/api/documents/${encodeURIComponent(id)}/events`),
 };

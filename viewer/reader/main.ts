@@ -1,10 +1,10 @@
 // Entry point of the recipient's reader (/v/:token): reads the settings the server put in #reader's data-*
-// attributes, starts the pdf.js worker and the visit (the socket) at once, paints page 1's image as soon as the visit
-// has its file token, and hands the document to reader-view.js (pdf.js, loaded in parallel) to draw.
+// attributes, starts the pdf.js worker and the visit (the socket) at once, paints page 1's image at once (with the
+// page's page token; else as soon as the visit has its file token), and hands the document to reader-view.js (pdf.js, loaded in parallel) to draw.
 // This bundle stays small (no pdf.js): its quick start is what the first visible page waits for.
 
 import type * as DocumentViewModule from './document-view.ts';
-import { showFirstPage } from './first-page.ts';
+import { adoptFirstPage, showFirstPage } from './first-page.ts';
 import { bindProgress } from './toolbar.ts';
 import { startTracking } from './tracking-session.ts';
 
@@ -20,7 +20,10 @@ const firstPageUrl = `/v/${encodeURIComponent(token)}/first-page`;
 // so the CSP's worker-src 'self' is enough).
 const worker = new Worker(`${ASSETS}pdf.worker.min.mjs`, { type: 'module' });
 const progress = bindProgress();
-let preview: { remove(): void } | null = null;
+// The page's own image of page 1 (its URL holds the page token, no visit yet): on its way since the page was parsed.
+const pageImage = document.getElementById('first-page') as HTMLImageElement | null;
+const early = pageImage ? adoptFirstPage(container, pageImage) : null;
+let preview: { remove(): void } | null = early;
 
 // A URL, not a path esbuild would bundle: reader-view.js is its own bundle, preloaded by the page.
 const viewUrl = `${ASSETS}reader-view.js`;
@@ -91,7 +94,8 @@ const tracking = startTracking({
     if (opened) return;
     opened = true;
     // Not for a watermarked link: the image carries no watermark.
-    const image = info.watermark ? null : showFirstPage(container, firstPageUrl, info.fileToken);
+    if (info.watermark) early?.remove();
+    const image = info.watermark ? null : (early ?? showFirstPage(container, firstPageUrl, info.fileToken));
     preview = image;
     view
       .then((v) =>

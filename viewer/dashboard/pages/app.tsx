@@ -4,8 +4,6 @@
 
 import { useState } from 'preact/hooks';
 import { endpoints } from '../api.ts';
-import { renderCompose } from '../compose-view.ts';
-import { Mounted } from '../components/mounted.tsx';
 import { SidePane } from '../components/side-pane.tsx';
 import { TopBar } from '../components/top-bar.tsx';
 import { ActivityContext, ActivityHub } from '../hooks/use-activity.ts';
@@ -13,14 +11,15 @@ import { DocumentsContext, useDocumentStore } from '../hooks/use-documents.ts';
 import { useLiveFeed } from '../hooks/use-live-feed.ts';
 import { sectionOf, useRoute, type Route } from '../hooks/use-route.ts';
 import { useUploads, type Uploads } from '../hooks/use-uploads.ts';
-import { renderMailbox } from '../mailbox-view.ts';
-import { renderMessage } from '../message-view.ts';
-import { renderSent } from '../sent-view.ts';
-import { renderSettings } from '../settings-view.ts';
+import { ComposePage } from './compose-page.tsx';
 import { DocumentPage } from './document-page.tsx';
 import { DocumentsPage } from './documents-page.tsx';
+import { MailboxPage } from './mailbox-page.tsx';
+import { MessagePage } from './message-page.tsx';
 import { RecipientPage } from './recipient-page.tsx';
 import { RecipientsPage } from './recipients-page.tsx';
+import { SentPage } from './sent-page.tsx';
+import { SettingsPage } from './settings-page.tsx';
 
 export function App({ me, onSignedOut }: { me: { email: string }; onSignedOut: () => void }) {
   const store = useDocumentStore();
@@ -64,15 +63,15 @@ function MainPage({ route, uploads }: { route: Route; uploads: Uploads }) {
     case 'recipient':
       return <RecipientPage key={`recipient:${route.address}`} address={route.address} />;
     case 'message':
-      return <Mounted key={`message:${route.id}`} render={(el) => renderMessage(el, route.id)} />;
+      return <MessagePage key={`message:${route.id}`} id={route.id} />;
     case 'sent':
-      return <Mounted key="sent" render={renderSent} />;
+      return <SentPage key="sent" />;
     case 'compose':
-      return <Mounted key="compose" render={renderCompose} />;
+      return <ComposePage key="compose" />;
     case 'settings':
-      return <Mounted key="settings" render={renderSettings} />;
+      return <SettingsPage key="settings" />;
     case 'mailbox':
-      return <Mounted key="mailbox" render={renderMailbox} />;
+      return <MailboxPage key="mailbox" />;
     case 'documents':
       return <DocumentsPage key="documents" uploads={uploads} />;
   }
