@@ -162,6 +162,40 @@ describe("the reader page's page token", () => {
     assert.equal((await request(live.url).get('/first-page').set('x-pagetrail-file', fresh)).status, 200);
   });
 
+  it("is refused once the link's own expiry has passed, while the token itself is still young", async () => {
+    const link = await createLink(t, alice.token, docId, { expiresAt: new Date(Date.now() + 3000).toISOString() });
+    const token = pageTokenOf((await request(link.url).get('').expect(200)).text);
+    assert.ok(token, 'the reader page carries a page token');
+    const expiresAt = (
+      await request(t.url).get(`/api/documents/${docId}/links`).set('authorization', `Bearer ${alice.token}`)
+    ).body.links.find((l: { id: string }) => l.id === link.id).expiresAt as string;
+    await new Promise((r) => setTimeout(r, Date.parse(expiresAt) - Date.now() + 200));
+    const r = await request(link.url).get('/first-page').set('x-pagetrail-file', token);
+    assert.equal(r.status, 410);
+    assert.equal(r.body.error.code, 'link_expired');
+    assert.notEqual(r.headers['content-type'], 'image/jpeg');
+  });
+
+  it('is refused when altered, or sealed for another link', async () => {
+    const link = await createLink(t, alice.token, docId);
+    const other = await createLink(t, alice.token, docId);
+    const token = pageTokenOf((await request(link.url).get('').expect(200)).text)!;
+    const last = token.at(-1) === 'A' ? 'B' : 'A';
+    for (const bad of [`${token.slice(0, -1)}${last}`, token.slice(0, 20), 'not-a-token']) {
+      const r = await request(link.url).get('/first-page').set('x-pagetrail-file', bad);
+      assert.equal(r.status, 403, `altered token ${bad.slice(0, 12)}…: ${r.status}`);
+      assert.equal(r.body.error.code, 'file_token_invalid');
+    }
+    const { AccessPasses } = await import('../../server/access/passes.ts');
+    const { Sealer } = await import('../../storage/sealer.ts');
+    const passes = new AccessPasses(Sealer.forDataDir(t.dataDir, 'link access'));
+    const sealedForOther = passes.sealPage(other.id, Date.now() + 60_000);
+    const r = await request(link.url).get('/first-page').set('x-pagetrail-file', sealedForOther);
+    assert.equal(r.status, 403);
+    assert.equal(r.body.error.code, 'file_token_invalid');
+    assert.equal((await request(other.url).get('/first-page').set('x-pagetrail-file', sealedForOther)).status, 200);
+  });
+
   it('is not in a gate page, and comes with the reader page once the passcode is given', async () => {
     const link = await createLink(t, alice.token, docId, { passcode: 'blue lantern 4' });
     const gate = await request(link.url).get('');
