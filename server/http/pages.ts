@@ -17,7 +17,7 @@ export interface ReaderPageInput {
   documentId: string;
   /** Lets the viewer socket past the link's gates; null when the link has none. */
   entryTicket?: string | null;
-  /** Page 1's image is named in the page itself, with this token in its URL (null: no image to show). */
+  /** Lets the page's script fetch page 1's image before its visit opens; null for none. */
   pageToken?: string | null;
 }
 
@@ -78,11 +78,7 @@ export function readerPage(input: ReaderPageInput): string {
   const download = input.allowDownload
     ? `<a class="tool tool-download" id="download" href="/v/${escapeHtml(token)}/download" download title="Download" aria-label="Download">${icon('download')}<span class="tool-label">Download</span></a>`
     : '';
-  // Fetched and painted by the browser as it parses the page, before any script has run.
-  const firstPage = input.pageToken
-    ? `\n        <img id="first-page" class="first-page" alt="" fetchpriority="high" src="/v/${escapeHtml(token)}/first-page?p=${escapeHtml(encodeURIComponent(input.pageToken))}">`
-    : '';
-  const body = `    <div id="reader" class="reader" data-token="${escapeHtml(input.token)}" data-document-id="${escapeHtml(input.documentId)}" data-page-count="${escapeHtml(pages)}" data-allow-download="${input.allowDownload ? 'true' : 'false'}" data-file-url="/v/${escapeHtml(token)}/file"${input.entryTicket ? ` data-ticket="${escapeHtml(input.entryTicket)}"` : ''}>
+  const body = `    <div id="reader" class="reader" data-token="${escapeHtml(input.token)}" data-document-id="${escapeHtml(input.documentId)}" data-page-count="${escapeHtml(pages)}" data-allow-download="${input.allowDownload ? 'true' : 'false'}" data-file-url="/v/${escapeHtml(token)}/file"${input.entryTicket ? ` data-ticket="${escapeHtml(input.entryTicket)}"` : ''}${input.pageToken ? ` data-page-token="${escapeHtml(input.pageToken)}"` : ''}>
       <header class="toolbar" role="toolbar" aria-label="Document controls">
         <div class="toolbar-title">${icon('doc')}<h1 id="doc-title" title="${escapeHtml(input.title)}">${escapeHtml(input.title)}</h1></div>
         <div class="toolbar-group toolbar-pages">
@@ -99,7 +95,7 @@ export function readerPage(input: ReaderPageInput): string {
         <div class="toolbar-group toolbar-actions">${download}</div>
         <div class="progress" id="progress" role="progressbar" aria-label="Loading document" aria-valuemin="0" aria-valuemax="100"><div class="progress-bar" id="progress-bar"></div></div>
       </header>
-      <div id="viewer-container" class="viewer-container" role="main" tabindex="0" aria-label="${escapeHtml(input.title)}">${firstPage}
+      <div id="viewer-container" class="viewer-container" role="main" tabindex="0" aria-label="${escapeHtml(input.title)}">
         <div id="viewer" class="pdfViewer"></div>
       </div>
       <div id="notice" class="notice" role="alert" hidden>

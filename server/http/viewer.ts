@@ -95,12 +95,11 @@ export function viewerRoutes(d: ViewerRouteDeps): Router {
           entryTicket: isGated(decision.access)
             ? d.access.passes.sealPass(link.id, pass ?? { passcode: false, email: null, expiresAtMs: 0 }, 'entry')
             : null,
-          // Page 1's image, named in the page (not fetched after the visit's socket has opened); never for a
-          // watermarked link (the image carries no watermark), and not before it is made.
-          pageToken:
-            !decision.access.watermark && (await d.blobs.stat(firstPageKey(document.id)))
-              ? d.access.passes.sealPage(link.id, Date.now() + PAGE_TOKEN_TTL_MS)
-              : null,
+          // Page 1's image, fetched as soon as the page's script runs (not after the visit's socket has opened);
+          // never for a watermarked link (the image carries no watermark).
+          pageToken: decision.access.watermark
+            ? null
+            : d.access.passes.sealPage(link.id, Date.now() + PAGE_TOKEN_TTL_MS),
         }),
       );
     } catch (err) {
@@ -134,10 +133,10 @@ export function viewerRoutes(d: ViewerRouteDeps): Router {
     });
   });
 
-  /** The file's checks, with the reader page's page token (in the URL the page names) good too, for this image. */
+  /** The file's checks, with the reader page's page token good too (for page 1's image alone). */
   const readableFirstPage = async (req: Request) => {
     const resolved = await d.links.resolveReadable(tokenOf(req));
-    const page = d.access.passes.openPage(resolved.link.id, req.query.p);
+    const page = d.access.passes.openPage(resolved.link.id, req.get(FILE_TOKEN_HEADER));
     if (page === 'valid') return resolved;
     if (page === 'expired') throw fileTokenExpired();
     return (await readableFile(req)).resolved;

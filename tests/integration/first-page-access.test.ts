@@ -121,12 +121,8 @@ describe('the page-1 image', () => {
   });
 });
 
-/** The page token in the URL of the page-1 image the reader page names, when it names one. */
-const pageTokenOf = (html: string) => {
-  const p = /<img id="first-page"[^>]* src="[^"?]+\/first-page\?p=([^"]+)"/.exec(html)?.[1];
-  return p === undefined ? undefined : decodeURIComponent(p.replace(/&amp;/g, '&'));
-};
-const withPageToken = (token: string) => `/first-page?p=${encodeURIComponent(token)}`;
+/** The reader page's page token, when the page carries one. */
+const pageTokenOf = (html: string) => /data-page-token="([^"]+)"/.exec(html)?.[1]?.replace(/&amp;/g, '&');
 
 describe("the reader page's page token", () => {
   it('fetches the page-1 image before any visit, and nothing else: not the file, not on another link', async () => {
@@ -135,43 +131,69 @@ describe("the reader page's page token", () => {
     const page = await request(link.url).get('').expect(200);
     const token = pageTokenOf(page.text);
     assert.ok(token && token.length >= 40, 'a page token with room for 128 random bits and its seal');
-    const image = await request(link.url).get(withPageToken(token)).expect(200);
+    const image = await request(link.url).get('/first-page').set('x-pagetrail-file', token).expect(200);
     assert.equal(image.headers['content-type'], 'image/jpeg');
     assert.equal(image.headers['cache-control'], 'private, no-store');
     const file = await request(link.url).get('/file').set('x-pagetrail-file', token).set('range', 'bytes=0-1023');
     assert.equal(file.status, 403);
     assert.equal(file.body.error.code, 'file_token_invalid');
-    const inUrl = await request(link.url)
-      .get(`/file?p=${encodeURIComponent(token)}`)
-      .set('range', 'bytes=0-1023');
-    assert.equal(inUrl.status, 403);
     sameRefusal(await both(other.url, { 'x-pagetrail-file': token }), 403, 'file_token_invalid');
-    const foreign = await request(other.url).get(withPageToken(token));
-    assert.equal(foreign.status, 403);
-    assert.equal(foreign.body.error.code, 'file_token_invalid');
     const visits = await t.db.selectFrom('visits').select('id').where('link_id', '=', link.id).execute();
     assert.deepEqual(visits, [], 'the page and its image open no visit');
-    // A visit's file token is never taken from the URL.
-    const visitToken = (await fileAccess(t.url, link.token))['x-pagetrail-file']!;
-    assert.equal((await request(link.url).get(withPageToken(visitToken))).status, 403);
   });
 
   it('is refused once the link is revoked, and once it has expired', async () => {
     const link = await createLink(t, alice.token, docId);
     const token = pageTokenOf((await request(link.url).get('').expect(200)).text)!;
     await request(t.url).delete(`/api/links/${link.id}`).set('authorization', `Bearer ${alice.token}`).expect(204);
-    const revoked = await request(link.url).get(withPageToken(token));
+    const revoked = await request(link.url).get('/first-page').set('x-pagetrail-file', token);
     assert.equal(revoked.status, 410);
     assert.notEqual(revoked.headers['content-type'], 'image/jpeg');
     const live = await createLink(t, alice.token, docId);
     const { AccessPasses } = await import('../../server/access/passes.ts');
     const { Sealer } = await import('../../storage/sealer.ts');
     const passes = new AccessPasses(Sealer.forDataDir(t.dataDir, 'link access'));
-    const stale = await request(live.url).get(withPageToken(passes.sealPage(live.id, Date.now() - 1000)));
+    const stale = await request(live.url)
+      .get('/first-page')
+      .set('x-pagetrail-file', passes.sealPage(live.id, Date.now() - 1000));
     assert.equal(stale.status, 403);
     assert.equal(stale.body.error.code, 'file_token_expired');
     const fresh = passes.sealPage(live.id, Date.now() + 60_000);
-    assert.equal((await request(live.url).get(withPageToken(fresh))).status, 200);
+    assert.equal((await request(live.url).get('/first-page').set('x-pagetrail-file', fresh)).status, 200);
+  });
+
+  it("is refused once the link's own expiry has passed, while the token itself is still young", async () => {
+    const link = await createLink(t, alice.token, docId, { expiresAt: new Date(Date.now() + 3000).toISOString() });
+    const token = pageTokenOf((await request(link.url).get('').expect(200)).text);
+    assert.ok(token, 'the reader page carries a page token');
+    const expiresAt = (
+      await request(t.url).get(`/api/documents/${docId}/links`).set('authorization', `Bearer ${alice.token}`)
+    ).body.links.find((l: { id: string }) => l.id === link.id).expiresAt as string;
+    await new Promise((r) => setTimeout(r, Date.parse(expiresAt) - Date.now() + 200));
+    const r = await request(link.url).get('/first-page').set('x-pagetrail-file', token);
+    assert.equal(r.status, 410);
+    assert.equal(r.body.error.code, 'link_expired');
+    assert.notEqual(r.headers['content-type'], 'image/jpeg');
+  });
+
+  it('is refused when altered, or sealed for another link', async () => {
+    const link = await createLink(t, alice.token, docId);
+    const other = await createLink(t, alice.token, docId);
+    const token = pageTokenOf((await request(link.url).get('').expect(200)).text)!;
+    const last = token.at(-1) === 'A' ? 'B' : 'A';
+    for (const bad of [`${token.slice(0, -1)}${last}`, token.slice(0, 20), 'not-a-token']) {
+      const r = await request(link.url).get('/first-page').set('x-pagetrail-file', bad);
+      assert.equal(r.status, 403, `altered token ${bad.slice(0, 12)}…: ${r.status}`);
+      assert.equal(r.body.error.code, 'file_token_invalid');
+    }
+    const { AccessPasses } = await import('../../server/access/passes.ts');
+    const { Sealer } = await import('../../storage/sealer.ts');
+    const passes = new AccessPasses(Sealer.forDataDir(t.dataDir, 'link access'));
+    const sealedForOther = passes.sealPage(other.id, Date.now() + 60_000);
+    const r = await request(link.url).get('/first-page').set('x-pagetrail-file', sealedForOther);
+    assert.equal(r.status, 403);
+    assert.equal(r.body.error.code, 'file_token_invalid');
+    assert.equal((await request(other.url).get('/first-page').set('x-pagetrail-file', sealedForOther)).status, 200);
   });
 
   it('is not in a gate page, and comes with the reader page once the passcode is given', async () => {
@@ -186,7 +208,7 @@ describe("the reader page's page token", () => {
       .expect((res) => assert.ok(res.status < 400, `passcode answered ${res.status}`));
     const token = pageTokenOf((await agent.get(`/v/${link.token}`).expect(200)).text);
     assert.ok(token, 'the reader page carries a page token');
-    assert.equal((await request(link.url).get(withPageToken(token))).status, 200);
+    assert.equal((await request(link.url).get('/first-page').set('x-pagetrail-file', token)).status, 200);
   });
 
   it('is not given on a link whose view limit is reached', async () => {

