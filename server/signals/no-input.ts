@@ -3,6 +3,7 @@
 // ended with no human input reported is a machine's: the visit and its events are marked `no_human_input`.
 // Only unmarked visits are changed (another rule's verdict stays), and input never un-marks anything.
 import { moveVisitPages } from '../../storage/db/document-pages.ts';
+import { moveVisitFigures } from '../../storage/db/visit-rollups.ts';
 import type { Db } from '../../storage/db/index.ts';
 import type { EventStore } from '../tracking/event-store.ts';
 
@@ -64,13 +65,15 @@ export class NoInputRule {
         .where('id', '=', visitId)
         .where('automated', '=', 0)
         .executeTakeFirst();
-      if (Number(marked.numUpdatedRows))
+      if (Number(marked.numUpdatedRows)) {
         await moveVisitPages(
           trx,
           { id: visitId, documentId: visit.document_id, linkId: visit.link_id },
           { self: 0, automated: 0 },
           { self: 0, automated: 1 },
         );
+        await moveVisitFigures(trx, visitId, { self: 0, automated: 0 }, { self: 0, automated: 1 });
+      }
       await trx
         .updateTable('events')
         .set({ automated: 1, automated_reason: NO_HUMAN_INPUT })

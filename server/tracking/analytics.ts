@@ -4,17 +4,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../../storage/db/index.ts';
 import type { Analytics, IncludedViews } from '../api-types.ts';
-import { bareVisitsOfDocument, visitsOfDocument } from './visit-scope.ts';
-
-/** What a visit's day is grouped with: its device, browser and place. */
-const SHAPE = [
-  'visits.device_type',
-  'visits.browser',
-  'visits.country',
-  'visits.city',
-  'visits.lat',
-  'visits.lon',
-] as const;
 
 /** Most days `overTime` spans (the last 366 up to today). */
 const MAX_DAYS = 366;
@@ -26,21 +15,28 @@ export async function documentAnalytics(
   included: IncludedViews = { self: false, automated: false },
   now = new Date(),
 ): Promise<Analytics> {
-  const bare = bareVisitsOfDocument(db, documentId, included);
-  const [viewers, perStop, pages, shapes, recipients] = await Promise.all([
-    bare
-      .select((eb) => [eb.fn.countAll<number>().as('visits'), sql<number>`count(distinct visits.viewer)`.as('viewers')])
+  const [viewers, perStop, pages, dayShapes, recipients] = await Promise.all([
+    db
+      .selectFrom('document_viewers')
+      .select(sql<number>`count(distinct viewer)`.as('viewers'))
+      .where('document_id', '=', documentId)
+      .where('visits', '>', 0)
+      .$if(!included.self, (q) => q.where('self', '=', 0))
+      .$if(!included.automated, (q) => q.where('automated', '=', 0))
       .executeTakeFirst(),
-    // Visits, pages seen and downloads per last page (the drop-off), in one pass over the visits' totals.
-    bare
-      .leftJoin('visit_totals', 'visit_totals.visit_id', 'visits.id')
+    // Visits, pages seen and downloads per last page (the drop-off).
+    db
+      .selectFrom('document_stops')
       .select((eb) => [
-        'visit_totals.last_page as page',
-        eb.fn.countAll<number>().as('n'),
-        eb.fn.sum<number>('visit_totals.pages_seen').as('pages_seen'),
-        eb.fn.sum<number>('visit_totals.downloads').as('downloads'),
+        'last_page as page',
+        eb.fn.sum<number>('visits').as('n'),
+        eb.fn.sum<number>('pages_seen').as('pages_seen'),
+        eb.fn.sum<number>('downloads').as('downloads'),
       ])
-      .groupBy('visit_totals.last_page')
+      .where('document_id', '=', documentId)
+      .groupBy('last_page')
+      .$if(!included.self, (q) => q.where('self', '=', 0))
+      .$if(!included.automated, (q) => q.where('automated', '=', 0))
       .execute(),
     db
       .selectFrom('document_pages')
@@ -55,25 +51,38 @@ export async function documentAnalytics(
       .$if(!included.automated, (q) => q.where('automated', '=', 0))
       .groupBy('page')
       .execute(),
-    // Day, device, browser and place in one pass over the covering index; summed per figure below.
-    bare
-      .select((eb) => [
-        sql<string>`substr(visits.started_at, 1, 10)`.as('day'),
-        ...SHAPE,
-        eb.fn.countAll<number>().as('n'),
-      ])
-      .groupBy([sql`substr(visits.started_at, 1, 10)`, ...SHAPE])
+    // Visits per day and shape (device, browser, place); summed per figure below.
+    db
+      .selectFrom('document_visit_days')
+      .select((eb) => ['day', 'shape', eb.fn.sum<number>('visits').as('n')])
+      .where('document_id', '=', documentId)
+      .groupBy(['day', 'shape'])
+      .$if(!included.self, (q) => q.where('self', '=', 0))
+      .$if(!included.automated, (q) => q.where('automated', '=', 0))
       .execute(),
     recipientRows(db, documentId, included),
   ]);
+  const shapes = dayShapes
+    .filter((r) => Number(r.n) > 0)
+    .map((r) => {
+      const [device_type, browser, country, city, lat, lon] = JSON.parse(r.shape) as [
+        string | null,
+        string | null,
+        string | null,
+        string | null,
+        number | null,
+        number | null,
+      ];
+      return { day: r.day, device_type, browser, country, city, lat, lon, n: r.n };
+    });
   const sum = (f: (r: (typeof perStop)[number]) => unknown) => perStop.reduce((a, r) => a + Number(f(r) ?? 0), 0);
   const totals = {
-    visits: viewers?.visits,
+    visits: sum((r) => r.n),
     viewers: viewers?.viewers,
     pages_seen: sum((r) => r.pages_seen),
     downloads: sum((r) => r.downloads),
   };
-  const stops = perStop.filter((r) => r.page !== null);
+  const stops = perStop.filter((r) => Number(r.page) > 0);
   const byPage = new Map(pages.map((p) => [Number(p.page), p]));
   const list = Array.from({ length: pageCount }, (_, i) => ({
     page: i + 1,
@@ -137,15 +146,32 @@ export function daySeries(rows: { day: string; n: number }[], now: Date): Analyt
 /** Per known recipient of the document: visits, time, distinct pages seen, where the latest visit stopped, and
  * whether the link was probably forwarded. */
 async function recipientRows(db: Db, documentId: string, included: IncludedViews): Promise<Analytics['recipients']> {
-  const visits = visitsOfDocument(db, documentId, included).where('links.recipient', 'is not', null);
-  const [sums, seen, latest, forwards] = await Promise.all([
-    visits
+  const [sums, lastSeen, seen, latest] = await Promise.all([
+    // Visits, time and forwards per recipient from the links' totals.
+    db
+      .selectFrom('link_totals')
+      .innerJoin('links', 'links.id', 'link_totals.link_id')
       .select((eb) => [
         'links.recipient',
-        eb.fn.countAll<number>().as('visits'),
-        eb.fn.sum<number>('visit_totals.accounted_ms').as('ms'),
-        eb.fn.max('visits.last_seen_at').as('last_at'),
+        eb.fn.sum<number>('link_totals.visits').as('visits'),
+        eb.fn.sum<number>('link_totals.accounted_ms').as('ms'),
+        eb.fn.sum<number>('link_totals.forwarded').as('forwarded'),
       ])
+      .where('links.document_id', '=', documentId)
+      .where('links.recipient', 'is not', null)
+      .$if(!included.self, (q) => q.where('link_totals.self', '=', 0))
+      .$if(!included.automated, (q) => q.where('link_totals.automated', '=', 0))
+      .groupBy('links.recipient')
+      .execute(),
+    // The latest contact per recipient, from the visits_link_kind_seen index.
+    db
+      .selectFrom('links')
+      .innerJoin('visits', 'visits.link_id', 'links.id')
+      .select((eb) => ['links.recipient', eb.fn.max('visits.last_seen_at').as('last_at')])
+      .where('links.document_id', '=', documentId)
+      .where('links.recipient', 'is not', null)
+      .$if(!included.self, (q) => q.where('visits.self', '=', 0))
+      .$if(!included.automated, (q) => q.where('visits.automated', '=', 0))
       .groupBy('links.recipient')
       .execute(),
     db
@@ -180,7 +206,6 @@ async function recipientRows(db: Db, documentId: string, included: IncludedViews
       .where('links.document_id', '=', documentId)
       .where('links.recipient', 'is not', null)
       .execute(),
-    visits.select('links.recipient').distinct().where('visits.forwarded', '=', 1).execute(),
   ]);
   const pagesOf = new Map(seen.map((s) => [s.recipient, Number(s.pages)]));
   const lastOf = new Map<string | null, number | null>();
@@ -192,16 +217,17 @@ async function recipientRows(db: Db, documentId: string, included: IncludedViews
     newest.set(l.recipient, at);
     lastOf.set(l.recipient, page === '' ? null : Number(page));
   }
-  const forwarded = new Set(forwards.map((f) => f.recipient));
+  const lastAt = new Map(lastSeen.map((l) => [l.recipient, l.last_at]));
   return sums
+    .filter((s) => Number(s.visits) > 0)
     .map((s) => ({
       recipient: s.recipient!,
       visits: Number(s.visits),
       totalMs: Number(s.ms ?? 0),
       pagesSeen: pagesOf.get(s.recipient) ?? 0,
       lastPage: lastOf.get(s.recipient) == null ? null : Number(lastOf.get(s.recipient)),
-      lastAt: String(s.last_at),
-      forwarded: forwarded.has(s.recipient),
+      lastAt: String(lastAt.get(s.recipient)),
+      forwarded: Number(s.forwarded) > 0,
     }))
     .sort((a, b) => (a.lastAt < b.lastAt ? 1 : -1));
 }

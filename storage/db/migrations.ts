@@ -2,6 +2,7 @@
 import { sql, type Kysely } from 'kysely';
 import { Migrator, type Migration, type MigrationProvider } from 'kysely/migration';
 import type { Sealer } from '../sealer.ts';
+import { up as analyticsRollups } from './analytics-rollups-migration.ts';
 
 /** What a migration may need beyond the database: the sealers of link and copy tokens, made only when rows need them. */
 export interface MigrationContext {
@@ -494,6 +495,8 @@ const migrations = (ctx: MigrationContext): Record<string, Migration> => ({
     },
   },
   // Each viewer visit asks whether its link came from a mail copy (the no_human_input rule): by link, not a scan.
+  // Per-document visit rollups kept with every append (days and shapes, viewers, drop-off, per-link totals).
+  '0014_analytics_rollups': { up: analyticsRollups },
   '0013_copy_link_index': {
     async up(db: Kysely<any>) {
       await db.schema.createIndex('message_copy_links_link').on('message_copy_links').column('link_id').execute();

@@ -205,6 +205,47 @@ export interface DocumentPagesTable {
   downloads: number;
 }
 
+/** A document's visits per UTC day and shape (device type, browser, country, city, coordinates as JSON) and kind of
+ * reader, kept at write time. */
+export interface DocumentVisitDaysTable {
+  document_id: string;
+  self: number;
+  automated: number;
+  day: string;
+  shape: string;
+  visits: number;
+}
+
+/** A document's visits per viewer (the unique-viewer count) and kind of reader. */
+export interface DocumentViewersTable {
+  document_id: string;
+  viewer: string;
+  self: number;
+  automated: number;
+  visits: number;
+}
+
+/** A document's visits per last page (0: none yet) and kind of reader, with their pages seen and downloads. */
+export interface DocumentStopsTable {
+  document_id: string;
+  self: number;
+  automated: number;
+  last_page: number;
+  visits: number;
+  pages_seen: number;
+  downloads: number;
+}
+
+/** A link's visits, accounted time and forwarded visits per kind of reader. */
+export interface LinkTotalsTable {
+  link_id: string;
+  self: number;
+  automated: number;
+  visits: number;
+  accounted_ms: number;
+  forwarded: number;
+}
+
 export interface MessagesTable {
   id: string;
   sender_id: string;
@@ -394,6 +435,10 @@ export interface Database {
   visit_pages: VisitPagesTable;
   document_pages: DocumentPagesTable;
   link_pages: LinkPagesTable;
+  document_visit_days: DocumentVisitDaysTable;
+  document_viewers: DocumentViewersTable;
+  document_stops: DocumentStopsTable;
+  link_totals: LinkTotalsTable;
   events: EventsTable;
   messages: MessagesTable;
   message_recipients: MessageRecipientsTable;

@@ -5,6 +5,7 @@
 import { sql, type Transaction } from 'kysely';
 import { BatchRollup, eventRow, type Appended, type EventInput, type EventLog } from '../event-log.ts';
 import type { Database, Db, EventRow, VisitRow } from '../schema.ts';
+import { batchStatements, newVisitStatements, runStatements, type VisitKey } from '../visit-rollups.ts';
 
 /** Rows per statement (visits inserted, re-sends looked up): their parameters stay far below the protocol's 65,535. */
 const CHUNK = 500;
@@ -29,6 +30,7 @@ export class PostgresEventLog implements EventLog {
     return this.db.transaction().execute(async (trx) => {
       const seqs = await lockSenders(trx, inputs);
       for (const part of chunks(visits)) await trx.insertInto('visits').values(part).execute();
+      await runStatements(trx, visits.flatMap(newVisitStatements));
       const prior = await storedSeqs(trx, inputs);
       const out: Appended[] = [];
       const rows: EventRow[] = [];
@@ -90,6 +92,16 @@ async function storeRollup(trx: Transaction<Database>, rollup: BatchRollup): Pro
     for (const r of rows) if (r.inserted) fresh.add(`${r.visit_id}\u0000${r.page}`);
   }
   const { visits, pages, links } = rollup.finish((p) => fresh.has(`${p.visit_id}\u0000${p.page}`));
+  await runStatements(
+    trx,
+    batchStatements(
+      visits,
+      await visitKeys(
+        trx,
+        visits.map((v) => v.visit_id),
+      ),
+    ),
+  );
   for (const part of chunks(visits))
     await trx
       .insertInto('visit_totals')
@@ -125,6 +137,28 @@ async function storeRollup(trx: Transaction<Database>, rollup: BatchRollup): Pro
         })),
       )
       .execute();
+}
+
+/** The batch's visits' keys and last pages before their totals are added. */
+async function visitKeys(trx: Transaction<Database>, ids: string[]): Promise<Map<string, VisitKey>> {
+  const out = new Map<string, VisitKey>();
+  for (const part of chunks(ids)) {
+    const rows = await trx
+      .selectFrom('visits')
+      .leftJoin('visit_totals', 'visit_totals.visit_id', 'visits.id')
+      .select([
+        'visits.id',
+        'visits.document_id',
+        'visits.link_id',
+        'visits.self',
+        'visits.automated',
+        'visit_totals.last_page',
+      ])
+      .where('visits.id', 'in', part)
+      .execute();
+    for (const r of rows) out.set(r.id, r);
+  }
+  return out;
 }
 
 /** Locks each sender's row until commit and returns its last seq. */

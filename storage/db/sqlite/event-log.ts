@@ -14,6 +14,7 @@ import {
   type EventLog,
 } from '../event-log.ts';
 import type { EventRow, VisitRow } from '../schema.ts';
+import { batchStatements, newVisitStatements, type Statement, type VisitKey } from '../visit-rollups.ts';
 
 const COLUMNS = [
   'id',
@@ -88,9 +89,22 @@ export function sqliteAppender(sqlite: SQLite.Database): (inputs: EventInput[], 
   const visit = sqlite.prepare(
     `insert into visits (${VISIT_COLUMNS.join(', ')}) values (${VISIT_COLUMNS.map(() => '?').join(', ')})`,
   );
+  const visitKey = sqlite.prepare<[string], VisitKey>(
+    'select v.id, v.document_id, v.link_id, v.self, v.automated, t.last_page from visits v ' +
+      'left join visit_totals t on t.visit_id = v.id where v.id = ?',
+  );
+  const prepared = new Map<string, SQLite.Statement>();
+  const run = ([text, params]: Statement) => {
+    let st = prepared.get(text);
+    if (!st) prepared.set(text, (st = sqlite.prepare(text)));
+    st.run(params);
+  };
   // Immediate: the write lock is taken at the start, so a connection elsewhere never makes the batch fail half-way.
   return sqlite.transaction((inputs: EventInput[], visits: VisitRow[] = []) => {
-    for (const v of visits) visit.run(VISIT_COLUMNS.map((c) => v[c] ?? null));
+    for (const v of visits) {
+      visit.run(VISIT_COLUMNS.map((c) => v[c] ?? null));
+      for (const st of newVisitStatements(v)) run(st);
+    }
     const seqs = new Map<string, number>();
     const rollup = new BatchRollup();
     const out: Appended[] = [];
@@ -117,6 +131,12 @@ export function sqliteAppender(sqlite: SQLite.Database): (inputs: EventInput[], 
       else addPair.run(p.ms, p.views, p.visit_id, p.page);
     }
     const { visits: totals, pages, links } = rollup.finish((p) => fresh.has(p));
+    const before = new Map<string, VisitKey>();
+    for (const v of totals) {
+      const k = visitKey.get(v.visit_id);
+      if (k) before.set(v.visit_id, k);
+    }
+    for (const st of batchStatements(totals, before)) run(st);
     for (const v of totals) addTotals.run(visitTotalsParams(v));
     for (const d of pages) addPage.run(documentPageParams(d));
     for (const l of links) addLinkPage.run(linkPageParams(l));
