@@ -18,6 +18,8 @@ const run = promisify(execFile);
 
 export interface Postprocessed {
   pdfPath: string;
+  /** Milliseconds spent packing and removing active content, and how the latter was decided. */
+  times: { packMs: number; sanitizeMs: number; scan: 'inactive' | 'full' };
   /** Only when asked for (`thumbnail: true`); ingest makes it after the document is ready (makeThumbnail). */
   thumbnailPath: string | null;
 }
@@ -37,7 +39,10 @@ export async function postprocessPdf(
   workDir: string,
   opts: PostprocessOptions,
 ): Promise<Postprocessed> {
+  let t = Date.now();
   const compact = await compactObjects(pdfPath, workDir, opts);
+  const packMs = Date.now() - t;
+  t = Date.now();
   // After packing: qpdf's rewrite gives a file whose objects --update-from-json reliably replaces (in some files
   // with several revisions an update of the original's objects was silently not applied).
   const safe = await neutraliseActiveContent(compact, workDir, {
@@ -45,8 +50,9 @@ export async function postprocessPdf(
     pdftocairoPath: pdftocairoBeside(opts.pdftoppmPath ?? 'pdftoppm'),
     signal: opts.signal,
   });
+  const times = { packMs, sanitizeMs: Date.now() - t, scan: 'full' as const };
   const thumbnailPath = opts.thumbnail === false ? null : await makeThumbnail(safe.pdfPath, workDir, opts);
-  return { pdfPath: safe.pdfPath, thumbnailPath };
+  return { pdfPath: safe.pdfPath, times, thumbnailPath };
 }
 
 async function compactObjects(pdfPath: string, workDir: string, opts: PostprocessOptions): Promise<string> {
