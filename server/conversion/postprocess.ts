@@ -11,7 +11,7 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { neutraliseActiveContent } from './active-content.ts';
+import { hasActiveContent, neutraliseActiveContent } from './active-content.ts';
 import { pdftocairoBeside } from './pdf-repair.ts';
 
 const run = promisify(execFile);
@@ -29,30 +29,43 @@ export interface PostprocessOptions {
   pdftoppmPath?: string;
   /** Longest side of the thumbnail in pixels. */
   thumbnailSize?: number;
+  /** Files of at most this many bytes are not packed (default PACK_ABOVE_BYTES). */
+  packAboveBytes?: number;
   /** Also render the thumbnail (default true); false leaves it for makeThumbnail once the document is ready. */
   thumbnail?: boolean;
   signal?: AbortSignal;
 }
+
+/** A PDF this small is fetched by the reader in a request or two whatever its layout: packing it gains nothing. */
+export const PACK_ABOVE_BYTES = 384 * 1024;
 
 export async function postprocessPdf(
   pdfPath: string,
   workDir: string,
   opts: PostprocessOptions,
 ): Promise<Postprocessed> {
+  const thumbnail = async (p: string) => (opts.thumbnail === false ? null : await makeThumbnail(p, workDir, opts));
   let t = Date.now();
+  const neutralise = {
+    qpdfPath: opts.qpdfPath,
+    pdftocairoPath: pdftocairoBeside(opts.pdftoppmPath ?? 'pdftoppm'),
+    signal: opts.signal,
+  };
+  // A small file with nothing active is kept as it is: one qpdf read instead of a rewrite and a read.
+  const small = (await fs.stat(pdfPath)).size <= (opts.packAboveBytes ?? PACK_ABOVE_BYTES);
+  if (small && !(await hasActiveContent(pdfPath, neutralise))) {
+    const times = { packMs: 0, sanitizeMs: Date.now() - t, scan: 'full' as const };
+    return { pdfPath, times, thumbnailPath: await thumbnail(pdfPath) };
+  }
+  t = Date.now();
   const compact = await compactObjects(pdfPath, workDir, opts);
   const packMs = Date.now() - t;
   t = Date.now();
   // After packing: qpdf's rewrite gives a file whose objects --update-from-json reliably replaces (in some files
   // with several revisions an update of the original's objects was silently not applied).
-  const safe = await neutraliseActiveContent(compact, workDir, {
-    qpdfPath: opts.qpdfPath,
-    pdftocairoPath: pdftocairoBeside(opts.pdftoppmPath ?? 'pdftoppm'),
-    signal: opts.signal,
-  });
+  const safe = await neutraliseActiveContent(compact, workDir, neutralise);
   const times = { packMs, sanitizeMs: Date.now() - t, scan: 'full' as const };
-  const thumbnailPath = opts.thumbnail === false ? null : await makeThumbnail(safe.pdfPath, workDir, opts);
-  return { pdfPath: safe.pdfPath, times, thumbnailPath };
+  return { pdfPath: safe.pdfPath, times, thumbnailPath: await thumbnail(safe.pdfPath) };
 }
 
 async function compactObjects(pdfPath: string, workDir: string, opts: PostprocessOptions): Promise<string> {
