@@ -12,6 +12,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { hasActiveContent, neutraliseActiveContent } from './active-content.ts';
+import { scanPdfFile } from './active-scan.ts';
 import { pdftocairoBeside } from './pdf-repair.ts';
 
 const run = promisify(execFile);
@@ -29,6 +30,8 @@ export interface PostprocessOptions {
   pdftoppmPath?: string;
   /** Longest side of the thumbnail in pixels. */
   thumbnailSize?: number;
+  /** A PDF LibreOffice wrote (not an upload): when a scan of its bytes finds nothing active, qpdf's pass is skipped. */
+  trusted?: boolean;
   /** Files of at most this many bytes are not packed (default PACK_ABOVE_BYTES). */
   packAboveBytes?: number;
   /** Also render the thumbnail (default true); false leaves it for makeThumbnail once the document is ready. */
@@ -51,20 +54,23 @@ export async function postprocessPdf(
     pdftocairoPath: pdftocairoBeside(opts.pdftoppmPath ?? 'pdftoppm'),
     signal: opts.signal,
   };
-  // A small file with nothing active is kept as it is: one qpdf read instead of a rewrite and a read.
+  const inactive = opts.trusted === true && (await scanPdfFile(pdfPath)) === 'inactive';
+  const scan = inactive ? ('inactive' as const) : ('full' as const);
+  // A small file with nothing active is kept as it is: no qpdf at all when the scan cleared it, else one read
+  // instead of a rewrite and a read.
   const small = (await fs.stat(pdfPath)).size <= (opts.packAboveBytes ?? PACK_ABOVE_BYTES);
-  if (small && !(await hasActiveContent(pdfPath, neutralise))) {
-    const times = { packMs: 0, sanitizeMs: Date.now() - t, scan: 'full' as const };
+  if (small && (inactive || !(await hasActiveContent(pdfPath, neutralise)))) {
+    const times = { packMs: 0, sanitizeMs: Date.now() - t, scan };
     return { pdfPath, times, thumbnailPath: await thumbnail(pdfPath) };
   }
   t = Date.now();
   const compact = await compactObjects(pdfPath, workDir, opts);
   const packMs = Date.now() - t;
-  t = Date.now();
   // After packing: qpdf's rewrite gives a file whose objects --update-from-json reliably replaces (in some files
   // with several revisions an update of the original's objects was silently not applied).
-  const safe = await neutraliseActiveContent(compact, workDir, neutralise);
-  const times = { packMs, sanitizeMs: Date.now() - t, scan: 'full' as const };
+  t = Date.now();
+  const safe = inactive ? { pdfPath: compact } : await neutraliseActiveContent(compact, workDir, neutralise);
+  const times = { packMs, sanitizeMs: Date.now() - t, scan };
   return { pdfPath: safe.pdfPath, times, thumbnailPath: await thumbnail(safe.pdfPath) };
 }
 

@@ -101,6 +101,8 @@ export async function render(d: RenderDeps, input: RenderInput, work: string): P
       qpdfPath: d.qpdfPath,
       pdftoppmPath: d.pdftoppmPath,
       thumbnail: false,
+      // LibreOffice's own output may be cleared by a scan of its bytes; an uploaded PDF always gets qpdf's pass.
+      trusted: input.format !== 'pdf',
       signal: input.signal,
     });
     Object.assign(steps, post.times);
