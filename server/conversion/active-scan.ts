@@ -62,7 +62,10 @@ export function scanActiveContent(bytes: Uint8Array): ScanVerdict {
   if (!text.startsWith('%PDF-')) return 'needs-full-pass';
   for (const m of text.matchAll(NAME)) {
     // Decoded: /J#53 is /JS to a reader.
-    if (ACTIVE_NAMES.has(decodeName(m[1]!))) return 'needs-full-pass';
+    const name = decodeName(m[1]!);
+    // LibreOffice opens every file at page 1 with an explicit destination (an array: nothing it could run).
+    if (name === 'OpenAction' && /^\s*\[/.test(text.slice(m.index + m[0].length, m.index + m[0].length + 64))) continue;
+    if (ACTIVE_NAMES.has(name)) return 'needs-full-pass';
   }
   for (const m of text.matchAll(URI)) {
     // The key /URI also names the action type (/S /URI): a name or a number after it is not a target.

@@ -40,6 +40,14 @@ describe('active-content scan', () => {
       assert.equal(scan(extra), 'needs-full-pass', extra);
   });
 
+  it('an /OpenAction that only opens at a page (as LibreOffice writes it) is inactive; one with an action is not', () => {
+    assert.equal(scan('/OpenAction[4 0 R /XYZ null null 0]'), 'inactive');
+    assert.equal(scan('/OpenAction [4 0 R /Fit]'), 'inactive');
+    assert.equal(scan('/OpenAction 9 0 R'), 'needs-full-pass', 'an indirect action');
+    assert.equal(scan('/OpenAction << /S /GoTo /D [4 0 R /Fit] >>'), 'needs-full-pass');
+    assert.equal(scan('/OpenAction[4 0 R /XYZ null null 0] /AA << >>'), 'needs-full-pass');
+  });
+
   it('a name spelt with #xx escapes is read as a reader reads it', () => {
     assert.equal(scan('/X << /S /Java#53cript /J#53 (app.alert(1)) >>'), 'needs-full-pass');
     assert.equal(scan('/X << /A#41 9 0 R >>'), 'needs-full-pass');
