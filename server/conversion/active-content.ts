@@ -131,6 +131,17 @@ async function qpdfOk(promise: Promise<unknown>): Promise<void> {
   }
 }
 
+/** Whether `pdfPath` has anything neutraliseActiveContent would change (one qpdf read of its objects); true when
+ * qpdf cannot describe it (that file is redrawn). */
+export async function hasActiveContent(pdfPath: string, opts: NeutraliseOptions): Promise<boolean> {
+  try {
+    return Object.keys(activeContentPatch((await describe(pdfPath, opts)).objects)).length > 0;
+  } catch (err) {
+    if (opts.signal?.aborted) throw err;
+    return true;
+  }
+}
+
 /** Writes `pdfPath` without active content into workDir (or returns it as it is when it has none). A file qpdf
  * cannot describe is redrawn by pdftocairo, which copies no actions, scripts or attachments; if that fails too the
  * error is thrown (the file is not stored with content we could not check). */

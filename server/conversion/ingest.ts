@@ -55,6 +55,8 @@ export interface Upload {
   tempPath: string;
   size: number;
   format: DetectedFormat;
+  /** Milliseconds from the request's arrival to its acceptance (the body received and its type checked). */
+  receiveMs?: number;
   /** SHA-256 of the file, kept so the same file from the same sender can be found again (mail attachments). */
   contentHash?: string;
 }
@@ -127,7 +129,16 @@ export class Ingest {
       throw err;
     }
     if (queue) this.track(this.handOver(doc, upload, priority));
-    else this.track(this.process(doc, upload, { pageCount, repairedPath, release, acceptedAt }));
+    // Timed from the request's arrival when known, so `readyMs` is what the uploader waited.
+    else
+      this.track(
+        this.process(doc, upload, {
+          pageCount,
+          repairedPath,
+          release,
+          acceptedAt: acceptedAt - (upload.receiveMs ?? 0),
+        }),
+      );
     return doc;
   }
 
@@ -178,8 +189,14 @@ export class Ingest {
     let outcome: Partial<DocumentRow>;
     let rendered: Rendered | null = null;
     let kept: string | null = null;
+    // The original is stored while the conversion runs; the document is ready only once both are done.
+    const storeStarted = Date.now();
+    const storing = blobs
+      .putFile(blobKeys(doc.id).original, upload.tempPath, 'application/octet-stream')
+      .then(() => Date.now() - storeStarted);
+    // Awaited below in every case (the temp file is removed only after); a failure there fails the document.
+    storing.catch(() => {});
     try {
-      await blobs.putFile(blobKeys(doc.id).original, upload.tempPath, 'application/octet-stream');
       rendered = await render(
         this.deps,
         {
@@ -196,6 +213,7 @@ export class Ingest {
         work,
       );
       o.release?.();
+      rendered.steps.storeOriginalMs = await storing;
       outcome = rendered.outcome;
       kept = await this.keepForAfterReady(rendered.pdfPath);
     } catch (err) {
@@ -204,6 +222,7 @@ export class Ingest {
       rendered = null;
     } finally {
       o.release?.();
+      await storing.catch(() => {});
       await fs.rm(work, { recursive: true, force: true });
       await fs.rm(upload.tempPath, { force: true });
       if (o.repairedPath) await fs.rm(o.repairedPath, { force: true });
@@ -212,7 +231,7 @@ export class Ingest {
     await this.finish(doc, outcome).catch((err: unknown) =>
       logger.error({ err, documentId: doc.id }, 'could not record the outcome'),
     );
-    if (rendered && kept) await this.afterReady(doc, rendered, kept, o.acceptedAt);
+    if (rendered && kept) await this.afterReady(doc, rendered, kept, o.acceptedAt, upload.receiveMs ?? null);
   }
 
   /** The stored PDF, moved out of the job's folder into one of its own for what is made after ready. */
@@ -226,7 +245,13 @@ export class Ingest {
   }
 
   /** The thumbnail and page-1 image of a ready document, then the ingest log line with every step's time. */
-  private async afterReady(doc: DocumentRow, rendered: Rendered, pdfPath: string, acceptedAt: number): Promise<void> {
+  private async afterReady(
+    doc: DocumentRow,
+    rendered: Rendered,
+    pdfPath: string,
+    acceptedAt: number,
+    receiveMs: number | null,
+  ): Promise<void> {
     const { logger, db, blobs } = this.deps;
     const readyMs = Date.now() - acceptedAt;
     const dir = path.dirname(pdfPath);
@@ -250,6 +275,7 @@ export class Ingest {
         documentId: doc.id,
         format: doc.format,
         pageCount: rendered.outcome.page_count,
+        receiveMs,
         ...rendered.steps,
         readyMs,
         thumbnailMs,

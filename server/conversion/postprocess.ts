@@ -11,13 +11,16 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { neutraliseActiveContent } from './active-content.ts';
+import { hasActiveContent, neutraliseActiveContent } from './active-content.ts';
+import { scanPdfFile } from './active-scan.ts';
 import { pdftocairoBeside } from './pdf-repair.ts';
 
 const run = promisify(execFile);
 
 export interface Postprocessed {
   pdfPath: string;
+  /** Milliseconds spent packing and removing active content, and how the latter was decided. */
+  times: { packMs: number; sanitizeMs: number; scan: 'inactive' | 'full' };
   /** Only when asked for (`thumbnail: true`); ingest makes it after the document is ready (makeThumbnail). */
   thumbnailPath: string | null;
 }
@@ -27,26 +30,48 @@ export interface PostprocessOptions {
   pdftoppmPath?: string;
   /** Longest side of the thumbnail in pixels. */
   thumbnailSize?: number;
+  /** A PDF LibreOffice wrote (not an upload): when a scan of its bytes finds nothing active, qpdf's pass is skipped. */
+  trusted?: boolean;
+  /** Files of at most this many bytes are not packed (default PACK_ABOVE_BYTES). */
+  packAboveBytes?: number;
   /** Also render the thumbnail (default true); false leaves it for makeThumbnail once the document is ready. */
   thumbnail?: boolean;
   signal?: AbortSignal;
 }
+
+/** A PDF this small is fetched by the reader in a request or two whatever its layout: packing it gains nothing. */
+export const PACK_ABOVE_BYTES = 384 * 1024;
 
 export async function postprocessPdf(
   pdfPath: string,
   workDir: string,
   opts: PostprocessOptions,
 ): Promise<Postprocessed> {
-  const compact = await compactObjects(pdfPath, workDir, opts);
-  // After packing: qpdf's rewrite gives a file whose objects --update-from-json reliably replaces (in some files
-  // with several revisions an update of the original's objects was silently not applied).
-  const safe = await neutraliseActiveContent(compact, workDir, {
+  const thumbnail = async (p: string) => (opts.thumbnail === false ? null : await makeThumbnail(p, workDir, opts));
+  let t = Date.now();
+  const neutralise = {
     qpdfPath: opts.qpdfPath,
     pdftocairoPath: pdftocairoBeside(opts.pdftoppmPath ?? 'pdftoppm'),
     signal: opts.signal,
-  });
-  const thumbnailPath = opts.thumbnail === false ? null : await makeThumbnail(safe.pdfPath, workDir, opts);
-  return { pdfPath: safe.pdfPath, thumbnailPath };
+  };
+  const inactive = opts.trusted === true && (await scanPdfFile(pdfPath)) === 'inactive';
+  const scan = inactive ? ('inactive' as const) : ('full' as const);
+  // A small file with nothing active is kept as it is: no qpdf at all when the scan cleared it, else one read
+  // instead of a rewrite and a read.
+  const small = (await fs.stat(pdfPath)).size <= (opts.packAboveBytes ?? PACK_ABOVE_BYTES);
+  if (small && (inactive || !(await hasActiveContent(pdfPath, neutralise)))) {
+    const times = { packMs: 0, sanitizeMs: Date.now() - t, scan };
+    return { pdfPath, times, thumbnailPath: await thumbnail(pdfPath) };
+  }
+  t = Date.now();
+  const compact = await compactObjects(pdfPath, workDir, opts);
+  const packMs = Date.now() - t;
+  // After packing: qpdf's rewrite gives a file whose objects --update-from-json reliably replaces (in some files
+  // with several revisions an update of the original's objects was silently not applied).
+  t = Date.now();
+  const safe = inactive ? { pdfPath: compact } : await neutraliseActiveContent(compact, workDir, neutralise);
+  const times = { packMs, sanitizeMs: Date.now() - t, scan };
+  return { pdfPath: safe.pdfPath, times, thumbnailPath: await thumbnail(safe.pdfPath) };
 }
 
 async function compactObjects(pdfPath: string, workDir: string, opts: PostprocessOptions): Promise<string> {

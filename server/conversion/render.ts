@@ -51,10 +51,16 @@ export type Outcome = Partial<DocumentRow>;
 
 /** Milliseconds per step, for the ingest log line. */
 export interface StepTimes {
+  /** Storing the original upload (ingest does it while the conversion runs; null where the caller did not). */
+  storeOriginalMs?: number | null;
   convertMs: number | null;
   inspectMs: number | null;
-  qpdfMs: number;
-  storeMs: number;
+  /** Packing small objects into object streams (qpdf); 0 when skipped. */
+  packMs: number;
+  /** Checking for and removing active content; `scan` says how it was decided. */
+  sanitizeMs: number;
+  scan: 'inactive' | 'full';
+  storePdfMs: number;
 }
 
 export interface Rendered {
@@ -72,7 +78,7 @@ export async function render(d: RenderDeps, input: RenderInput, work: string): P
   const k = blobKeys(input.documentId);
   /** A rebuilt copy made here, removed here. */
   let ownRepair: string | null = null;
-  const steps: StepTimes = { convertMs: null, inspectMs: null, qpdfMs: 0, storeMs: 0 };
+  const steps: StepTimes = { convertMs: null, inspectMs: null, packMs: 0, sanitizeMs: 0, scan: 'full', storePdfMs: 0 };
   try {
     let pdfPath = input.inputPath;
     let pages = input.pageCount ?? null;
@@ -94,17 +100,18 @@ export async function render(d: RenderDeps, input: RenderInput, work: string): P
       pages = info.pageCount;
       steps.inspectMs = info.inspectMs ?? null;
     }
-    let t = Date.now();
     const post = await postprocessPdf(pdfPath, work, {
       qpdfPath: d.qpdfPath,
       pdftoppmPath: d.pdftoppmPath,
       thumbnail: false,
+      // LibreOffice's own output may be cleared by a scan of its bytes; an uploaded PDF always gets qpdf's pass.
+      trusted: input.format !== 'pdf',
       signal: input.signal,
     });
-    steps.qpdfMs = Date.now() - t;
-    t = Date.now();
+    Object.assign(steps, post.times);
+    const t = Date.now();
     const info = await d.blobs.putFile(k.pdf, post.pdfPath, 'application/pdf');
-    steps.storeMs = Date.now() - t;
+    steps.storePdfMs = Date.now() - t;
     const outcome: Outcome = {
       status: 'ready',
       page_count: pages,

@@ -1,6 +1,6 @@
 // /api/documents: upload, list, show, delete, the first-page thumbnail and the per-page ones.
 import fs from 'node:fs/promises';
-import { Router } from 'express';
+import { type RequestHandler, Router } from 'express';
 import type { BlobStore } from '../../storage/blobs/blob-store.ts';
 import type { Accounts } from '../accounts/senders.ts';
 import type { Config } from '../config.ts';
@@ -25,6 +25,12 @@ export interface DocumentRoutesDeps {
   tmpDir: string;
 }
 
+/** When the upload's request reached the route, for the ingest log line's receive time (body and type check). */
+const stampArrival: RequestHandler = (_req, res, next) => {
+  res.locals.arrivedAt = Date.now();
+  next();
+};
+
 export function documentRoutes(d: DocumentRoutesDeps): Router {
   const r = Router();
   const auth = requireSender(d.accounts);
@@ -34,14 +40,21 @@ export function documentRoutes(d: DocumentRoutesDeps): Router {
     maxRatio: d.config.ZIP_MAX_RATIO,
   };
 
-  r.post('/api/documents', auth, uploadOne(d.tmpDir, d.config.MAX_UPLOAD_BYTES), async (req, res) => {
+  r.post('/api/documents', auth, stampArrival, uploadOne(d.tmpDir, d.config.MAX_UPLOAD_BYTES), async (req, res) => {
     const sender = senderOf(req);
     const file = req.file!;
     const format = await detectFormat(file.path, limits);
     // From here ingest owns the temp file (and removes it when done); if it refuses, remove it now.
     const tempPath = claim(file);
     const doc = await d.ingest
-      .accept({ senderId: sender.id, name: sanitizeFileName(file.originalname), tempPath, size: file.size, format })
+      .accept({
+        senderId: sender.id,
+        name: sanitizeFileName(file.originalname),
+        tempPath,
+        size: file.size,
+        format,
+        receiveMs: Date.now() - (res.locals.arrivedAt as number),
+      })
       .catch(async (err: unknown) => {
         await fs.rm(tempPath, { force: true });
         throw err;

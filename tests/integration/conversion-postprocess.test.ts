@@ -7,9 +7,10 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, test } from 'node:test';
 import { inspectPdf } from '../../server/conversion/pdf-inspect.ts';
-import { postprocessPdf } from '../../server/conversion/postprocess.ts';
+import { PACK_ABOVE_BYTES, postprocessPdf } from '../../server/conversion/postprocess.ts';
 import { libreOfficeConvert, unoPool, workRoot } from '../helpers/converters.ts';
 import { fixture } from '../helpers/fixtures.ts';
+import { makePdf } from '../helpers/pdf.ts';
 
 const run = promisify(execFile);
 let root: string;
@@ -34,8 +35,10 @@ after(() => fs.rm(root, { recursive: true, force: true }));
 test('the page dictionaries are packed into object streams and a PNG thumbnail of page 1 is made', async () => {
   const work = path.join(root, 'pp1');
   await fs.mkdir(work);
-  const out = await postprocessPdf(pdf, work, { qpdfPath: 'qpdf', pdftoppmPath: 'pdftoppm' });
+  // This deck's PDF is small: packing is asked for at any size here (the small case: the next test).
+  const out = await postprocessPdf(pdf, work, { qpdfPath: 'qpdf', pdftoppmPath: 'pdftoppm', packAboveBytes: 0 });
   assert.equal(path.dirname(out.pdfPath), work);
+  assert.ok(out.times.packMs > 0, 'packed');
   const pages = (await run('qpdf', ['--show-pages', out.pdfPath])).stdout.match(/^page \d+: (\d+) 0 R/gm) ?? [];
   assert.equal(pages.length, 5);
   const xref = (await run('qpdf', ['--show-xref', out.pdfPath])).stdout;
@@ -50,6 +53,25 @@ test('the page dictionaries are packed into object streams and a PNG thumbnail o
   const width = png.readUInt32BE(16);
   const height = png.readUInt32BE(20);
   assert.equal(Math.max(width, height), 320);
+});
+
+test('a small PDF with nothing active is kept as it is, unpacked; one with active content is packed and cleaned', async () => {
+  const work = path.join(root, 'pp5');
+  await fs.mkdir(work);
+  assert.ok((await fs.stat(pdf)).size <= PACK_ABOVE_BYTES, 'the 5-slide deck makes a small PDF');
+  const out = await postprocessPdf(pdf, work, { qpdfPath: 'qpdf', thumbnail: false });
+  assert.equal(out.pdfPath, pdf, 'nothing to change: the converted file itself is stored');
+  assert.equal(out.times.packMs, 0);
+  // A small file with a document-open script: the full pass (packed, then the script removed).
+  const active = path.join(root, 'active.pdf');
+  await fs.writeFile(active, makePdf(5, { openActionJs: 'app.alert(1)' }));
+  const cleaned = await postprocessPdf(active, work, { qpdfPath: 'qpdf', thumbnail: false });
+  assert.notEqual(cleaned.pdfPath, active);
+  assert.ok(cleaned.times.packMs > 0, 'packed before cleaning');
+  const json = (await run('qpdf', ['--json=2', '--json-stream-data=none', cleaned.pdfPath], { maxBuffer: 1 << 26 }))
+    .stdout;
+  assert.doesNotMatch(json, /\/JavaScript|app\.alert/, 'the script is gone');
+  assert.equal((await inspectPdf(cleaned.pdfPath)).pageCount, 5);
 });
 
 test('without qpdf the PDF is redrawn by pdftocairo, and without pdftoppm there is no thumbnail', async () => {

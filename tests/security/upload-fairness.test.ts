@@ -207,7 +207,18 @@ describe('quotas and fair share', () => {
       lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.msg === 'document ready');
     await eventually(() => readyLines().length > accepted.length, 20_000, "a 'document ready' line per document");
     const ready = readyLines();
-    for (const key of ['convertMs', 'inspectMs', 'qpdfMs', 'thumbnailMs', 'totalMs'])
+    for (const key of [
+      'receiveMs',
+      'storeOriginalMs',
+      'convertMs',
+      'inspectMs',
+      'packMs',
+      'sanitizeMs',
+      'storePdfMs',
+      'readyMs',
+      'thumbnailMs',
+      'totalMs',
+    ])
       assert.equal(
         typeof ready.at(-1)![key],
         'number',
