@@ -44,6 +44,12 @@ async function switchTo(page: Page, id: string, on: boolean, key: 'pixel' | 'cli
   await eventually(async () => ((await box.isEnabled()) ? true : null), WAIT, `#${id} to be enabled after saving`);
 }
 
+/** Waits until the switch shows `checked` (it is drawn before its setting has loaded). */
+async function checkedState(page: Page, selector: string, checked: boolean, what: string): Promise<void> {
+  const box = page.locator(selector);
+  await eventually(async () => ((await box.isChecked()) === checked ? true : null), WAIT, what);
+}
+
 describe('settings: email tracking switches', () => {
   it('turns the pixel and click rewriting off and on, and the next copy follows them', async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
@@ -52,9 +58,10 @@ describe('settings: email tracking switches', () => {
     await signIn(page, rig.t.url, s);
     await page.locator('.topbar-nav a', { hasText: 'Settings' }).click();
     await page.locator('#mail-pixel').waitFor({ timeout: WAIT });
-    assert.ok(await page.locator('#mail-pixel').isChecked(), 'the pixel starts on');
-    assert.ok(await page.locator('#mail-clicks').isChecked(), 'click rewriting starts on');
-    assert.ok(await page.locator('#notify-email').isChecked(), 'notification emails start on');
+    // The switches show the stored settings once the page's requests for them have answered.
+    await checkedState(page, '#mail-pixel', true, 'the pixel starts on');
+    await checkedState(page, '#mail-clicks', true, 'click rewriting starts on');
+    await checkedState(page, '#notify-email', true, 'notification emails start on');
     assert.equal(await page.locator('#notify-browser').count(), 1, 'the browser notification switch is there');
 
     await switchTo(page, 'mail-pixel', false, 'pixel');
@@ -62,8 +69,8 @@ describe('settings: email tracking switches', () => {
     assert.deepEqual(await stored(), { attachments: true, pixel: false, clicks: false });
     await page.reload();
     await page.locator('#mail-pixel').waitFor({ timeout: WAIT });
-    assert.equal(await page.locator('#mail-pixel').isChecked(), false, 'the pixel stays off after a reload');
-    assert.equal(await page.locator('#mail-clicks').isChecked(), false, 'click rewriting stays off after a reload');
+    await checkedState(page, '#mail-pixel', false, 'the pixel stays off after a reload');
+    await checkedState(page, '#mail-clicks', false, 'click rewriting stays off after a reload');
     await screenshot(page, 'settings-mail-tracking-desktop');
     await page.setViewportSize({ width: 375, height: 812 });
     await screenshot(page, 'settings-mail-tracking-phone');
