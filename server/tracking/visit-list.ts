@@ -37,24 +37,11 @@ export async function documentVisits(
             .execute()
         ).map((l) => l.id);
   if (links?.length === 0) return { visits: [], next: null };
-  const rows = await db
+  // The page's visits first, by the document's index in its order up to the limit; then their link and totals
+  // for those rows only (joined before the limit, a planner with stale statistics joined every visit first).
+  const pageIds = db
     .selectFrom('visits')
-    .innerJoin('links', 'links.id', 'visits.link_id')
-    .leftJoin('visit_totals', 'visit_totals.visit_id', 'visits.id')
-    .select([
-      'visits.id',
-      'visits.link_id',
-      'links.recipient',
-      'visits.started_at',
-      'visits.device',
-      'visits.location',
-      'visits.self',
-      'visits.automated',
-      'visit_totals.accounted_ms',
-      'visit_totals.pages_seen',
-      'visit_totals.last_page',
-      'visit_totals.last_at',
-    ])
+    .select(['visits.id', 'visits.started_at'])
     .where('visits.document_id', '=', documentId)
     .$if(include !== undefined && !include.self, (q) => q.where('visits.self', '=', 0))
     .$if(include !== undefined && !include.automated, (q) => q.where('visits.automated', '=', 0))
@@ -71,7 +58,28 @@ export async function documentVisits(
     )
     .orderBy('visits.started_at', 'desc')
     .orderBy('visits.id', 'desc')
-    .limit(limit + 1)
+    .limit(limit + 1);
+  const rows = await db
+    .selectFrom(pageIds.as('page'))
+    .innerJoin('visits', 'visits.id', 'page.id')
+    .innerJoin('links', 'links.id', 'visits.link_id')
+    .leftJoin('visit_totals', 'visit_totals.visit_id', 'visits.id')
+    .select([
+      'visits.id',
+      'visits.link_id',
+      'links.recipient',
+      'visits.started_at',
+      'visits.device',
+      'visits.location',
+      'visits.self',
+      'visits.automated',
+      'visit_totals.accounted_ms',
+      'visit_totals.pages_seen',
+      'visit_totals.last_page',
+      'visit_totals.last_at',
+    ])
+    .orderBy('page.started_at', 'desc')
+    .orderBy('page.id', 'desc')
     .execute();
   const visits = rows.slice(0, limit);
   const last = visits.at(-1);

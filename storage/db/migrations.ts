@@ -511,6 +511,17 @@ const migrations = (ctx: MigrationContext): Record<string, Migration> => ({
         .execute();
     },
   },
+  // A document's visits page, newest first, read in the index's order to its limit (no sort of every visit).
+  '0016_visits_page_order': {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createIndex('visits_document_order')
+        .on('visits')
+        .columns(['document_id', 'started_at', 'id'])
+        .execute();
+      await db.schema.dropIndex('visits_document').execute();
+    },
+  },
   // Analytics that stay fast as events grow: the visit's device and place as columns, per-visit page figures and
   // per-document page rollups kept at write time, filled here from the events and the purge rollups so far.
   '0010_analytics': {
