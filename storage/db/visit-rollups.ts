@@ -75,20 +75,40 @@ export function newVisitStatements(v: VisitRow): Statement[] {
   return [...visitStatements(shape, 1), [ADD_STOP, [v.document_id, v.self, v.automated, 0, 1, 0, 0]]];
 }
 
+/** Statements that add to the same row (the same text and leading `keys` parameters) become one, their other
+ * parameters summed: a batch of many visits of one document or link writes its drop-off and link rows once. */
+class SummedStatements {
+  private readonly rows = new Map<string, Statement>();
+
+  add(text: string, keys: number, params: unknown[]): void {
+    const id = JSON.stringify([text.length, ...params.slice(0, keys)]);
+    const row = this.rows.get(id);
+    if (!row) {
+      this.rows.set(id, [text, params]);
+      return;
+    }
+    for (let i = keys; i < params.length; i++) row[1][i] = Number(row[1][i]) + Number(params[i]);
+  }
+
+  list(): Statement[] {
+    return [...this.rows.values()];
+  }
+}
+
 /** What a batch's visit totals change in the drop-off and link rows, given each visit's key before the batch. */
 export function batchStatements(totals: VisitFigures[], before: Map<string, VisitKey>): Statement[] {
-  const out: Statement[] = [];
+  const out = new SummedStatements();
   for (const t of totals) {
     const k = before.get(t.visit_id);
     if (!k) continue;
     const from = k.last_page ?? 0;
     const to = t.last_page ?? from;
-    if (to !== from) out.push([ADD_STOP, [k.document_id, k.self, k.automated, from, -1, 0, 0]]);
+    if (to !== from) out.add(ADD_STOP, 4, [k.document_id, k.self, k.automated, from, -1, 0, 0]);
     if (to !== from || t.pages_seen || t.downloads)
-      out.push([ADD_STOP, [k.document_id, k.self, k.automated, to, to !== from ? 1 : 0, t.pages_seen, t.downloads]]);
-    if (t.accounted_ms) out.push([ADD_LINK_TOTALS, [k.link_id, k.self, k.automated, 0, t.accounted_ms, 0]]);
+      out.add(ADD_STOP, 4, [k.document_id, k.self, k.automated, to, to !== from ? 1 : 0, t.pages_seen, t.downloads]);
+    if (t.accounted_ms) out.add(ADD_LINK_TOTALS, 3, [k.link_id, k.self, k.automated, 0, t.accounted_ms, 0]);
   }
-  return out;
+  return out.list();
 }
 
 /** Runs statements through the query builder (its dialect numbers the parameters). */

@@ -9,7 +9,8 @@
 // BENCH_POSTGRES=1 adds the app on PostgreSQL (a fresh database on DATABASE_URL's server, else the local one) to
 // every round, and the summary sets its figures beside the embedded default's (SQLite).
 // Knobs (environment): BENCH_ROUNDS (3), BENCH_VIEWERS (1000), BENCH_RATE (5000 events/s), BENCH_SECONDS (10), BENCH_INFLIGHT (1);
-// BENCH_PROFILE_DIR=dir writes a V8 CPU profile of each server process there (open it in Chrome DevTools).
+// BENCH_PROFILE_DIR=dir writes V8 CPU profiles of each server process under dir/<target>/, one per thread (the
+// largest is the main thread's; open it in Chrome DevTools).
 // BENCH_SCALE_OUT=1 compares one instance with two instances sharing one database and Redis (REDIS_URL, default
 // redis://127.0.0.1:6379): the viewers spread over both, the feed on the first; events/s and p99 side by side.
 import fs from 'node:fs/promises';
@@ -66,9 +67,7 @@ async function startServers(target: Target, execArgv: (name: string) => string[]
 async function measure(target: Target): Promise<Measured[]> {
   const prof = process.env.BENCH_PROFILE_DIR;
   const { servers, ready, urls } = await startServers(target, (name) =>
-    prof
-      ? [...process.execArgv, '--cpu-prof', `--cpu-prof-dir=${prof}`, `--cpu-prof-name=${name}.cpuprofile`]
-      : undefined,
+    prof ? [...process.execArgv, '--cpu-prof', `--cpu-prof-dir=${path.join(prof, name)}`] : undefined,
   );
   const server = servers[0]!;
   const client = child<ClientCmd, ClientMsg>('event-load.ts');
