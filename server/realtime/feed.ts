@@ -207,6 +207,8 @@ export class FeedHub {
   // Not volatile: presence updates come only on arrival and page changes, and a dropped one would leave a stale
   // page shown.
   presenceChanged(senderId: string, kind: 'update' | 'leave', p: Presence): void {
+    // Written with this turn's activity frames (a page change comes with the page event that made it).
+    for (const s of this.bySender.get(senderId) ?? []) this.turn.hold(s);
     const room = this.nsp?.to(senderRoom(senderId));
     if (kind === 'update') room?.emit('presence:update', p);
     else room?.emit('presence:leave', p.visitId);
