@@ -1,5 +1,6 @@
 // The event loop's side of the database thread: requests numbered and answered in order, the thread kept alive
 // only while a request is out, restarted if it ever dies, and stopped synchronously with its owner's connection.
+// Beside it, a checkpoint thread (checkpoint-thread.ts), stopped with it.
 import { Worker } from 'node:worker_threads';
 import type { ThreadReply, ThreadRequest } from './db-thread-protocol.ts';
 import type { EventInput } from '../event-log.ts';
@@ -13,18 +14,23 @@ interface Waiting {
 
 export class DatabaseThread {
   private worker: Worker | null = null;
+  private readonly checkpointer: Worker;
   private readonly waiting = new Map<number, Waiting>();
   private n = 0;
   private stopped = false;
   private readonly file: string;
-  private readonly checkpointMs: number;
   private readonly synchronous: Synchronous;
 
   constructor(file: string, checkpointMs: number, synchronous: Synchronous = 'normal') {
     this.file = file;
-    this.checkpointMs = checkpointMs;
     this.synchronous = synchronous;
     this.start();
+    this.checkpointer = new Worker(new URL('./checkpoint-thread.ts', import.meta.url), {
+      workerData: { file, checkpointMs, synchronous },
+    });
+    this.checkpointer.unref();
+    // A checkpoint thread that died leaves the log to the commits' own checkpoints (wal_autocheckpoint).
+    this.checkpointer.on('error', () => {});
   }
 
   /** Appends a batch (and the new visits it opens) in one transaction on the thread's connection. Per input: its
@@ -58,6 +64,9 @@ export class DatabaseThread {
     this.worker?.postMessage({ type: 'stop', stopped: flag } satisfies ThreadRequest);
     if (this.worker && Atomics.wait(flag, 0, 0, 2000) === 'timed-out') void this.kill();
     this.fail(new Error('the database is closed'));
+    const checkpointed = new Int32Array(new SharedArrayBuffer(4));
+    this.checkpointer.postMessage({ type: 'stop', stopped: checkpointed });
+    if (Atomics.wait(checkpointed, 0, 0, 2000) === 'timed-out') void this.checkpointer.terminate();
   }
 
   /** Ends the thread at once, as a crash would: a batch it was writing is rolled back and its appends fail; the
@@ -72,7 +81,7 @@ export class DatabaseThread {
 
   private start(): Worker {
     const worker = new Worker(new URL('./db-thread.ts', import.meta.url), {
-      workerData: { file: this.file, checkpointMs: this.checkpointMs, synchronous: this.synchronous },
+      workerData: { file: this.file, synchronous: this.synchronous },
     });
     worker.unref();
     worker.on('message', (m: ThreadReply) => {

@@ -1,17 +1,12 @@
-// Runs in a worker thread: the embedded database's background work, on its own connection. It appends event
-// batches (their inserts and commits happen beside the event loop instead of in it) and checkpoints the
-// write-ahead log, so commits elsewhere rarely have to.
+// Runs in a worker thread: the embedded database's event appends, on its own connection (their inserts and
+// commits happen beside the event loop instead of in it). The log is checkpointed by checkpoint-thread.ts.
 import { parentPort, workerData } from 'node:worker_threads';
 import SQLite from 'better-sqlite3';
 import type { ThreadReply, ThreadRequest } from './db-thread-protocol.ts';
 import { sqliteAppender } from './event-log.ts';
 import { configureConnection, type Synchronous } from './settings.ts';
 
-const { file, checkpointMs, synchronous } = workerData as {
-  file: string;
-  checkpointMs: number;
-  synchronous: Synchronous;
-};
+const { file, synchronous } = workerData as { file: string; synchronous: Synchronous };
 let db: SQLite.Database | null = null;
 let append: ReturnType<typeof sqliteAppender> | null = null;
 
@@ -21,17 +16,7 @@ function connection(): SQLite.Database {
   return db;
 }
 
-function checkpoint(): void {
-  try {
-    // PASSIVE never waits for other connections; what it cannot copy now it copies next time.
-    connection().pragma('wal_checkpoint(PASSIVE)');
-  } catch {
-    // The database is closing or was removed (tests): the owner's stop message follows.
-  }
-}
-
 const reply = (m: ThreadReply) => parentPort!.postMessage(m);
-const timer = setInterval(checkpoint, checkpointMs);
 
 parentPort!.on('message', (m: ThreadRequest) => {
   if (m.type === 'append') {
@@ -58,7 +43,6 @@ parentPort!.on('message', (m: ThreadRequest) => {
     return;
   }
   if (m.type !== 'stop') return;
-  clearInterval(timer);
   db?.close();
   Atomics.store(m.stopped, 0, 1);
   Atomics.notify(m.stopped, 0);
