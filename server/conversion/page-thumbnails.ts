@@ -1,13 +1,10 @@
 // Small per-page thumbnails for the analytics chart (the hovered bar shows its page): one pdftoppm run over the
 // first pages after the document is ready, each page stored as its own JPEG. Never fails the document.
-import { execFile } from 'node:child_process';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import type { BlobStore } from '../../storage/blobs/blob-store.ts';
 import { pageThumbnailKey } from '../documents/documents.ts';
-
-const run = promisify(execFile);
+import { runInBackground } from './background-run.ts';
 
 /** Longest side of a page thumbnail in pixels: the chart's hover card shows it at 90 CSS px, 2x for sharp screens. */
 export const PAGE_THUMBNAIL_SIZE = 180;
@@ -36,10 +33,14 @@ export async function makePageThumbnails(
     try {
       // Generous: about 20 ms a page here; a page that takes long only delays the thumbnails, never `ready`.
       const timeout = 30_000 + last * 1_000;
-      await run(d.pdftoppmPath, [...jpeg, '-f', '1', '-l', String(last), '--', pdfPath, path.join(dir, 'p')], {
-        signal,
-        timeout,
-      });
+      await runInBackground(
+        d.pdftoppmPath,
+        [...jpeg, '-f', '1', '-l', String(last), '--', pdfPath, path.join(dir, 'p')],
+        {
+          signal,
+          timeout,
+        },
+      );
     } catch {
       return 0;
     }

@@ -14,6 +14,7 @@ import { promisify } from 'node:util';
 import { hasActiveContent, neutraliseActiveContent } from './active-content.ts';
 import { scanPdfFile } from './active-scan.ts';
 import { pdftocairoBeside } from './pdf-repair.ts';
+import { runInBackground } from './background-run.ts';
 
 const run = promisify(execFile);
 
@@ -134,10 +135,14 @@ async function renderPageOne(
   opts: Pick<PostprocessOptions, 'pdftoppmPath' | 'signal'>,
 ): Promise<string | null> {
   try {
-    await run(opts.pdftoppmPath ?? 'pdftoppm', [...format, '-f', '1', '-l', '1', '-singlefile', '--', pdfPath, base], {
-      signal: opts.signal,
-      timeout: 30_000,
-    });
+    await runInBackground(
+      opts.pdftoppmPath ?? 'pdftoppm',
+      [...format, '-f', '1', '-l', '1', '-singlefile', '--', pdfPath, base],
+      {
+        signal: opts.signal,
+        timeout: 30_000,
+      },
+    );
     const out = `${base}.${ext}`;
     await fs.access(out);
     return out;
