@@ -128,7 +128,7 @@ try {
     each.push(...times);
   }
   console.log(
-    `${CONCURRENT} x 30-slide PPTX at once (pool of ${pool}): all ready ${fmt(batch)}, each ${fmt(each)} | the pool converting the same ${CONCURRENT} at once: ${fmt(convertBatch)} | ready ${(pct(batch, 0.5) - pct(convertBatch, 0.5)).toFixed(0)} ms after the conversions (n=${CONCURRENT_ROUNDS} rounds)`,
+    `${CONCURRENT} x 30-slide PPTX at once (pool of ${pool}): all ready ${fmt(batch)}, each ${fmt(each)} | the pool converting the same ${CONCURRENT} at once: ${fmt(convertBatch)} | ready ${(pct(batch, 0.5) - pct(convertBatch, 0.5)).toFixed(0)} ms after the conversions, ${(pct(batch, 0.5) / pct(convertBatch, 0.5)).toFixed(2)}x the pool's time (goal: within 50 ms, scaling with the pool) (n=${CONCURRENT_ROUNDS} rounds)`,
   );
   console.log(`  ${stepMedians(from)}`);
   console.log(
