@@ -30,7 +30,8 @@ export interface BenchDocument {
   ingestMs: number;
 }
 
-/** Uploads a PDF, waits until it is ready and its page-1 image is stored, and makes a link to it. */
+/** Uploads a PDF, waits until it is ready and what is made after ready (the page-1 image, the thumbnails) is
+ * stored, and makes a link to it. */
 export async function benchDocument(
   t: TestApp,
   senderToken: string,
@@ -47,6 +48,16 @@ export async function benchDocument(
     async () => (await fetch(`${link.url}/first-page`, { headers: access, method: 'HEAD' })).ok,
     60_000,
     `the page-1 image of ${name}`,
+  );
+  // The per-page thumbnails come after it; recorded together with the first-page thumbnail, at the end of what is
+  // made after ready. Measured before they are done, the reader would share the CPU with their pdftoppm.
+  await eventually(
+    async () => {
+      const res = await fetch(`${t.url}/api/documents/${id}`, { headers: { authorization: `Bearer ${senderToken}` } });
+      return res.ok && ((await res.json()) as { pageThumbnails: number }).pageThumbnails > 0;
+    },
+    120_000,
+    `the page thumbnails of ${name}`,
   );
   return { url: link.url, fileUrl: `${link.url}/file`, access, ingestMs };
 }
