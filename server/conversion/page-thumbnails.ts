@@ -33,14 +33,8 @@ export async function makePageThumbnails(
     try {
       // Generous: about 20 ms a page here; a page that takes long only delays the thumbnails, never `ready`.
       const timeout = 30_000 + last * 1_000;
-      await runInBackground(
-        d.pdftoppmPath,
-        [...jpeg, '-f', '1', '-l', String(last), '--', pdfPath, path.join(dir, 'p')],
-        {
-          signal,
-          timeout,
-        },
-      );
+      const args = [...jpeg, '-f', '1', '-l', String(last), '--', pdfPath, path.join(dir, 'p')];
+      await runInBackground(d.pdftoppmPath, args, { signal, timeout });
     } catch {
       return 0;
     }

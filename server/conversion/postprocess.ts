@@ -135,14 +135,8 @@ async function renderPageOne(
   opts: Pick<PostprocessOptions, 'pdftoppmPath' | 'signal'>,
 ): Promise<string | null> {
   try {
-    await runInBackground(
-      opts.pdftoppmPath ?? 'pdftoppm',
-      [...format, '-f', '1', '-l', '1', '-singlefile', '--', pdfPath, base],
-      {
-        signal: opts.signal,
-        timeout: 30_000,
-      },
-    );
+    const args = [...format, '-f', '1', '-l', '1', '-singlefile', '--', pdfPath, base];
+    await runInBackground(opts.pdftoppmPath ?? 'pdftoppm', args, { signal: opts.signal, timeout: 30_000 });
     const out = `${base}.${ext}`;
     await fs.access(out);
     return out;

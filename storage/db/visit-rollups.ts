@@ -78,20 +78,23 @@ export function newVisitStatements(v: VisitRow): Statement[] {
 /** Statements that add to the same row (the same text and leading `keys` parameters) become one, their other
  * parameters summed: a batch of many visits of one document or link writes its drop-off and link rows once. */
 class SummedStatements {
-  private readonly rows = new Map<string, Statement>();
+  /** Per statement text, its rows by their key parameters. */
+  private readonly rows = new Map<string, Map<string, Statement>>();
 
   add(text: string, keys: number, params: unknown[]): void {
-    const id = JSON.stringify([text.length, ...params.slice(0, keys)]);
-    const row = this.rows.get(id);
+    let byKey = this.rows.get(text);
+    if (!byKey) this.rows.set(text, (byKey = new Map()));
+    const key = JSON.stringify(params.slice(0, keys));
+    const row = byKey.get(key);
     if (!row) {
-      this.rows.set(id, [text, params]);
+      byKey.set(key, [text, params]);
       return;
     }
     for (let i = keys; i < params.length; i++) row[1][i] = Number(row[1][i]) + Number(params[i]);
   }
 
   list(): Statement[] {
-    return [...this.rows.values()];
+    return [...this.rows.values()].flatMap((byKey) => [...byKey.values()]);
   }
 }
 

@@ -4,6 +4,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import SQLite from 'better-sqlite3';
 import { configureConnection, type Synchronous } from './settings.ts';
+import { closeForStop, type StopRequest } from './thread-stop.ts';
 
 const { file, checkpointMs, synchronous } = workerData as {
   file: string;
@@ -25,11 +26,8 @@ function checkpoint(): void {
 
 const timer = setInterval(checkpoint, checkpointMs);
 
-parentPort!.on('message', (m: { type: 'stop'; stopped: Int32Array }) => {
+parentPort!.on('message', (m: StopRequest) => {
   if (m.type !== 'stop') return;
   clearInterval(timer);
-  db?.close();
-  Atomics.store(m.stopped, 0, 1);
-  Atomics.notify(m.stopped, 0);
-  parentPort!.close();
+  closeForStop(db, m, parentPort!);
 });

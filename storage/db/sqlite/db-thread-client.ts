@@ -6,6 +6,7 @@ import type { ThreadReply, ThreadRequest } from './db-thread-protocol.ts';
 import type { EventInput } from '../event-log.ts';
 import type { VisitRow } from '../schema.ts';
 import type { Synchronous } from './settings.ts';
+import { stopAndWait } from './thread-stop.ts';
 
 interface Waiting {
   resolve: (value: never) => void;
@@ -60,13 +61,9 @@ export class DatabaseThread {
   stop(): void {
     if (this.stopped) return;
     this.stopped = true;
-    const flag = new Int32Array(new SharedArrayBuffer(4));
-    this.worker?.postMessage({ type: 'stop', stopped: flag } satisfies ThreadRequest);
-    if (this.worker && Atomics.wait(flag, 0, 0, 2000) === 'timed-out') void this.kill();
+    if (this.worker && !stopAndWait(this.worker)) void this.kill();
     this.fail(new Error('the database is closed'));
-    const checkpointed = new Int32Array(new SharedArrayBuffer(4));
-    this.checkpointer.postMessage({ type: 'stop', stopped: checkpointed });
-    if (Atomics.wait(checkpointed, 0, 0, 2000) === 'timed-out') void this.checkpointer.terminate();
+    if (!stopAndWait(this.checkpointer)) void this.checkpointer.terminate();
   }
 
   /** Ends the thread at once, as a crash would: a batch it was writing is rolled back and its appends fail; the

@@ -5,6 +5,7 @@ import SQLite from 'better-sqlite3';
 import type { ThreadReply, ThreadRequest } from './db-thread-protocol.ts';
 import { sqliteAppender } from './event-log.ts';
 import { configureConnection, type Synchronous } from './settings.ts';
+import { closeForStop } from './thread-stop.ts';
 
 const { file, synchronous } = workerData as { file: string; synchronous: Synchronous };
 let db: SQLite.Database | null = null;
@@ -42,9 +43,5 @@ parentPort!.on('message', (m: ThreadRequest) => {
     reply({ type: 'synchronous', n: m.n, level: Number(connection().pragma('synchronous', { simple: true })) });
     return;
   }
-  if (m.type !== 'stop') return;
-  db?.close();
-  Atomics.store(m.stopped, 0, 1);
-  Atomics.notify(m.stopped, 0);
-  parentPort!.close();
+  if (m.type === 'stop') closeForStop(db, m, parentPort!);
 });

@@ -45,7 +45,9 @@ export async function benchDocument(
   const access = await fileAccess(t.url, link.token);
   // The image is made after `ready`, in the background: a reader arriving before it would only see the canvas.
   await eventually(
-    async () => (await fetch(`${link.url}/first-page`, { headers: access, method: 'HEAD' })).ok,
+    async () =>
+      (await fetch(`${link.url}/first-page`, { headers: access, method: 'HEAD', signal: AbortSignal.timeout(10_000) }))
+        .ok,
     60_000,
     `the page-1 image of ${name}`,
   );
@@ -53,7 +55,10 @@ export async function benchDocument(
   // made after ready. Measured before they are done, the reader would share the CPU with their pdftoppm.
   await eventually(
     async () => {
-      const res = await fetch(`${t.url}/api/documents/${id}`, { headers: { authorization: `Bearer ${senderToken}` } });
+      const res = await fetch(`${t.url}/api/documents/${id}`, {
+        headers: { authorization: `Bearer ${senderToken}` },
+        signal: AbortSignal.timeout(10_000),
+      });
       return res.ok && ((await res.json()) as { pageThumbnails: number }).pageThumbnails > 0;
     },
     120_000,
